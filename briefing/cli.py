@@ -1,0 +1,158 @@
+"""The command line: parse arguments, call the service, print. The TUI is imported lazily."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import sys
+import textwrap
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefing import __version__
+from briefing.config import Config, ConfigError, load_config, resolve_data_dir, resolve_feeds_path
+
+if TYPE_CHECKING:
+    from briefing.store import Store
+
+# Each module exports register(subparsers) and a run(args, ctx) -> int set as the parser's func.
+COMMAND_MODULES = [
+    "briefing.commands.threads",
+    "briefing.commands.feeds",
+    "briefing.commands.doctor",
+]
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+class Context:
+    """What every command needs: the chosen paths, the config and the cache, loaded on demand."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.feeds_path: Path = resolve_feeds_path(args.feeds)
+        self.data_dir: Path = resolve_data_dir(args.data_dir)
+
+    @cached_property
+    def config(self) -> Config:
+        return load_config(self.feeds_path)
+
+    def open_store(self) -> Store:
+        """The cache, with the configured feeds and pinned threads in it. Loads the config
+        first, so a bad config stops us before the cache is touched."""
+        from briefing.store import Store
+
+        config = self.config
+        store = Store.open(self.data_dir)
+        store.sync_feeds(config.feeds)
+        store.ensure_pinned(config.threads)
+        return store
+
+
+def version_text() -> str:
+    import pyexpat
+
+    return (
+        f"briefing {__version__}\n"
+        f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}, "
+        f"{pyexpat.EXPAT_VERSION}"
+    )
+
+
+DESCRIPTION = """\
+A terminal news-briefing reader for journalists who cover the Caucasus.
+
+With no command, opens the reader (a keyboard-driven app) on the cached threads.
+Run `briefing COMMAND --help` for a command's options and an example."""
+
+EPILOG = """\
+examples:
+  briefing                          open the reader
+  briefing fetch                    bring every feed up to date (for cron)
+  briefing threads --json           crisis threads, for scripts
+  briefing --data-dir /tmp/x doctor check the config and the cache
+
+files:
+  feeds: --feeds PATH, else $BRIEFING_FEEDS, else feeds.toml in the user config
+         directory if it exists, else the shipped list
+  cache: --data-dir DIR, else $BRIEFING_DATA_DIR, else the user data directory
+         (`briefing doctor` prints both)"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_global_options(parser)
+    parser.add_argument(
+        "--version", action="version", version=version_text(), help="print versions and exit"
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="open the reader without any network access (no refresh, no page downloads)",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """--feeds and --data-dir, accepted before or after the command name."""
+    default = argparse.SUPPRESS if sub else None
+    parser.add_argument(
+        "--feeds", metavar="PATH", default=default, help="the feeds.toml to use"
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=default, help="the directory holding the cache"
+    )
+
+
+def add_command(
+    subparsers: argparse._SubParsersAction, name: str, help: str, example: str
+) -> argparse.ArgumentParser:
+    """A subcommand parser with the shared options and an example in its --help."""
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=help[0].upper() + help[1:] + ".",
+        epilog="example:\n" + textwrap.indent(example.strip(), "  "),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_global_options(parser, sub=True)
+    return parser
+
+
+def run_app(args: argparse.Namespace, ctx: Context) -> int:
+    from briefing.tui.app import run
+
+    return run(ctx, offline=args.offline)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    func = getattr(args, "func", run_app)
+    from briefing.store import StoreError
+
+    try:
+        return int(func(args, ctx) or 0)
+    except ConfigError as exc:
+        print(f"briefing: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"briefing: cache error: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("briefing: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,1 @@
+"""Subcommands of the `briefing` CLI, one module each."""

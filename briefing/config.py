@@ -1,0 +1,295 @@
+"""feeds.toml -> a frozen, validated Config; every error names the file, the entry and the key."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import platformdirs
+
+APP_NAME = "briefing"
+SHIPPED_SEEDS = "briefing.seeds"
+
+
+class ConfigError(Exception):
+    """A problem with feeds.toml; str() is one line naming the file, the entry and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    name: str
+    url: str
+    tags: tuple[str, ...] = ()
+    general: bool = False  # a world/Europe feed: keep only items that mention the region
+    interval: int | None = None  # minutes; None = settings.refresh_interval
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedThread:
+    title: str
+    seed: str | None = None  # file name: beside feeds.toml, else one shipped in briefing/seeds
+    keywords: tuple[str, ...] = ()
+    seed_text: str = ""  # the seed file's text, read at load time
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    refresh_interval: int = 30
+    concurrency: int = 32
+    per_host: int = 4
+    full_text: bool = True
+    timezone: str = ""
+    dormant_after_days: int = 21
+    export_dir: str = ""
+    region_keywords: tuple[str, ...] = ()
+    keys: Mapping[str, str] = field(default_factory=dict)  # binding id -> keys, e.g. star = "f"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    feeds: tuple[Feed, ...]
+    threads: tuple[PinnedThread, ...]
+    settings: Settings
+
+    def feed_named(self, name_or_url: str) -> Feed | None:
+        for feed in self.feeds:
+            if name_or_url in (feed.name, feed.url):
+                return feed
+        return None
+
+
+def shipped_feeds_path() -> Path:
+    return Path(str(resources.files("briefing").joinpath("feeds.toml")))
+
+
+def user_feeds_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "feeds.toml"
+
+
+def resolve_feeds_path(cli_path: str | os.PathLike[str] | None = None) -> Path:
+    """--feeds PATH, else $BRIEFING_FEEDS, else the user's feeds.toml if present, else shipped."""
+    if cli_path:
+        return Path(cli_path)
+    env = os.environ.get("BRIEFING_FEEDS")
+    if env:
+        return Path(env)
+    user = user_feeds_path()
+    if user.is_file():
+        return user
+    return shipped_feeds_path()
+
+
+def resolve_data_dir(cli_dir: str | os.PathLike[str] | None = None) -> Path:
+    """--data-dir DIR, else $BRIEFING_DATA_DIR, else the platform's user data directory."""
+    if cli_dir:
+        return Path(cli_dir)
+    env = os.environ.get("BRIEFING_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+_FEED_KEYS = {"name", "url", "tags", "general", "interval"}
+_THREAD_KEYS = {"title", "seed", "keywords"}
+_TOP_KEYS = {"settings", "feeds", "threads", "keys"}
+_SETTING_TYPES: dict[str, type] = {
+    "refresh_interval": int,
+    "concurrency": int,
+    "per_host": int,
+    "full_text": bool,
+    "timezone": str,
+    "dormant_after_days": int,
+    "export_dir": str,
+    "region_keywords": list,
+}
+
+
+def load_config(path: str | os.PathLike[str]) -> Config:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML syntax error: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: Mapping[str, Any], path: Path) -> Config:
+    def fail(where: str, msg: str) -> ConfigError:
+        return ConfigError(f"{path}: {where}: {msg}")
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise fail(
+                f"key {key!r}", "unknown top-level key (expected settings, feeds, threads, keys)"
+            )
+
+    settings = _parse_settings(data.get("settings", {}), data.get("keys", {}), fail)
+
+    raw_feeds = data.get("feeds", [])
+    if not isinstance(raw_feeds, list):
+        raise fail("key 'feeds'", "must be an array of [[feeds]] tables")
+    feeds: list[Feed] = []
+    seen_urls: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    for index, entry in enumerate(raw_feeds, start=1):
+        label = f"feeds[{index}]"
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            label += f" ({entry['name']})"
+        if not isinstance(entry, dict):
+            raise fail(label, "must be a table")
+        for key in entry:
+            if key not in _FEED_KEYS:
+                raise fail(
+                    f"{label} key {key!r}",
+                    "unknown key (expected name, url, tags, general, interval)",
+                )
+        url = entry.get("url")
+        if url is None:
+            raise fail(f"{label} key 'url'", "missing")
+        if not isinstance(url, str):
+            raise fail(f"{label} key 'url'", f"must be a string, not {_type(url)}")
+        url = url.strip()
+        problem = url_problem(url)
+        if problem:
+            raise fail(f"{label} key 'url'", problem)
+        name = entry.get("name", "")
+        if not isinstance(name, str):
+            raise fail(f"{label} key 'name'", f"must be a string, not {_type(name)}")
+        name = name.strip() or (urlsplit(url).hostname or url)
+        tags = entry.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise fail(f"{label} key 'tags'", "must be an array of strings")
+        general = entry.get("general", False)
+        if not isinstance(general, bool):
+            raise fail(f"{label} key 'general'", f"must be true or false, not {_type(general)}")
+        interval = entry.get("interval")
+        if interval is not None and (
+            not isinstance(interval, int) or isinstance(interval, bool) or interval < 1
+        ):
+            raise fail(f"{label} key 'interval'", "must be a whole number of minutes >= 1")
+        norm = normalise_url(url)
+        if norm in seen_urls:
+            raise fail(f"{label} key 'url'", f"duplicate of feeds[{seen_urls[norm]}]: {url}")
+        if name in seen_names:
+            raise fail(f"{label} key 'name'", f"duplicate of feeds[{seen_names[name]}]: {name!r}")
+        seen_urls[norm] = index
+        seen_names[name] = index
+        feeds.append(
+            Feed(name, url, tuple(t.strip() for t in tags if t.strip()), general, interval)
+        )
+
+    raw_threads = data.get("threads", [])
+    if not isinstance(raw_threads, list):
+        raise fail("key 'threads'", "must be an array of [[threads]] tables")
+    threads: list[PinnedThread] = []
+    for index, entry in enumerate(raw_threads, start=1):
+        label = f"threads[{index}]"
+        if not isinstance(entry, dict):
+            raise fail(label, "must be a table")
+        for key in entry:
+            if key not in _THREAD_KEYS:
+                raise fail(f"{label} key {key!r}", "unknown key (expected title, seed, keywords)")
+        title = entry.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise fail(f"{label} key 'title'", "missing or not a string")
+        seed = entry.get("seed")
+        if seed is not None and not isinstance(seed, str):
+            raise fail(f"{label} key 'seed'", f"must be a file name, not {_type(seed)}")
+        keywords = entry.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise fail(f"{label} key 'keywords'", "must be an array of strings")
+        seed_text = _read_seed(seed, path, lambda msg, lb=label: fail(f"{lb} key 'seed'", msg))
+        threads.append(PinnedThread(title.strip(), seed, tuple(keywords), seed_text))
+
+    return Config(path=path, feeds=tuple(feeds), threads=tuple(threads), settings=settings)
+
+
+def _parse_settings(raw: Any, keys: Any, fail: Any) -> Settings:
+    if not isinstance(raw, dict):
+        raise fail("key 'settings'", "must be a table")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        expected = _SETTING_TYPES.get(key)
+        if expected is None:
+            raise fail(
+                f"settings key {key!r}", f"unknown key (expected {', '.join(_SETTING_TYPES)})"
+            )
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise fail(f"settings key {key!r}", f"must be {expected.__name__}, not {_type(value)}")
+        if expected is int and value < 1:
+            raise fail(f"settings key {key!r}", "must be >= 1")
+        if key == "region_keywords":
+            if not all(isinstance(v, str) for v in value):
+                raise fail(f"settings key {key!r}", "must be an array of strings")
+            value = tuple(value)
+        if key == "timezone" and value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise fail(f"settings key {key!r}", f"unknown time zone {value!r}") from None
+        values[key] = value
+    if not isinstance(keys, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
+    ):
+        raise fail("key 'keys'", 'must be a table of binding id = "keys" strings')
+    return Settings(**values, keys=dict(keys))
+
+
+def _read_seed(seed: str | None, config_path: Path, fail: Any) -> str:
+    if not seed:
+        return ""
+    if "/" in seed or "\\" in seed or seed.startswith("."):
+        beside = (config_path.parent / seed).resolve()
+    else:
+        beside = config_path.parent / seed
+    if beside.is_file():
+        return beside.read_text(encoding="utf-8")
+    shipped = resources.files(SHIPPED_SEEDS).joinpath(Path(seed).name)
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    raise fail(f"file not found beside {config_path.name} nor among the shipped seeds: {seed}")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not an acceptable feed address, or None."""
+    if not url:
+        return "empty"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"must be an http(s) URL, not {url!r}"
+    if not parts.hostname:
+        return f"no host name in {url!r}"
+    return None
+
+
+def normalise_url(url: str) -> str:
+    """Key used to spot duplicate feeds: scheme and host lower-cased, trailing slash ignored."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}{path}{query}"
+
+
+def _type(value: Any) -> str:
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "float",
+        str: "string",
+        list: "array",
+        dict: "table",
+    }.get(type(value), type(value).__name__)

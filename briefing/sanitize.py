@@ -1,0 +1,57 @@
+"""Strip terminal escape sequences and control characters from untrusted text."""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), DCS/SOS/PM/APC
+# (ESC P/X/^/_ ... ST), and two-character escapes (ESC + one byte).
+_ESC_SEQ = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?            # CSI
+    | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC
+    | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC
+    | \x1b[ -/]*[0-~]?                  # other escapes (nF, Fp, Fe, Fs)
+    """,
+    re.VERBOSE,
+)
+# 8-bit C1 introducers carry the same sequences without ESC.
+_C1_SEQ = re.compile(
+    r"\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*(?:\x07|\x9c)?|[\x90\x98\x9e\x9f][^\x9c]*\x9c?"
+)
+# Everything else that is a control or format character a terminal may act on:
+# C0 (except \t \n), DEL, C1, and bidi overrides / isolates that can reorder a line.
+_CONTROL_BODY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _strip_sequences(text: str) -> str:
+    text = _ESC_SEQ.sub("", text)
+    return _C1_SEQ.sub("", text)
+
+
+def clean_line(text: str | None, limit: int | None = None) -> str:
+    """One-line field (title, author, outlet, error): no controls at all, spaces collapsed."""
+    if not text:
+        return ""
+    text = _strip_sequences(text)
+    text = _CONTROL_LINE.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def clean_text(text: str | None, limit: int | None = None) -> str:
+    """Multi-line field (summary, body): keeps newlines and tabs, drops every other control."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _strip_sequences(text)
+    text = _CONTROL_BODY.sub("", text)
+    text = _BLANK_LINES.sub("\n\n", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text

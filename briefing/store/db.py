@@ -1,0 +1,629 @@
+"""Store: open/migrate the cache file and every query the app, the fetcher and the CLI need."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from briefing.models import ArticleIn, FeedState, FeedUpdate, SaveResult, Story, Thread
+from briefing.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+DB_FILENAME = "briefing.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreError(Exception):
+    """The cache cannot be used (not a briefing database, a newer version, unreadable)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def to_db(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+_STORY_SELECT = """
+SELECT a.id, a.feed_id, coalesce(f.name, 'seed article') AS outlet, a.link, a.title, a.summary,
+       a.author, a.published, a.first_seen, a.text, a.lang, m.thread_id, m.decided_by,
+       m.duplicate_of, coalesce(t.read, 0), coalesce(t.starred, 0), coalesce(t.in_briefing, 0),
+       coalesce(t.hidden, 0), a.extract_error,
+       (SELECT count(*) FROM membership d WHERE d.duplicate_of = a.id) AS copies
+FROM articles a
+LEFT JOIN feeds f ON f.id = a.feed_id
+LEFT JOIN membership m ON m.article_id = a.id
+LEFT JOIN triage t ON t.article_id = a.id
+"""
+
+
+def _story(row: sqlite3.Row | tuple[Any, ...]) -> Story:
+    return Story(
+        id=row[0], feed_id=row[1], outlet=row[2], link=row[3], title=row[4], summary=row[5],
+        author=row[6], published=from_db(row[7]), first_seen=from_db(row[8]) or utcnow(),
+        text=row[9], lang=row[10], thread_id=row[11], decided_by=row[12], duplicate_of=row[13],
+        read=bool(row[14]), starred=bool(row[15]), in_briefing=bool(row[16]),
+        hidden=bool(row[17]), extract_error=row[18], copies=row[19],
+    )  # fmt: skip
+
+
+class Store:
+    """A briefing cache file. See the package docstring for the contract."""
+
+    def __init__(self, path: Path, db: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = db
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ open / migrate
+    @classmethod
+    def open(cls, data_dir: str | Path, *, create: bool = True) -> Store:
+        data_dir = Path(data_dir)
+        path = data_dir / DB_FILENAME
+        if not path.exists() and not create:
+            raise StoreError(f"{path}: no cache yet (run `briefing fetch` or open the app once)")
+        if create:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(
+                path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open: {exc}") from None
+        try:
+            store = cls(path, db)
+            store._prepare()
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"{path}: not a briefing cache ({exc})") from None
+        except StoreError:
+            db.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        has_tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if app_id != APPLICATION_ID and (app_id != 0 or has_tables):
+            raise StoreError(f"{self.path}: not a briefing cache (another program's database)")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer briefing (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade briefing, nothing was changed"
+            )
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            self.migrate()
+
+    def migrate(self, target: int = SCHEMA_VERSION) -> None:
+        """Run the missing migration steps, each in its own transaction."""
+        with self._lock:
+            while True:
+                with self._write() as db:
+                    version = db.execute("PRAGMA user_version").fetchone()[0]
+                    if version >= target:
+                        return
+                    MIGRATIONS[version](db, to_db(utcnow()) or "")
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {version + 1}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        with self._lock:
+            return self._db.execute(sql, params).fetchone()
+
+    # ------------------------------------------------------------------ health
+    @property
+    def schema_version(self) -> int:
+        return self._one("PRAGMA user_version")[0]  # type: ignore[index]
+
+    @property
+    def journal_mode(self) -> str:
+        return self._one("PRAGMA journal_mode")[0]  # type: ignore[index]
+
+    def integrity_check(self) -> list[str]:
+        return [row[0] for row in self._all("PRAGMA integrity_check")]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            table: self._one(f"SELECT count(*) FROM {table}")[0]  # type: ignore[index]
+            for table in ("feeds", "articles", "threads", "membership")
+        }
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # ------------------------------------------------------------------ feeds
+    def sync_feeds(self, feeds: Sequence[Any]) -> None:
+        """Make the feeds table match the config: add new ones, update names/tags, mark the
+        ones no longer configured inactive (their articles stay)."""
+        with self._write() as db:
+            db.execute("UPDATE feeds SET active = 0")
+            for feed in feeds:
+                db.execute(
+                    "INSERT INTO feeds (url, name, tags, active) VALUES (?, ?, ?, 1)"
+                    " ON CONFLICT(url) DO UPDATE SET name = excluded.name, tags = excluded.tags,"
+                    " active = 1",
+                    (feed.url, feed.name, ",".join(feed.tags)),
+                )
+
+    def feeds(self, *, include_inactive: bool = False) -> list[FeedState]:
+        where = "" if include_inactive else "WHERE active = 1"
+        rows = self._all(
+            "SELECT id, url, name, tags, etag, last_modified, body_hash, last_checked,"
+            " last_success, next_check, error_count, last_error, status, title"
+            f" FROM feeds {where} ORDER BY id"
+        )
+        return [
+            FeedState(
+                id=r[0],
+                url=r[1],
+                name=r[2],
+                tags=tuple(t for t in r[3].split(",") if t),
+                etag=r[4],
+                last_modified=r[5],
+                body_hash=r[6],
+                last_checked=from_db(r[7]),
+                last_success=from_db(r[8]),
+                next_check=from_db(r[9]),
+                error_count=r[10],
+                last_error=r[11],
+                status=r[12],
+                title=r[13],
+            )  # fmt: skip
+            for r in rows
+        ]
+
+    def feed(self, url: str) -> FeedState | None:
+        for state in self.feeds(include_inactive=True):
+            if state.url == url:
+                return state
+        return None
+
+    def save_feed_result(
+        self, url: str, update: FeedUpdate, items: Sequence[ArticleIn] = ()
+    ) -> SaveResult:
+        """Apply one feed check (its metadata and all its items) in one transaction."""
+        new_ids: list[int] = []
+        updated = 0
+        checked = to_db(update.checked)
+        with self._write() as db:
+            row = db.execute("SELECT id, error_count FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                raise StoreError(f"unknown feed {url}")
+            feed_id, errors = row
+            if update.status in ("ok", "not_modified"):
+                db.execute(
+                    "UPDATE feeds SET status = ?, last_checked = ?, last_success = ?,"
+                    " next_check = ?, error_count = 0, last_error = NULL,"
+                    " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
+                    " body_hash = coalesce(?, body_hash), title = coalesce(?, title) WHERE id = ?",
+                    (update.status, checked, checked, to_db(update.next_check), update.etag,
+                     update.last_modified, update.body_hash, update.title, feed_id),
+                )  # fmt: skip
+            else:
+                db.execute(
+                    "UPDATE feeds SET status = ?, last_checked = ?, next_check = ?,"
+                    " error_count = ?, last_error = ? WHERE id = ?",
+                    (update.status, checked, to_db(update.next_check), errors + 1, update.error,
+                     feed_id),
+                )  # fmt: skip
+            for item in items:
+                old = db.execute(
+                    "SELECT id, content_hash FROM articles WHERE feed_id = ? AND key = ?",
+                    (feed_id, item.key),
+                ).fetchone()
+                if old is None:
+                    cur = db.execute(
+                        "INSERT INTO articles (feed_id, key, link, title, summary, author,"
+                        " published, first_seen, text, lang, content_hash)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (feed_id, item.key, item.link, item.title, item.summary, item.author,
+                         to_db(item.published), checked, item.text, item.lang, item.content_hash),
+                    )  # fmt: skip
+                    article_id = cur.lastrowid
+                    assert article_id is not None
+                    new_ids.append(article_id)
+                    if item.hidden:
+                        db.execute(
+                            "INSERT INTO triage (article_id, hidden, changed) VALUES (?, 1, ?)",
+                            (article_id, checked),
+                        )
+                elif old[1] != item.content_hash:
+                    db.execute(
+                        "UPDATE articles SET link = ?, title = ?, summary = ?, author = ?,"
+                        " published = ?, content_hash = ? WHERE id = ?",
+                        (item.link, item.title, item.summary, item.author,
+                         to_db(item.published), item.content_hash, old[0]),
+                    )  # fmt: skip
+                    updated += 1
+        return SaveResult(tuple(new_ids), updated)
+
+    def set_article_text(
+        self, article_id: int, *, text: str | None, author: str | None = None,
+        lang: str | None = None, error: str | None = None,
+    ) -> None:  # fmt: skip
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET text = coalesce(?, text),"
+                " author = CASE WHEN author = '' THEN coalesce(?, '') ELSE author END,"
+                " lang = coalesce(?, lang), extract_error = ? WHERE id = ?",
+                (text, author, lang, error, article_id),
+            )
+
+    def last_success(self) -> datetime | None:
+        row = self._one("SELECT max(last_success) FROM feeds")
+        return from_db(row[0]) if row else None
+
+    # ------------------------------------------------------------------ threads
+    def ensure_pinned(self, pinned: Sequence[Any]) -> None:
+        """Create each pinned thread of the config once (keyed by its seed file, else title)."""
+        now = to_db(utcnow())
+        with self._write() as db:
+            for thread in pinned:
+                key = thread.seed or f"title:{thread.title}"
+                db.execute(
+                    "INSERT INTO threads (title, pinned, created, updated, seed_key)"
+                    " VALUES (?, 1, ?, ?, ?) ON CONFLICT(seed_key) DO NOTHING",
+                    (thread.title, now, now, key),
+                )
+
+    def pinned_thread_ids(self) -> dict[str, int]:
+        return dict(self._all("SELECT seed_key, id FROM threads WHERE seed_key IS NOT NULL"))
+
+    def create_thread(self, title: str, *, pinned: bool = False) -> int:
+        now = to_db(utcnow())
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO threads (title, pinned, created, updated) VALUES (?, ?, ?, ?)",
+                (title, int(pinned), now, now),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def assign(
+        self, article_id: int, thread_id: int, *, decided_by: str = "engine",
+        duplicate_of: int | None = None, score: float | None = None,
+    ) -> bool:  # fmt: skip
+        """Place a story in a thread. The engine never overrides a user's decision; returns
+        whether the placement was written."""
+        now = to_db(utcnow())
+        with self._write() as db:
+            old = db.execute(
+                "SELECT decided_by FROM membership WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            if old is not None and old[0] == "user" and decided_by != "user":
+                return False
+            db.execute(
+                "INSERT OR REPLACE INTO membership (article_id, thread_id, decided_by,"
+                " duplicate_of, score, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, thread_id, decided_by, duplicate_of, score, now),
+            )
+            self._touch_thread(db, thread_id)
+            return True
+
+    @staticmethod
+    def _touch_thread(db: sqlite3.Connection, thread_id: int) -> None:
+        db.execute(
+            "UPDATE threads SET updated = (SELECT max(coalesce(a.published, a.first_seen))"
+            " FROM membership m JOIN articles a ON a.id = m.article_id WHERE m.thread_id = ?)"
+            " WHERE id = ?",
+            (thread_id, thread_id),
+        )
+
+    def move_story(self, article_id: int, thread_id: int) -> int | None:
+        """A user's move: stored as decided_by='user' so the engine never undoes it.
+        Returns the thread the story was in before."""
+        with self._write() as db:
+            old = db.execute(
+                "SELECT thread_id FROM membership WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            db.execute(
+                "INSERT OR REPLACE INTO membership (article_id, thread_id, decided_by,"
+                " duplicate_of, decided_at) VALUES (?, ?, 'user', NULL, ?)",
+                (article_id, thread_id, to_db(utcnow())),
+            )
+            # Copies folded under this story follow it.
+            db.execute(
+                "UPDATE membership SET thread_id = ? WHERE duplicate_of = ?",
+                (thread_id, article_id),
+            )
+            self._touch_thread(db, thread_id)
+            if old:
+                self._touch_thread(db, old[0])
+            return old[0] if old else None
+
+    def merge_threads(self, source: int, target: int) -> None:
+        """Move every story of `source` into `target` (as the user's decision)."""
+        if source == target:
+            return
+        with self._write() as db:
+            db.execute(
+                "UPDATE membership SET thread_id = ?, decided_by = 'user', decided_at = ?"
+                " WHERE thread_id = ?",
+                (target, to_db(utcnow()), source),
+            )
+            db.execute("UPDATE threads SET merged_into = ? WHERE id = ?", (target, source))
+            self._touch_thread(db, target)
+
+    def rename_thread(self, thread_id: int, title: str, *, by_user: bool = True) -> bool:
+        """Set a thread's title. The engine's labels never replace a user's title."""
+        with self._write() as db:
+            cur = db.execute(
+                "UPDATE threads SET title = ?, user_title = max(user_title, ?)"
+                " WHERE id = ? AND (? OR user_title = 0)",
+                (title, int(by_user), thread_id, int(by_user)),
+            )
+            return cur.rowcount > 0
+
+    def set_thread_flag(self, thread_id: int, flag: str, value: bool) -> None:
+        if flag not in ("pinned", "muted"):
+            raise ValueError(flag)
+        with self._write() as db:
+            db.execute(f"UPDATE threads SET {flag} = ? WHERE id = ?", (int(value), thread_id))
+
+    def threads(
+        self, *, include_dormant: bool = False, dormant_after: timedelta = timedelta(days=21),
+        now: datetime | None = None, since: datetime | None = None, sparkline_days: int = 14,
+    ) -> list[Thread]:  # fmt: skip
+        """Threads in display order: pinned first, then by latest activity.
+
+        `since` marks stories first seen after it as new. Dormant threads (no story for
+        `dormant_after`, not pinned) are left out unless asked for.
+        """
+        now = now or utcnow()
+        cutoff = to_db(now - dormant_after)
+        since_s = to_db(since) or "9999"
+        day0 = (now - timedelta(days=sparkline_days - 1)).date().isoformat()
+        rows = self._all(
+            """
+            SELECT t.id, t.title, t.pinned, t.muted, t.created, t.updated, t.user_title,
+                   count(m.article_id), count(DISTINCT a.feed_id),
+                   sum(CASE WHEN coalesce(tr.read, 0) = 0 THEN 1 ELSE 0 END),
+                   sum(CASE WHEN a.first_seen > ? THEN 1 ELSE 0 END)
+            FROM threads t
+            LEFT JOIN membership m ON m.thread_id = t.id
+            LEFT JOIN articles a ON a.id = m.article_id
+            LEFT JOIN triage tr ON tr.article_id = m.article_id
+            WHERE t.merged_into IS NULL AND coalesce(tr.hidden, 0) = 0
+            GROUP BY t.id
+            ORDER BY t.pinned DESC, coalesce(t.updated, t.created) DESC, t.id
+            """,
+            (since_s,),
+        )
+        days: dict[int, list[int]] = {}
+        for thread_id, day, n in self._all(
+            "SELECT m.thread_id, substr(coalesce(a.published, a.first_seen), 1, 10) AS day,"
+            " count(*) FROM membership m JOIN articles a ON a.id = m.article_id"
+            " WHERE day >= ? GROUP BY m.thread_id, day",
+            (day0,),
+        ):
+            series = days.setdefault(thread_id, [0] * sparkline_days)
+            index = (datetime.fromisoformat(day).date() - datetime.fromisoformat(day0).date()).days
+            if 0 <= index < sparkline_days:
+                series[index] += n
+        out = []
+        for r in rows:
+            updated = r[5]
+            dormant = not r[2] and (updated or r[4]) < (cutoff or "")
+            if dormant and not include_dormant:
+                continue
+            out.append(
+                Thread(
+                    id=r[0],
+                    title=r[1],
+                    pinned=bool(r[2]),
+                    muted=bool(r[3]),
+                    dormant=dormant,
+                    created=from_db(r[4]) or now,
+                    updated=from_db(updated),
+                    stories=r[7],
+                    sources=r[8],
+                    unread=r[9] or 0,
+                    new=r[10] or 0,
+                    user_titled=bool(r[6]),
+                    per_day=tuple(days.get(r[0], [0] * sparkline_days)),
+                )  # fmt: skip
+            )
+        return out
+
+    def thread(self, thread_id: int) -> Thread | None:
+        for thread in self.threads(include_dormant=True):
+            if thread.id == thread_id:
+                return thread
+        return None
+
+    def active_thread_ids(self, since: datetime) -> list[int]:
+        """Threads that moved since `since` or are pinned: what the engine keeps in memory."""
+        return [
+            r[0]
+            for r in self._all(
+                "SELECT id FROM threads WHERE merged_into IS NULL AND"
+                " (pinned = 1 OR coalesce(updated, created) >= ?) ORDER BY id",
+                (to_db(since),),
+            )
+        ]
+
+    # ------------------------------------------------------------------ stories
+    def stories(
+        self, thread_id: int, *, offset: int = 0, limit: int = 200, include_hidden: bool = False,
+        fold_copies: bool = True,
+    ) -> list[Story]:  # fmt: skip
+        """A page of a thread's stories, newest first; wire copies folded under their original."""
+        where = ["m.thread_id = ?"]
+        if not include_hidden:
+            where.append("coalesce(t.hidden, 0) = 0")
+        if fold_copies:
+            where.append("m.duplicate_of IS NULL")
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + " WHERE " + " AND ".join(where) +
+                " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ? OFFSET ?",
+                (thread_id, limit, offset),
+            )
+        ]  # fmt: skip
+
+    def story(self, article_id: int) -> Story | None:
+        row = self._one(_STORY_SELECT + " WHERE a.id = ?", (article_id,))
+        return _story(row) if row else None
+
+    def stories_by_id(self, ids: Sequence[int]) -> list[Story]:
+        out: list[Story] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += [
+                _story(r) for r in self._all(_STORY_SELECT + f" WHERE a.id IN ({marks})", chunk)
+            ]
+        return out
+
+    def copies(self, article_id: int) -> list[Story]:
+        """Other outlets carrying the same story (near-duplicates folded under it)."""
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + " WHERE m.duplicate_of = ? ORDER BY a.first_seen", (article_id,)
+            )
+        ]
+
+    def search(self, query: str, *, limit: int = 200) -> list[Story]:
+        """Full-text search over title, summary and text; the query is taken as plain words."""
+        words = [w.replace('"', '""') for w in query.split() if w.strip()]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + " JOIN articles_fts ON articles_fts.rowid = a.id"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (match, limit),
+            )
+        ]  # fmt: skip
+
+    def new_since(self, since: datetime | None, *, limit: int = 500) -> list[Story]:
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + " WHERE a.first_seen > ? AND coalesce(t.hidden, 0) = 0"
+                " AND m.duplicate_of IS NULL"
+                " ORDER BY a.first_seen DESC, a.id DESC LIMIT ?",
+                (to_db(since) or "", limit),
+            )
+        ]  # fmt: skip
+
+    def marked(self) -> list[Story]:
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT
+                + " WHERE t.in_briefing = 1 ORDER BY coalesce(a.published, a.first_seen)"
+            )
+        ]
+
+    def stories_between(self, since: datetime | None, until: datetime | None = None) -> list[Story]:
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + " WHERE a.first_seen > ? AND a.first_seen <= ?"
+                " AND coalesce(t.hidden, 0) = 0 ORDER BY coalesce(a.published, a.first_seen)",
+                (to_db(since) or "", to_db(until) or "9999"),
+            )
+        ]  # fmt: skip
+
+    def set_triage(self, article_id: int, **flags: bool) -> dict[str, bool]:
+        """Set any of read/starred/in_briefing/hidden at once; returns the previous values."""
+        allowed = {"read", "starred", "in_briefing", "hidden"}
+        if not flags or set(flags) - allowed:
+            raise ValueError(f"unknown triage flags: {sorted(set(flags) - allowed)}")
+        with self._write() as db:
+            row = db.execute(
+                "SELECT read, starred, in_briefing, hidden FROM triage WHERE article_id = ?",
+                (article_id,),
+            ).fetchone() or (0, 0, 0, 0)
+            before = dict(
+                zip(("read", "starred", "in_briefing", "hidden"), map(bool, row), strict=True)
+            )
+            after = {**before, **flags}
+            db.execute(
+                "INSERT OR REPLACE INTO triage (article_id, read, starred, in_briefing, hidden,"
+                " changed) VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, int(after["read"]), int(after["starred"]), int(after["in_briefing"]),
+                 int(after["hidden"]), to_db(utcnow())),
+            )  # fmt: skip
+            return before
+
+    def mark_thread_read(self, thread_id: int) -> list[int]:
+        """Mark every story of a thread read; returns the ids that were unread (for undo)."""
+        with self._write() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT m.article_id FROM membership m LEFT JOIN triage t"
+                    " ON t.article_id = m.article_id WHERE m.thread_id = ?"
+                    " AND coalesce(t.read, 0) = 0",
+                    (thread_id,),
+                )
+            ]
+            now = to_db(utcnow())
+            for article_id in ids:
+                db.execute(
+                    "INSERT INTO triage (article_id, read, changed) VALUES (?, 1, ?)"
+                    " ON CONFLICT(article_id) DO UPDATE SET read = 1, changed = excluded.changed",
+                    (article_id, now),
+                )
+            return ids
+
+    def thread_texts(self, thread_id: int, limit: int = 50) -> list[Story]:
+        """The latest stories of a thread, with text, to rebuild the engine's view of it."""
+        return self.stories(thread_id, limit=limit, include_hidden=True, fold_copies=False)
