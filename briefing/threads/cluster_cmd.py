@@ -1,0 +1,175 @@
+"""`briefing cluster INPUT.jsonl [-o OUTPUT.jsonl] [--no-seed]`: thread a JSON Lines file.
+
+Runs the thread engine from an empty state (no cache is read or written) over items
+`{"id", "title", "summary" or "text", "published" (ISO 8601 or null), "source", "lang"}` in
+`published` order, and writes one line per item, in input order:
+`{"id": ..., "thread_id": ..., "thread_title": ...}` (the title is the thread's final label).
+Undated items keep their place in the file: each sorts with the dated item before it, so an
+all-undated file is processed in file order. Unless `--no-seed` is given, thread 1 is the
+seed article's thread. A bad line stops the run with `FILE:LINE: reason` on stderr, status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from briefing.threads.engine import Item, ThreadEngine, _naive_utc
+from briefing.threads.params import EngineParams
+
+SEED_THREAD_ID = 1
+SEED_TITLE = "Azerbaijan–Russia crisis"
+SEED_FILE = "azerbaijan-russia-crisis.txt"
+
+
+class InputError(ValueError):
+    """A line of the input file that cannot be used; the message names the line."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "cluster",
+        help="group a JSON Lines file of items into threads (no cache involved)",
+        description=__doc__.split("\n\n")[1] if __doc__ else None,
+    )
+    p.add_argument("input", metavar="INPUT.jsonl", help="items, one JSON object per line")
+    p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="write here (default stdout)")
+    p.add_argument("--no-seed", action="store_true", help="start without the seed thread")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: object = None) -> int:
+    try:
+        with open(args.input, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"briefing cluster: cannot read {args.input}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        items = parse_items(lines, args.input)
+    except InputError as exc:
+        print(f"briefing cluster: {exc}", file=sys.stderr)
+        return 2
+    rows = run_items(items, seed=not args.no_seed)
+    out_lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(out_lines)
+        except OSError as exc:
+            print(f"briefing cluster: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(out_lines)
+    return 0
+
+
+def _str_field(obj: dict, key: str, where: str, *, required: bool = False) -> str:
+    v = obj.get(key)
+    if v is None:
+        if required:
+            raise InputError(f"{where}: missing {key!r}")
+        return ""
+    if not isinstance(v, str):
+        raise InputError(f"{where}: {key!r} must be a string, got {type(v).__name__}")
+    return v
+
+
+def parse_items(lines: Iterable[str], name: str = "<input>") -> list[tuple[Any, Item]]:
+    """JSON Lines -> [(original id value, Item)] in processing order. Raises InputError."""
+    parsed: list[tuple[Any, Item]] = []
+    seen: set[str] = set()
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{where}: expected a JSON object")
+        raw_id = obj.get("id")
+        if raw_id is None or isinstance(raw_id, bool) or not isinstance(raw_id, str | int):
+            raise InputError(f"{where}: missing or invalid 'id'")
+        iid = str(raw_id)
+        if iid in seen:
+            raise InputError(f"{where}: duplicate id {iid!r}")
+        seen.add(iid)
+        title = _str_field(obj, "title", where)
+        text = _str_field(obj, "text", where) or _str_field(obj, "summary", where)
+        pub = obj.get("published")
+        published = None
+        if pub is not None:
+            if not isinstance(pub, str):
+                raise InputError(f"{where}: 'published' must be an ISO 8601 string or null")
+            try:
+                published = datetime.fromisoformat(pub.strip())
+            except ValueError:
+                raise InputError(f"{where}: 'published' is not ISO 8601: {pub[:40]!r}") from None
+        lang = obj.get("lang")
+        if lang is not None and not isinstance(lang, str):
+            raise InputError(f"{where}: 'lang' must be a string or null")
+        source = obj.get("source") or obj.get("publisher") or ""
+        item = Item(
+            id=iid,
+            title=title,
+            text=text,
+            published=published,
+            source=str(source),
+            lang=lang or None,
+        )
+        parsed.append((raw_id, item))
+    return parsed
+
+
+def _order(items: Sequence[tuple[Any, Item]]) -> list[int]:
+    """Indices in processing order: by date; an undated item sorts with the dated one before
+    it (stable, so file order breaks ties and an undated file keeps its order)."""
+    keys = []
+    last = None
+    for _, item in items:
+        if item.published is not None:
+            last = _naive_utc(item.published)
+        keys.append(last)
+    lowest = datetime.min
+    return sorted(range(len(items)), key=lambda i: keys[i] or lowest)
+
+
+def seed_text() -> str | None:
+    try:
+        res = resources.files("briefing.seeds").joinpath(SEED_FILE)
+        return res.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return None
+
+
+def run_items(
+    items: Sequence[tuple[Any, Item]],
+    *,
+    params: EngineParams | None = None,
+    seed: bool = True,
+) -> list[dict[str, Any]]:
+    """Thread `items` from an empty engine; rows in input order."""
+    engine = ThreadEngine(params)
+    if seed:
+        text = seed_text()
+        if text is None:
+            raise RuntimeError(f"seed article {SEED_FILE} is missing from briefing.seeds")
+        engine.add_pinned(SEED_THREAD_ID, SEED_TITLE, text)
+    assigned: dict[int, int] = {}
+    for i in _order(items):
+        assigned[i] = engine.assign(items[i][1]).thread_id
+    labels: dict[int, str] = {}
+    rows = []
+    for i, (raw_id, _) in enumerate(items):
+        tid = assigned[i]
+        if tid not in labels:
+            labels[tid] = engine.label(tid)
+        rows.append({"id": raw_id, "thread_id": tid, "thread_title": labels[tid]})
+    return rows

@@ -1,0 +1,558 @@
+"""The online thread engine: one item in, one decision out, state bounded by active threads."""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from briefing.threads import text as tx
+from briefing.threads.params import EngineParams
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One story as the engine sees it. `text` may be a summary or the full article."""
+
+    id: str
+    title: str
+    text: str = ""
+    published: datetime | None = None
+    source: str = ""
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Where an item went. `duplicate_of` is the first item of the copy group, if any."""
+
+    item_id: str
+    thread_id: int
+    new_thread: bool
+    duplicate_of: str | None
+    score: float
+
+
+# --------------------------------------------------------------------------------------------
+# features
+
+
+@dataclass(slots=True)
+class _Features:
+    words: dict[str, float]  # sublinear tf (title weighted), not yet idf-weighted
+    names: dict[str, float]
+    lang: str
+    shingles: list[int]
+    sig: tuple[int, ...] | None = None  # MinHash signature, computed on demand
+
+
+def _sublinear(counts: Counter[str]) -> dict[str, float]:
+    return {k: 1.0 + math.log(v) if v >= 1 else v for k, v in counts.items()}
+
+
+def _extract(item: Item, p: EngineParams) -> _Features:
+    title = item.title or ""
+    body = (item.text or "")[: p.max_body_chars]
+    title_toks = tx.tokens(title)
+    body_toks = tx.tokens(body)
+    words: Counter[str] = Counter()
+    for t in title_toks:
+        k = tx.word_key(t)
+        if k:
+            words[k] += p.title_weight
+    for t in body_toks:
+        k = tx.word_key(t)
+        if k:
+            words[k] += 1.0
+    names: Counter[str] = Counter()
+    if title and not tx.is_title_case(title):
+        for k in tx.name_tokens(title):
+            names[k] += p.title_weight
+    if body:
+        for k in tx.name_tokens(body):
+            names[k] += 1.0
+    lang = (item.lang or "").lower()[:2]
+    if not lang:
+        lang = "ru" if tx.is_cyrillic(title + " " + body[:300]) else "en"
+    low = [t.lower() for t in title_toks] + [t.lower() for t in body_toks[:400]]
+    shingles = [
+        zlib.crc32(f"{low[i]} {low[i + 1]} {low[i + 2]}".encode()) for i in range(len(low) - 2)
+    ]
+    return _Features(_sublinear(words), _sublinear(names), lang, shingles)
+
+
+# MinHash: 16 hash functions (a*x + b) mod 2^61-1, LSH with 8 bands of 2 rows.
+_MH_PRIME = (1 << 61) - 1
+_MH_PARAMS = [
+    ((0x9E3779B97F4A7C15 * (i + 1)) % _MH_PRIME | 1, (0xC2B2AE3D27D4EB4F * (i + 7)) % _MH_PRIME)
+    for i in range(16)
+]
+_MH_BANDS = 8
+
+
+def _minhash(shingles: Sequence[int]) -> tuple[int, ...]:
+    hs = set(shingles)
+    return tuple(min((a * h + b) % _MH_PRIME for h in hs) for a, b in _MH_PARAMS)
+
+
+def _bands(sig: tuple[int, ...]) -> list[tuple[int, int, int]]:
+    r = len(sig) // _MH_BANDS
+    return [(i, sig[i * r], sig[i * r + 1]) for i in range(_MH_BANDS)]
+
+
+# --------------------------------------------------------------------------------------------
+# state
+
+
+@dataclass(slots=True)
+class _Thread:
+    id: int
+    words: dict[str, float] = field(default_factory=dict)  # sum of doc-normalised tf
+    names: dict[str, float] = field(default_factory=dict)
+    size: int = 0
+    langs: Counter[str] = field(default_factory=Counter)
+    last_activity: datetime | None = None
+    tick: int = 0  # engine step of the last join (recency when there are no dates)
+    pinned: bool = False
+    fixed_title: str | None = None
+    facets: list[tuple[dict[str, float], dict[str, float]]] = field(default_factory=list)
+    recent: deque[tuple[str, dict[str, float]]] = field(default_factory=deque)
+    dup_items: list[str] = field(default_factory=list)
+    norm_w: float = 0.0  # cached idf-weighted norms, valid while `norm_n` is near the doc count
+    norm_n_: float = 0.0
+    norm_at: int = -1
+
+
+_SPACE = re.compile(r"\s+")
+
+
+class ThreadEngine:
+    """Online single-pass clustering of news items into threads (see package docstring)."""
+
+    def __init__(
+        self,
+        params: EngineParams | None = None,
+        next_thread_id: Callable[[], int] | None = None,
+    ) -> None:
+        self.params = params or EngineParams()
+        self._next_id_fn = next_thread_id
+        self._max_id = 0
+        self._threads: dict[int, _Thread] = {}
+        self._post_w: dict[str, set[int]] = {}
+        self._post_n: dict[str, set[int]] = {}
+        self._df: dict[str, int] = {}
+        self._ndocs = 0
+        self._tick = 0
+        # near-duplicate index: band -> item id; item id -> (signature, thread id, root id)
+        self._dup_bands: dict[tuple[int, int, int], str] = {}
+        self._dup_items: dict[str, tuple[tuple[int, ...], int, str]] = {}
+
+    # ---- public API ---------------------------------------------------------------------
+
+    def add_pinned(
+        self, thread_id: int, title: str, text: str, keywords: Sequence[str] = ()
+    ) -> None:
+        """Create (or replace) a pinned thread defined by a seed text and optional keywords.
+
+        The whole text is the thread's first story; each paragraph is also kept as a facet so
+        that a report about any one strand of the story can match it. Pinned threads are
+        never forgotten and keep their title.
+        """
+        p = self.params
+        self._drop_thread(thread_id)
+        th = self._new_thread(thread_id)
+        th.pinned = True
+        th.fixed_title = _one_line(title)
+        kw = " ".join(keywords)
+        seed = Item(id=f"pinned:{thread_id}", title=kw, text=text)
+        f = _extract(seed, p)
+        self._count_df(f)
+        self._add_to_thread(th, f, title=th.fixed_title, published=None)
+        paragraphs = [s for s in re.split(r"\n\s*\n|\n", text) if len(s.split()) >= 8]
+        for para in paragraphs:
+            pf = _extract(Item(id="", title=kw, text=para), p)
+            th.facets.append((pf.words, pf.names))
+        if kw:
+            kf = _extract(Item(id="", title=kw, text=""), p)
+            th.facets.append((kf.words, kf.names))
+
+    def load_thread(
+        self,
+        thread_id: int,
+        items: Sequence[Item],
+        *,
+        title: str | None = None,
+        last_activity: datetime | None = None,
+    ) -> None:
+        """Hydrate a thread from the cache: `items` are its current members, as placed (also
+        by the user). A given `title` is kept as the label (a user rename); without one the
+        engine labels the thread itself. Calling it again for a thread replaces its state,
+        except for a pinned thread, whose seed is kept and the items are added."""
+        th = self._threads.get(thread_id)
+        if th is None or not th.pinned:
+            self._drop_thread(thread_id)
+            th = self._new_thread(thread_id)
+        if title is not None:
+            th.fixed_title = _one_line(title)
+        for item in items:
+            f = _extract(item, self.params)
+            self._count_df(f)
+            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._register_dup(item.id, f, th, root=None)
+        if last_activity is not None:
+            th.last_activity = last_activity
+
+    def assign(self, item: Item) -> Decision:
+        """Place one new item (call in publication order). Cost does not grow with the archive."""
+        p = self.params
+        self._tick += 1
+        f = _extract(item, p)
+        self._count_df(f)
+
+        dup = self._find_dup(f)
+        if dup is not None:
+            root, thread_id, jac = dup
+            th = self._threads[thread_id]
+            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._register_dup(item.id, f, th, root=root)
+            return Decision(item.id, thread_id, False, root, round(jac, 4))
+
+        qw = _unit(self._weigh_key(f.words, ""))
+        qn = _unit(self._weigh_key(f.names, "\x00"))
+        best: _Thread | None = None
+        best_score = 0.0
+        best_margin = -1.0
+        for th in self._candidates(qw, qn):
+            score, need = self._score(th, f, qw, qn, item.published)
+            if score - need > best_margin:
+                best, best_score, best_margin = th, score, score - need
+        if best is not None and best_margin >= 0.0:
+            self._add_to_thread(best, f, title=item.title, published=item.published)
+            self._register_dup(item.id, f, best, root=None)
+            return Decision(item.id, best.id, False, None, round(best_score, 4))
+
+        th = self._new_thread(self._allocate_id())
+        self._add_to_thread(th, f, title=item.title, published=item.published)
+        self._register_dup(item.id, f, th, root=None)
+        self._evict_lru()
+        return Decision(item.id, th.id, True, None, round(best_score, 4))
+
+    def label(self, thread_id: int) -> str:
+        """A short readable title: the user's / pinned title, else the most central headline."""
+        th = self._threads.get(thread_id)
+        if th is None:
+            return ""
+        if th.fixed_title:
+            return th.fixed_title
+        best_title, best = "", -1.0
+        for title, vec in th.recent:
+            s = sum(w * th.words.get(k, 0.0) * self._idf(k) for k, w in vec.items())
+            if s > best and title.strip():
+                best_title, best = title, s
+        if best_title:
+            return _shorten(_one_line(best_title), 90)
+        top = sorted(th.names.items(), key=lambda kv: -kv[1])[:3]
+        return ", ".join(k.capitalize() for k, _ in top) or f"Thread {thread_id}"
+
+    def forget_dormant(self, now: datetime) -> None:
+        """Drop the state of non-pinned threads quiet for longer than `params.dormant_after`.
+
+        A forgotten thread is never proposed again unless it is re-loaded with load_thread().
+        Threads without any dated item are kept (their recency is bounded by
+        `max_active_threads` instead)."""
+        limit = now - self.params.dormant_after
+        for th in list(self._threads.values()):
+            if th.pinned or th.last_activity is None:
+                continue
+            if _naive_utc(th.last_activity) < _naive_utc(limit):
+                self._drop_thread(th.id)
+
+    @property
+    def active_threads(self) -> int:
+        return len(self._threads)
+
+    def thread_ids(self) -> list[int]:
+        return list(self._threads)
+
+    # ---- internals ----------------------------------------------------------------------
+
+    def _allocate_id(self) -> int:
+        if self._next_id_fn is not None:
+            tid = int(self._next_id_fn())
+            while tid in self._threads:  # never hand out an id that is live here
+                tid = int(self._next_id_fn())
+        else:
+            tid = self._max_id + 1
+        return tid
+
+    def _new_thread(self, thread_id: int) -> _Thread:
+        th = _Thread(id=thread_id, recent=deque(maxlen=self.params.label_pool))
+        th.tick = self._tick
+        self._threads[thread_id] = th
+        self._max_id = max(self._max_id, thread_id)
+        return th
+
+    def _drop_thread(self, thread_id: int) -> None:
+        th = self._threads.pop(thread_id, None)
+        if th is None:
+            return
+        for k in th.words:
+            s = self._post_w.get(k)
+            if s is not None:
+                s.discard(thread_id)
+                if not s:
+                    del self._post_w[k]
+        for k in th.names:
+            s = self._post_n.get(k)
+            if s is not None:
+                s.discard(thread_id)
+                if not s:
+                    del self._post_n[k]
+        for iid in th.dup_items:
+            entry = self._dup_items.get(iid)
+            if entry is not None and entry[1] == thread_id:
+                del self._dup_items[iid]
+                for band in _bands(entry[0]):
+                    if self._dup_bands.get(band) == iid:
+                        del self._dup_bands[band]
+
+    def _evict_lru(self) -> None:
+        extra = len(self._threads) - self.params.max_active_threads
+        if extra <= 0:
+            return
+        victims = sorted((th for th in self._threads.values() if not th.pinned), key=lambda t: t.tick)
+        for th in victims[:extra]:
+            self._drop_thread(th.id)
+
+    def _count_df(self, f: _Features) -> None:
+        self._ndocs += 1
+        df = self._df
+        for k in f.words:
+            df[k] = df.get(k, 0) + 1
+        for k in f.names:
+            k = "\x00" + k
+            df[k] = df.get(k, 0) + 1
+
+    def _idf(self, key: str) -> float:
+        return math.log((self._ndocs + 1) / (self._df.get(key, 0) + 1)) + 1.0
+
+    def _add_to_thread(
+        self, th: _Thread, f: _Features, *, title: str, published: datetime | None
+    ) -> None:
+        p = self.params
+        qw = self._weigh_key(f.words, "")
+        qn = self._weigh_key(f.names, "\x00")
+        # store idf-free contributions: tf / |doc| (doc norm at insertion time)
+        nw = _norm(qw)
+        nn = _norm(qn)
+        post_w, post_n = self._post_w, self._post_n
+        for k, v in f.words.items():
+            if k not in th.words:
+                th.words[k] = 0.0
+                post_w.setdefault(k, set()).add(th.id)
+            th.words[k] += v / nw if nw else 0.0
+        for k, v in f.names.items():
+            if k not in th.names:
+                th.names[k] = 0.0
+                post_n.setdefault(k, set()).add(th.id)
+            th.names[k] += v / nn if nn else 0.0
+        th.size += 1
+        th.langs[f.lang] += 1
+        th.tick = self._tick
+        if published is not None and (
+            th.last_activity is None or _naive_utc(published) > _naive_utc(th.last_activity)
+        ):
+            th.last_activity = published
+        if title:
+            th.recent.append((title, {k: v / nw for k, v in f.words.items()} if nw else {}))
+        if len(th.words) > 2 * p.centroid_terms:
+            self._prune(th)
+        th.norm_at = -1
+
+    def _weigh_key(self, tf: dict[str, float], prefix: str) -> dict[str, float]:
+        n1 = self._ndocs + 1
+        df = self._df
+        return {k: v * (math.log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0) for k, v in tf.items()}
+
+    def _prune(self, th: _Thread) -> None:
+        keep = sorted(th.words.items(), key=lambda kv: -kv[1] * self._idf(kv[0]))
+        for k, _ in keep[self.params.centroid_terms :]:
+            s = self._post_w.get(k)
+            if s is not None:
+                s.discard(th.id)
+                if not s:
+                    del self._post_w[k]
+        th.words = dict(keep[: self.params.centroid_terms])
+
+    def _norms(self, th: _Thread) -> tuple[float, float]:
+        # recompute when the thread changed or the collection grew by 10% since
+        if th.norm_at < 0 or self._ndocs > th.norm_at * 1.1 + 5:
+            n1 = self._ndocs + 1
+            df = self._df
+            sw = 0.0
+            for k, v in th.words.items():
+                w = v * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
+                sw += w * w
+            sn = 0.0
+            for k, v in th.names.items():
+                w = v * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
+                sn += w * w
+            th.norm_w = math.sqrt(sw)
+            th.norm_n_ = math.sqrt(sn)
+            th.norm_at = self._ndocs
+        return th.norm_w, th.norm_n_
+
+    def _candidates(self, qw: dict[str, float], qn: dict[str, float]) -> list[_Thread]:
+        p = self.params
+        acc: dict[int, float] = {}
+        for q, post in ((qw, self._post_w), (qn, self._post_n)):
+            top = sorted(q.items(), key=lambda kv: -kv[1])[: p.query_terms]
+            for k, w in top:
+                s = post.get(k)
+                if not s or len(s) > p.max_postings:
+                    continue
+                for tid in s:
+                    acc[tid] = acc.get(tid, 0.0) + w
+        for th in self._threads.values():
+            if th.pinned and th.id not in acc:
+                acc[th.id] = 0.0
+        ranked = sorted(acc.items(), key=lambda kv: -kv[1])[: p.max_candidates]
+        return [self._threads[tid] for tid, _ in ranked]
+
+    def _score(
+        self,
+        th: _Thread,
+        f: _Features,
+        qw: dict[str, float],
+        qn: dict[str, float],
+        published: datetime | None,
+    ) -> tuple[float, float]:
+        """(similarity, threshold it must reach) for an item against one thread."""
+        p = self.params
+        n1 = self._ndocs + 1
+        df = self._df
+        nw, nn = self._norms(th)
+        cw = 0.0
+        if nw:
+            tw = th.words
+            for k, v in qw.items():
+                c = tw.get(k)
+                if c:
+                    cw += v * c * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
+            cw /= nw
+        cn = 0.0
+        if nn:
+            tn = th.names
+            for k, v in qn.items():
+                c = tn.get(k)
+                if c:
+                    cn += v * c * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
+            cn /= nn
+        if th.facets:
+            for fw, fn in th.facets:
+                cw = max(cw, _cos(qw, self._weigh_key(fw, "")))
+                cn = max(cn, _cos(qn, self._weigh_key(fn, "\x00")))
+        score = self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th)
+        need = p.pinned_threshold if th.pinned else p.threshold
+        if not th.pinned and p.size_slope:
+            need += p.size_slope * (1.0 - 1.0 / math.sqrt(th.size))
+        if published is not None and th.last_activity is not None and not th.pinned:
+            gap = _naive_utc(published) - _naive_utc(th.last_activity)
+            if gap > timedelta(0):
+                need += p.time_penalty * min(1.0, gap / p.time_scale)
+        return score, need
+
+    def _combine(
+        self, cw: float, cn: float, item_has_names: bool, thread_has_names: bool, lang: str, th
+    ) -> float:
+        p = self.params
+        if item_has_names and thread_has_names:
+            same = (1.0 - p.names_weight) * cw + p.names_weight * cn
+        else:
+            same = cw
+        share = th.langs.get(lang, 0) / th.size if th.size else 1.0
+        if share >= 1.0:
+            return same
+        cross = min(1.0, p.cross_words_weight * cw + p.cross_names_weight * cn)
+        return share * same + (1.0 - share) * max(same, cross)
+
+    # ---- near-duplicates ------------------------------------------------------------------
+
+    def _find_dup(self, f: _Features) -> tuple[str, int, float] | None:
+        if len(set(f.shingles)) < self.params.dup_min_shingles:
+            return None
+        sig = f.sig = _minhash(f.shingles)
+        seen: set[str] = set()
+        for band in _bands(sig):
+            iid = self._dup_bands.get(band)
+            if iid is None or iid in seen:
+                continue
+            seen.add(iid)
+            entry = self._dup_items.get(iid)
+            if entry is None:
+                continue
+            other, thread_id, root = entry
+            jac = sum(1 for a, b in zip(sig, other, strict=True) if a == b) / len(sig)
+            if jac >= self.params.dup_jaccard and thread_id in self._threads:
+                return root, thread_id, jac
+        return None
+
+    def _register_dup(self, item_id: str, f: _Features, th: _Thread, root: str | None) -> None:
+        sig = f.sig
+        if sig is None:
+            if len(set(f.shingles)) < self.params.dup_min_shingles:
+                return
+            sig = f.sig = _minhash(f.shingles)
+        self._dup_items[item_id] = (sig, th.id, root or item_id)
+        th.dup_items.append(item_id)
+        for band in _bands(sig):
+            self._dup_bands.setdefault(band, item_id)
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    n = _norm(v)
+    return {k: x / n for k, x in v.items()} if n else v
+
+
+def _norm(v: dict[str, float]) -> float:
+    return math.sqrt(sum(x * x for x in v.values()))
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    nb = _norm(b)
+    return dot / nb if nb else 0.0  # `a` (the query) is already unit length
+
+
+def _naive_utc(d: datetime) -> datetime:
+    if d.tzinfo is None:
+        return d
+    off = d.utcoffset()
+    return d.replace(tzinfo=None) - (off or timedelta(0))
+
+
+def _one_line(s: str) -> str:
+    from briefing.sanitize import clean_line
+
+    return clean_line(s)
+
+
+def _shorten(s: str, limit: int) -> str:
+    s = _SPACE.sub(" ", s).strip()
+    if len(s) <= limit:
+        return s
+    cut = s[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-–") + "…"
+
+
+def iter_decisions(engine: ThreadEngine, items: Iterable[Item]) -> Iterable[Decision]:
+    for item in items:
+        yield engine.assign(item)

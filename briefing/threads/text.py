@@ -1,0 +1,231 @@
+"""Text features for the thread engine: tokens, stop words, light stemming, name folding.
+
+Everything here is a pure function of its input string. Two token streams come out of a text:
+
+* **words**: lowercase word tokens minus English/Russian stop words, lightly stemmed (an
+  S-stemmer for English, a suffix stripper for Russian); numbers are kept (flight numbers,
+  years and casualty counts are strong event cues and do not depend on the language).
+* **names**: capitalised tokens (people, places, organisations, acronyms), *folded* to a
+  script-independent key so that Алиев / Aliyev, Баку / Baku, Ереван / Yerevan and
+  Карабах / Karabakh / Qarabağ give the same feature. Folding = Cyrillic->Latin
+  transliteration, a handful of spelling equivalences (y/i, kh/h/g, dzh/j, doubled letters,
+  i next to another vowel) and a trailing-vowel/case-ending strip, plus a short table of
+  exonyms whose two spellings share nothing (Москва / Moscow).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# fmt: off
+STOP_EN = frozenset("""
+a about above after again against all almost also although am among an and another any are
+around as at be became because become been before being below between both but by can cannot
+could did do does doing done down during each either else even ever every few for from further
+get gets got had has have having he her here hers herself him himself his how however i if in
+into is it its itself just least less like made make many may me might more most much must my
+myself neither no nor not now of off often on once one only or other others our ours ourselves
+out over own per perhaps rather same says said say shall she should since so some such than
+that the their theirs them themselves then there these they this those though through thus to
+too under until up upon us very via was we were what whatever when where whether which while
+who whom whose why will with within without would yet you your yours yourself yourselves
+mr mrs ms s t don didn doesn isn wasn aren weren won wouldn couldn shouldn ll ve re d m
+told according also new news report reports reported reuters ap afp update updated
+""".split())
+
+STOP_RU = frozenset("""
+а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже для
+до его ее её ей ему если есть еще ещё же за здесь и из или им их к как какой когда кто ли либо
+между меня мне много может можно мы на над надо наш не него нее неё нет ни них но ну о об однако
+он она они оно от очень по под при про с со так также такой там те тем то того тоже той только
+том ты у уже хотя чего чей чем что чтобы чье чья эта эти это этого этой этом этот я
+который которая которое которые которых котором которой также является были будет будут
+сообщает сообщил сообщила сообщили заявил заявила заявили говорится отметил отметила
+""".split())
+# fmt: on
+
+STOP = STOP_EN | STOP_RU
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
+_CYR = re.compile(r"[\u0400-\u04ff]")
+_SENT_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
+
+_TRANSLIT = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+    # Azerbaijani / Kazakh / Ukrainian Cyrillic letters that show up in regional feeds
+    "ә": "a", "ғ": "g", "ҝ": "g", "һ": "h", "ө": "o", "ү": "u", "ұ": "u", "қ": "k", "ң": "n",
+    "ј": "y", "і": "i", "ї": "i", "є": "e", "ґ": "g",
+}  # fmt: skip
+
+# Exonyms: names whose English and Russian spellings do not fold together phonetically.
+# Keys are folded Russian forms (after _fold_latin), values the folded English form.
+_EXONYMS_RAW = {
+    "москва": "moscow", "россия": "russia", "российский": "russia", "грузия": "georgia",
+    "турция": "turkey", "украина": "ukraine", "кремль": "kremlin", "сша": "us",
+    "германия": "germany", "франция": "france", "китай": "china", "иран": "iran",
+    "европа": "europe", "евросоюз": "eu", "ес": "eu", "оон": "un", "нато": "nato",
+    "путин": "putin", "аэрофлот": "aeroflot", "азал": "azal", "казахстан": "kazakhstan",
+    "актау": "aktau", "российск": "russia", "грозный": "grozny", "чечня": "chechnya", "израиль": "israel",
+    "вашингтон": "washington", "лондон": "london", "брюссель": "brussels",
+}  # fmt: skip
+
+# English adjectives of nationality -> the country, so "Russian strike" matches "Russia".
+_DEMONYMS = {
+    "russian": "russia", "russians": "russia", "azerbaijani": "azerbaijan",
+    "azerbaijanis": "azerbaijan", "georgian": "georgia", "georgians": "georgia",
+    "armenian": "armenia", "armenians": "armenia", "turkish": "turkey", "ukrainian": "ukraine",
+    "iranian": "iran", "chechen": "chechnya", "european": "europe", "soviet": "ussr",
+}  # fmt: skip
+
+_VOWELS = "aeiou"
+_RU_ENDINGS = sorted(
+    """ого его ому ему ыми ими ами ями ых их ой ей ом ем ам ям ах ях ую юю ая яя ое ее ые ие
+    ый ий ым им ов ев ью а я у ю е ы и о ь й""".split(),
+    key=len,
+    reverse=True,
+)
+_RU_ADJ_ENDINGS = frozenset(
+    "ого его ому ему ыми ими ых их ым им ой ей ую юю ая яя ое ее ые ие ый ий".split()
+)
+
+
+def is_cyrillic(text: str) -> bool:
+    """True when a text is mostly Cyrillic (used when an item has no language tag)."""
+    cyr = len(_CYR.findall(text[:400]))
+    return cyr > 0 and cyr * 2 >= sum(1 for ch in text[:400] if ch.isalpha())
+
+
+def _strip_accents(word: str) -> str:
+    if word.isascii():
+        return word
+    out = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch)
+    return "".join(out).replace("ı", "i").replace("ə", "a").replace("ğ", "g")
+
+
+def stem_ru(word: str) -> str:
+    """Strip one Russian inflectional ending, keeping a stem of at least 3 letters."""
+    for end in _RU_ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
+def stem_en(word: str) -> str:
+    """Harman's S-stemmer plus a possessive strip: conservative, never merges events."""
+    if word.endswith("'s") or word.endswith("’s"):
+        word = word[:-2]
+    n = len(word)
+    if n > 4 and word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if n > 4 and word.endswith("ies") and word[-4] not in "ae":
+        return word[:-3] + "y"
+    if n > 3 and word.endswith("es") and word[-3] not in "aeo":
+        return word[:-1]
+    if n > 3 and word.endswith("s") and word[-2] not in "us":
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def word_key(token: str) -> str | None:
+    """Lowercase, stop-word filtered, stemmed feature for a word token (None = drop)."""
+    low = token.lower()
+    if low in STOP or len(low) < 2:
+        return None
+    if _CYR.search(low):
+        return stem_ru(low)
+    if low[0].isdigit():
+        return low
+    return stem_en(_strip_accents(low))
+
+
+def _fold_latin(word: str) -> str:
+    w = word.replace("dzh", "j").replace("dj", "j").replace("kh", "h").replace("x", "ks")
+    w = w.replace("q", "k").replace("w", "v").replace("ph", "f").replace("ts", "c")
+    w = w.replace("y", "i").replace("h", "g")
+    # collapse doubled letters (Ziyaddin -> ziyadin), then drop an 'i' gliding into a vowel
+    out: list[str] = []
+    for ch in w:
+        if out and out[-1] == ch:
+            continue
+        out.append(ch)
+    w = "".join(out)
+    w = re.sub(r"i(?=[aeou])|(?<=[aeou])i", "", w)
+    # trailing vowel = case ending (Азербайджана, Баку/Bak-) or Latin -a/-ia/-e variants
+    if len(w) > 3 and w[-1] in _VOWELS:
+        w = w[:-1]
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def name_key(token: str) -> str | None:
+    """Script-independent key for a capitalised token (None = not a usable name)."""
+    low = token.lower()
+    if low in STOP or len(low) < 2 or low[0].isdigit():
+        return None
+    if _CYR.search(low):
+        stem = low
+        for end in _RU_ENDINGS:
+            if low.endswith(end) and len(low) - len(end) >= 3:
+                # adjective endings (российского) and one-letter case endings (Алиева, Баку);
+                # not -ов/-ев, which belong to surnames (Сафаров)
+                if end in _RU_ADJ_ENDINGS or len(end) == 1:
+                    stem = low[: -len(end)]
+                break
+        for cand in (low, stem, stem + "а", stem + "я"):
+            ex = _EXONYMS_RAW.get(cand)
+            if ex is not None:
+                return _fold_latin(ex)
+        return _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in stem))
+    low = _strip_accents(low)
+    if low.endswith("'s") or low.endswith("’s"):
+        low = low[:-2]
+    low = _DEMONYMS.get(low, low)
+    return _fold_latin(low)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def is_title_case(title: str) -> bool:
+    """Headline style where every word is capitalised: capitals then say nothing about names."""
+    words = [w for w in _TOKEN.findall(title) if w[0].isalpha() and len(w) > 3]
+    if len(words) < 3:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)
+
+
+def name_tokens(text: str) -> list[str]:
+    """Capitalised tokens folded to name keys.
+
+    A capitalised word at the start of a sentence counts only when the same key also occurs
+    capitalised mid-sentence ("Relations between..." is not a name, "Baku - ... in Baku" is).
+    """
+    mid: list[str] = []
+    initial: list[str] = []
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        start = m.start()
+        sentence_start = start == 0 or bool(_SENT_END.search(text[max(0, prev_end - 2) : start]))
+        prev_end = m.end()
+        if not tok[0].isupper():
+            continue
+        key = name_key(tok)
+        if key:
+            (initial if sentence_start else mid).append(key)
+    if initial:
+        seen = set(mid)
+        mid.extend(k for k in initial if k in seen)
+    return mid
