@@ -107,9 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 def add_global_options(parser: argparse.ArgumentParser, *, sub: bool = False) -> None:
     """--feeds and --data-dir, accepted before or after the command name."""
     default = argparse.SUPPRESS if sub else None
-    parser.add_argument(
-        "--feeds", metavar="PATH", default=default, help="the feeds.toml to use"
-    )
+    parser.add_argument("--feeds", metavar="PATH", default=default, help="the feeds.toml to use")
     parser.add_argument(
         "--data-dir", metavar="DIR", default=default, help="the directory holding the cache"
     )

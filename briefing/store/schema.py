@@ -31,7 +31,8 @@ def _script(db: sqlite3.Connection, sql: str) -> None:
 
 def _v1(db: sqlite3.Connection, now: str) -> None:
     """Feeds, articles, threads, membership, triage, FTS; thread 1 = the seed thread."""
-    _script(db, 
+    _script(
+        db,
         """
         CREATE TABLE feeds (
             id INTEGER PRIMARY KEY,
@@ -113,7 +114,7 @@ def _v1(db: sqlite3.Connection, now: str) -> None:
             INSERT INTO articles_fts(rowid, title, summary, text)
             VALUES (new.id, new.title, new.summary, coalesce(new.text, ''));
         END;
-        """
+        """,
     )
     seed = clean_text(resources.files("briefing.seeds").joinpath(SEED_FILE).read_text("utf-8"))
     db.execute(
@@ -133,12 +134,13 @@ def _v1(db: sqlite3.Connection, now: str) -> None:
 
 def _v2(db: sqlite3.Connection, now: str) -> None:
     """Why extraction failed, per article; a key/value table for app state (last visit, export)."""
-    _script(db, 
+    _script(
+        db,
         """
         ALTER TABLE articles ADD COLUMN extract_error TEXT;
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE INDEX articles_published ON articles(coalesce(published, first_seen));
-        """
+        """,
     )
 
 

@@ -1,0 +1,56 @@
+"""`briefing doctor`: check the config and the cache, print the paths in use."""
+
+from __future__ import annotations
+
+import argparse
+
+from briefing.cli import Context, add_command
+from briefing.config import ConfigError, user_feeds_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers,
+        "doctor",
+        "check feeds.toml and the cache (integrity), print the paths in use",
+        "briefing doctor\nbriefing --data-dir /tmp/x doctor",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from briefing.store import DB_FILENAME, Store, StoreError
+
+    ok = True
+    print(f"config      {ctx.feeds_path}")
+    print(
+        f"user config {user_feeds_path()} ({'present' if user_feeds_path().exists() else 'absent'})"
+    )
+    print(f"cache       {ctx.data_dir / DB_FILENAME}")
+    try:
+        config = ctx.config
+        print(f"feeds.toml  ok: {len(config.feeds)} feeds, {len(config.threads)} pinned threads")
+    except ConfigError as exc:
+        print(f"feeds.toml  ERROR: {exc}")
+        ok = False
+    if not (ctx.data_dir / DB_FILENAME).exists():
+        print("cache       not created yet (it is made on first use)")
+        return 0 if ok else 1
+    try:
+        with Store.open(ctx.data_dir, create=False) as store:
+            problems = [p for p in store.integrity_check() if p != "ok"]
+            counts = store.counts()
+            print(
+                f"cache       schema {store.schema_version}, journal {store.journal_mode}, "
+                f"{counts['articles']} articles, {counts['threads']} threads, "
+                f"{counts['feeds']} feeds"
+            )
+            if problems:
+                ok = False
+                print("integrity   ERROR: " + "; ".join(problems[:5]))
+            else:
+                print("integrity   ok")
+    except StoreError as exc:
+        print(f"cache       ERROR: {exc}")
+        ok = False
+    return 0 if ok else 1

@@ -1,0 +1,71 @@
+"""`briefing feeds`: the configured feeds and their last status from the cache."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+from typing import Any
+
+from briefing.cli import Context, add_command
+from briefing.models import FeedState
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers,
+        "feeds",
+        "list the configured feeds with their state (ok, failing, backing off, gone)",
+        "briefing feeds\nbriefing feeds --json\nbriefing feeds add https://oc-media.org/feed/ --tag caucasus",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.set_defaults(func=run)
+    # `feeds add` / `feeds remove` edit the user's feeds.toml (briefing.export.feedsfile).
+    actions = parser.add_subparsers(title="actions", metavar="ACTION")
+    with contextlib.suppress(ImportError):
+        from briefing.export.feedsfile import register_feed_edit_commands
+
+        register_feed_edit_commands(actions)
+
+
+def feed_json(state: FeedState) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "name": state.name,
+        "url": state.url,
+        "tags": list(state.tags),
+        "status": state.status,
+        "last_checked": iso(state.last_checked),
+        "last_success": iso(state.last_success),
+        "next_check": iso(state.next_check),
+        "error_count": state.error_count,
+        "last_error": state.last_error,
+    }
+
+
+def describe(state: FeedState) -> str:
+    if state.status == "new":
+        return "never fetched"
+    text = state.status.replace("_", " ")
+    if state.status in ("error", "backoff") and state.error_count:
+        text += f" ({state.error_count} in a row)"
+    if state.next_check and state.status in ("error", "backoff"):
+        text += f", next try {state.next_check:%Y-%m-%d %H:%M} UTC"
+    if state.last_error and state.status != "ok":
+        text += f": {state.last_error}"
+    return text
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    with ctx.open_store() as store:
+        states = store.feeds()
+    if args.json:
+        print(json.dumps([feed_json(s) for s in states], ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(s.name) for s in states), default=4)
+    for state in states:
+        print(f"{state.name:<{width}}  {describe(state)}\n{'':<{width}}  {state.url}")
+    print(f"{len(states)} feeds from {ctx.feeds_path}")
+    return 0

@@ -1,0 +1,62 @@
+"""`briefing threads`: the crisis threads in display order."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import timedelta
+from typing import Any
+
+from briefing.cli import Context, add_command
+from briefing.models import Thread
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers,
+        "threads",
+        "list crisis threads: pinned first, then by latest activity",
+        "briefing threads\nbriefing threads --all --json | jq '.[0]'",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON array")
+    parser.add_argument(
+        "--all", action="store_true", help="include dormant threads (quiet for a long time)"
+    )
+    parser.set_defaults(func=run)
+
+
+def thread_json(thread: Thread) -> dict[str, Any]:
+    return {
+        "id": thread.id,
+        "title": thread.title,
+        "pinned": thread.pinned,
+        "muted": thread.muted,
+        "dormant": thread.dormant,
+        "stories": thread.stories,
+        "sources": thread.sources,
+        "unread": thread.unread,
+        "updated": (thread.updated or thread.created).isoformat(),
+    }
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    config = ctx.config
+    with ctx.open_store() as store:
+        threads = store.threads(
+            include_dormant=args.all,
+            dormant_after=timedelta(days=config.settings.dormant_after_days),
+        )
+    if args.json:
+        print(json.dumps([thread_json(t) for t in threads], ensure_ascii=False, indent=2))
+        return 0
+    if not threads:
+        print("No threads yet.")
+        return 0
+    for t in threads:
+        flags = ("pinned " if t.pinned else "") + ("muted " if t.muted else "")
+        when = (t.updated or t.created).strftime("%Y-%m-%d %H:%M")
+        print(
+            f"{t.id:>5}  {t.title}\n       {flags}{t.stories} stories, {t.sources} outlets, "
+            f"{t.unread} unread, last moved {when} UTC"
+        )
+    return 0

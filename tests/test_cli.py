@@ -1,0 +1,84 @@
+"""The headless CLI, run as a user runs it: a subprocess with its own data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", *args],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def test_threads_json_on_empty_data_dir_lists_seed_thread_first(tmp_path: Path) -> None:
+    proc = run("--data-dir", str(tmp_path / "x"), "threads", "--json")
+    assert proc.returncode == 0, proc.stderr
+    threads = json.loads(proc.stdout)
+    first = threads[0]
+    assert first["id"] == 1 and first["pinned"] is True
+    assert "Azerbaijan" in first["title"] and "Russia" in first["title"]
+    assert first["stories"] == 1 and isinstance(first["sources"], int)
+    assert first["updated"].endswith("+00:00")
+
+
+def test_data_dir_from_environment(tmp_path: Path) -> None:
+    proc = run("threads", env={"BRIEFING_DATA_DIR": str(tmp_path / "env")})
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "env" / "briefing.sqlite3").exists()
+    assert "Azerbaijan" in proc.stdout
+
+
+def test_version_names_sqlite_and_expat() -> None:
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert "briefing 0.1.0" in proc.stdout and "SQLite 3." in proc.stdout
+    assert "expat_2." in proc.stdout
+
+
+def test_help_explains_every_command_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    commands = [c for c in ("threads", "feeds", "doctor") if c in text]
+    assert commands == ["threads", "feeds", "doctor"]
+    for command in commands:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert "example:\n  briefing" in capsys.readouterr().out
+
+
+def test_feeds_lists_configured_feeds(tmp_path: Path) -> None:
+    proc = run("--data-dir", str(tmp_path), "feeds", "--json")
+    assert proc.returncode == 0, proc.stderr
+    feeds = json.loads(proc.stdout)
+    assert {"name": "OC Media", "status": "new"}.items() <= feeds[0].items()
+
+
+def test_doctor_ok_then_reports_corruption(tmp_path: Path) -> None:
+    assert run("--data-dir", str(tmp_path), "threads").returncode == 0
+    proc = run("--data-dir", str(tmp_path), "doctor")
+    assert proc.returncode == 0, proc.stdout
+    assert "integrity   ok" in proc.stdout and str(tmp_path) in proc.stdout
+    db = tmp_path / "briefing.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[:16] = b"garbage garbage!"
+    db.write_bytes(bytes(raw))
+    proc = run("--data-dir", str(tmp_path), "doctor")
+    assert proc.returncode == 1 and "ERROR" in proc.stdout
+
+
+def test_doctor_reports_bad_config(tmp_path: Path) -> None:
+    bad = tmp_path / "feeds.toml"
+    bad.write_text("[[feeds]]\nname = 'x'\n")
+    proc = run("--feeds", str(bad), "--data-dir", str(tmp_path), "doctor")
+    assert proc.returncode == 1 and "'url'" in proc.stdout
