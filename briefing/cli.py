@@ -23,6 +23,9 @@ COMMAND_MODULES = [
     "briefing.commands.threads",
     "briefing.commands.feeds",
     "briefing.commands.doctor",
+    "briefing.commands.export",
+    "briefing.commands.importing",
+    "briefing.commands.scripting",
 ]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,579 @@
+"""The briefing: pick stories from the store, build a Briefing model, render markdown/html/json.
+
+`build_briefing` is the only part that reads the store; `render_*` are pure functions of the
+model, so golden-file tests pin the output exactly. Every piece of feed text is re-cleaned here
+(`briefing.sanitize`) and then escaped for the target format, so a title or a link can never
+become markup, a script, a link to a non-web scheme, or a terminal escape sequence.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+from briefing.export.files import write_new_file
+from briefing.models import Story, Thread
+from briefing.sanitize import clean_line, clean_text
+
+if TYPE_CHECKING:
+    from briefing.config import Config
+    from briefing.store import Store
+
+FORMATS = {"markdown": "md", "html": "html", "json": "json"}
+JSON_FORMAT_ID = "briefing/1"
+LAST_EXPORT_KEY = "last_export"
+FIRST_EXPORT_WINDOW = timedelta(hours=24)  # the default window when nothing was exported yet
+EXCERPT_LIMIT = 320
+TITLE_LIMIT = 300
+
+
+# ---------------------------------------------------------------------------------- model
+@dataclass(frozen=True, slots=True)
+class Source:
+    number: int
+    outlet: str
+    title: str
+    link: str  # a safe http(s) URL, or "" when the story had none (or an unsafe one)
+    when: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingStory:
+    id: int
+    title: str
+    outlet: str
+    when: datetime  # aware, in the briefing's time zone
+    excerpt: str
+    link: str  # safe http(s) URL or ""
+    source: int  # number in Briefing.sources
+    also: tuple[str, ...] = ()  # other outlets that carried the same story
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingThread:
+    id: int | None  # None: stories not (yet) in any thread
+    title: str
+    moved: str  # one line: how many stories, from how many outlets, since when
+    stories: tuple[BriefingStory, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    title: str
+    generated: datetime  # aware, in the briefing's time zone
+    zone: str  # the zone's name as shown, e.g. "Asia/Baku"
+    scope: str  # "since" | "marked" | "threads"
+    since: datetime | None
+    until: datetime
+    scope_line: str  # one line: what this briefing covers
+    threads: tuple[BriefingThread, ...]
+    sources: tuple[Source, ...]
+
+    @property
+    def story_count(self) -> int:
+        return sum(len(t.stories) for t in self.threads)
+
+
+# ---------------------------------------------------------------------------------- text helpers
+def resolve_zone(name: str) -> tuple[tzinfo | None, str]:
+    """The configured zone (None = the machine's local zone) and a name to show for it."""
+    if name:
+        return ZoneInfo(name), name
+    return None, ""
+
+
+def localise(moment: datetime, zone: tzinfo | None) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone) if zone is not None else moment.astimezone()
+
+
+def format_time(moment: datetime, zone_name: str = "") -> str:
+    """'2025-06-30 14:05 (Asia/Baku, UTC+04:00)': local time with the zone named."""
+    offset = moment.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    name = zone_name or moment.tzname() or ""
+    if offset == "UTC+00:00" and name in ("UTC", "GMT", "Etc/UTC", "Z"):
+        offset, name = "UTC", ""
+    label = f"{name}, {offset}" if name else offset
+    return f"{moment:%Y-%m-%d %H:%M} ({label})"
+
+
+def safe_url(url: str | None) -> str:
+    """`url` if it is an http(s) URL with a host, with anything unusual percent-encoded; else ""."""
+    url = clean_line(url)
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return ""
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+")
+
+
+def excerpt(story: Story, limit: int = EXCERPT_LIMIT) -> str:
+    """The first sentence or two of the story's text (else its summary), on one line."""
+    text = clean_text(story.text) or clean_text(story.summary)
+    first_para = next((p for p in text.split("\n\n") if len(p.strip()) > 40), text)
+    para = clean_line(first_para)
+    if not para:
+        return ""
+    ends = [m.end() for m in _SENTENCE_END.finditer(para)]
+    cut = len(para)
+    if len(ends) >= 2 and ends[1] <= limit:
+        cut = ends[1]
+    elif ends and ends[0] <= limit:
+        cut = ends[0]
+    out = para[:cut].strip()
+    if len(out) > limit:
+        out = out[: limit - 1].rstrip() + "…"
+    return out
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+# ---------------------------------------------------------------------------------- building
+def parse_since(text: str, now: datetime, zone: tzinfo | None) -> datetime:
+    """'24h', '90m', '7d', '2w', a date (midnight in the briefing's zone) or an ISO date-time."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", text.lower())
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        minutes = {"m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}[unit]
+        return now - timedelta(minutes=n * minutes)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            moment = datetime.combine(date.fromisoformat(text), datetime.min.time())
+        else:
+            moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"not a duration or a date: {text!r} (try 24h, 7d, 2025-06-30 or 2025-06-30T08:00)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+    return moment.astimezone(UTC)
+
+
+def last_export(store: Store) -> datetime | None:
+    value = store.get_meta(LAST_EXPORT_KEY)
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def select_stories(
+    store: Store,
+    *,
+    since: datetime | None,
+    until: datetime,
+    thread_ids: Sequence[int] = (),
+    marked: bool = False,
+) -> list[Story]:
+    """The stories a briefing covers, oldest first.
+
+    --marked: every story marked for the briefing (optionally only in `thread_ids`).
+    --thread without a window: the whole thread. Otherwise: first seen in (since, until].
+    """
+    if marked:
+        stories = store.marked()
+        if thread_ids:
+            stories = [s for s in stories if s.thread_id in thread_ids]
+    elif thread_ids and since is None:
+        stories = []
+        for thread_id in thread_ids:
+            stories += store.stories(thread_id, limit=10_000, fold_copies=False)
+    else:
+        stories = store.stories_between(since, until)
+        if thread_ids:
+            stories = [s for s in stories if s.thread_id in thread_ids]
+    stories = [s for s in stories if s.first_seen <= until]
+    return sorted(stories, key=lambda s: (s.when, s.id))
+
+
+def build_briefing(
+    store: Store,
+    config: Config,
+    *,
+    since: datetime | None = None,
+    thread_ids: Sequence[int] = (),
+    marked: bool = False,
+    now: datetime | None = None,
+) -> Briefing:
+    """Read the store and build the model. `since=None` (and no thread or marked selection)
+    means: since the last export, or the last 24 hours when there was none."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    zone, zone_name = resolve_zone(config.settings.timezone)
+    if since is None and not thread_ids and not marked:
+        since = last_export(store) or now - FIRST_EXPORT_WINDOW
+    stories = select_stories(store, since=since, until=now, thread_ids=thread_ids, marked=marked)
+    threads = store.threads(include_dormant=True, now=now)
+    scope = "marked" if marked else ("threads" if thread_ids and since is None else "since")
+    return assemble(
+        stories,
+        threads,
+        scope=scope,
+        since=since,
+        now=now,
+        zone=zone,
+        zone_name=zone_name,
+        explicit_threads=bool(thread_ids) or marked,
+    )
+
+
+def assemble(
+    stories: Iterable[Story],
+    threads: Iterable[Thread],
+    *,
+    scope: str,
+    since: datetime | None,
+    now: datetime,
+    zone: tzinfo | None,
+    zone_name: str,
+    explicit_threads: bool = False,
+) -> Briefing:
+    """Group stories by thread (threads in display order), fold copies, number the sources."""
+    stories = list(stories)
+    thread_list = list(threads)
+    muted = {t.id for t in thread_list if t.muted}
+    selected_ids = {s.id for s in stories}
+    also: dict[int, list[str]] = {}
+    kept: list[Story] = []
+    for story in stories:
+        if story.duplicate_of is not None and story.duplicate_of in selected_ids:
+            also.setdefault(story.duplicate_of, []).append(clean_line(story.outlet, 80))
+            continue
+        if story.thread_id in muted and not explicit_threads:
+            continue
+        kept.append(story)
+
+    by_thread: dict[int | None, list[Story]] = {}
+    for story in kept:
+        by_thread.setdefault(story.thread_id, []).append(story)
+    order: list[tuple[int | None, str]] = [
+        (t.id, t.title) for t in thread_list if t.id in by_thread
+    ]
+    known = {tid for tid, _ in order}
+    for tid in sorted((t for t in by_thread if t not in known), key=lambda t: (t is None, t or 0)):
+        order.append((tid, "Other stories" if tid is None else f"Thread {tid}"))
+
+    sources: list[Source] = []
+    source_of_link: dict[str, int] = {}
+    out_threads: list[BriefingThread] = []
+    for tid, title in order:
+        items = by_thread[tid]
+        out_stories = []
+        for story in items:
+            link = safe_url(story.link)
+            when = localise(story.when, zone)
+            outlet = clean_line(story.outlet, 80) or "unknown outlet"
+            headline = clean_line(story.title, TITLE_LIMIT) or "(untitled)"
+            number = source_of_link.get(link) if link else None
+            if number is None:
+                number = len(sources) + 1
+                sources.append(Source(number, outlet, headline, link, when))
+                if link:
+                    source_of_link[link] = number
+            out_stories.append(
+                BriefingStory(
+                    id=story.id,
+                    title=headline,
+                    outlet=outlet,
+                    when=when,
+                    excerpt=excerpt(story),
+                    link=link,
+                    source=number,
+                    also=tuple(dict.fromkeys(o for o in also.get(story.id, ()) if o != outlet)),
+                )
+            )
+        outlets = {s.outlet for s in out_stories} | {o for s in out_stories for o in s.also}
+        out_threads.append(
+            BriefingThread(
+                id=tid,
+                title=clean_line(title, TITLE_LIMIT) or "(untitled thread)",
+                moved=moved_line(scope, out_stories, len(outlets), since, zone, zone_name),
+                stories=tuple(out_stories),
+            )
+        )
+
+    generated = localise(now, zone)
+    return Briefing(
+        title=f"Briefing, {generated.day} {generated:%B %Y}",
+        generated=generated,
+        zone=zone_name or generated.tzname() or "",
+        scope=scope,
+        since=localise(since, zone) if since else None,
+        until=generated,
+        scope_line=scope_line(scope, since, now, zone, zone_name),
+        threads=tuple(out_threads),
+        sources=tuple(sources),
+    )
+
+
+def moved_line(
+    scope: str,
+    stories: Sequence[BriefingStory],
+    outlets: int,
+    since: datetime | None,
+    zone: tzinfo | None,
+    zone_name: str,
+) -> str:
+    count = plural(len(stories), "story", "stories")
+    from_ = f"from {plural(outlets, 'outlet')}"
+    if scope == "since" and since is not None:
+        return f"{len(stories)} new {count.split(' ', 1)[1]} {from_} since " + format_time(
+            localise(since, zone), zone_name
+        )
+    first = min(s.when for s in stories)
+    last = max(s.when for s in stories)
+    what = "marked" if scope == "marked" else ""
+    span = format_time(first, zone_name)
+    if last != first:
+        span = f"{span} to {format_time(last, zone_name)}"
+    return f"{count}{' ' + what if what else ''} {from_}, {span}"
+
+
+def scope_line(
+    scope: str, since: datetime | None, now: datetime, zone: tzinfo | None, zone_name: str
+) -> str:
+    until = format_time(localise(now, zone), zone_name)
+    if scope == "marked":
+        return f"Stories marked for the briefing, as of {until}."
+    if scope == "threads":
+        return f"All stories of the selected threads, as of {until}."
+    return f"Stories first seen from {format_time(localise(since or now, zone), zone_name)} to {until}."
+
+
+# ---------------------------------------------------------------------------------- markdown
+# Every ASCII punctuation character that means something to CommonMark, GFM or pandoc markdown
+# (links, images, emphasis, code, raw HTML, entities, tables, math, citations) is escaped; a
+# backslash before ASCII punctuation is always literal in all three.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~&$@^])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=:]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    text = _MD_SPECIAL.sub(r"\\\1", clean_line(text))
+    start = _MD_LINE_START.match(text)
+    if start:  # "- x", "+ x", "1. x", "= x" at the start of a line would start a block
+        token = start.group(2)
+        text = start.group(1) + token[:-1] + "\\" + token[-1] + text[start.end() :]
+    return text
+
+
+def md_link(url: str) -> str:
+    return f"<{url}>" if url else "(no link)"
+
+
+def render_markdown(b: Briefing) -> str:
+    # scope_line, moved and times are our own text (numbers, dates, the configured zone name)
+    lines = [f"# {md_escape(b.title)}", "", b.scope_line, ""]
+    if not b.threads:
+        lines += ["No stories.", ""]
+    for thread in b.threads:
+        lines += [f"## {md_escape(thread.title)}", "", f"*{thread.moved}*", ""]
+        for s in thread.stories:
+            also = f"; also {md_escape(', '.join(s.also))}" if s.also else ""
+            lines.append(
+                f"- **{md_escape(s.title)}**  \n"
+                f"  {md_escape(s.outlet)}, {format_time(s.when, b.zone)}{also}"
+                f" \\[{s.source}\\]  "
+            )
+            if s.excerpt:
+                lines.append(f"  {md_escape(s.excerpt)}  ")
+            lines.append(f"  {md_link(s.link)}")
+        lines.append("")
+    if b.sources:
+        lines += ["## Sources", ""]
+        for src in b.sources:
+            lines.append(
+                f"{src.number}. {md_escape(src.outlet)}: {md_escape(src.title)}, "
+                f"{format_time(src.when, b.zone)}. {md_link(src.link)}"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------- html
+_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ccc}
+.scope,.moved,.meta{color:#555;font-size:.9em}.moved{font-style:italic}
+ul.stories{list-style:none;padding:0}ul.stories li{margin:0 0 1.1em}
+.headline{font-weight:bold}.excerpt{margin:.2em 0}.cite{color:#555}
+a{color:#1a4f8b;word-break:break-all}ol.sources{font-size:.9em}
+""".strip()
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
+
+
+def h(text: str) -> str:
+    return html.escape(clean_line(text), quote=True)
+
+
+def html_link(url: str, label: str | None = None) -> str:
+    if not url:
+        return '<span class="nolink">(no link)</span>'
+    return (
+        f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer">{h(label or url)}</a>'
+    )
+
+
+def render_html(b: Briefing) -> str:
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{h(b.title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{h(b.title)}</h1>",
+        f'<p class="scope">{h(b.scope_line)}</p>',
+    ]
+    if not b.threads:
+        out.append("<p>No stories.</p>")
+    for thread in b.threads:
+        out += [
+            f"<h2>{h(thread.title)}</h2>",
+            f'<p class="moved">{h(thread.moved)}</p>',
+            '<ul class="stories">',
+        ]
+        for s in thread.stories:
+            also = f"; also {h(', '.join(s.also))}" if s.also else ""
+            out += [
+                "<li>",
+                f'<div class="headline">{h(s.title)}</div>',
+                f'<div class="meta">{h(s.outlet)}, {h(format_time(s.when, b.zone))}{also}'
+                f' <a class="cite" href="#source-{s.source}">[{s.source}]</a></div>',
+            ]
+            if s.excerpt:
+                out.append(f'<p class="excerpt">{h(s.excerpt)}</p>')
+            out += [f'<div class="link">{html_link(s.link)}</div>', "</li>"]
+        out.append("</ul>")
+    if b.sources:
+        out += ["<h2>Sources</h2>", '<ol class="sources">']
+        for src in b.sources:
+            out.append(
+                f'<li id="source-{src.number}">{h(src.outlet)}: {h(src.title)}, '
+                f"{h(format_time(src.when, b.zone))}. {html_link(src.link)}</li>"
+            )
+        out.append("</ol>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------- json
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def briefing_json(b: Briefing) -> dict[str, Any]:
+    return {
+        "format": JSON_FORMAT_ID,
+        "title": b.title,
+        "generated": _iso(b.generated),
+        "timezone": b.zone,
+        "scope": b.scope,
+        "since": _iso(b.since),
+        "until": _iso(b.until),
+        "summary": b.scope_line,
+        "threads": [
+            {
+                "id": t.id,
+                "title": t.title,
+                "moved": t.moved,
+                "stories": [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "outlet": s.outlet,
+                        "time": _iso(s.when),
+                        "excerpt": s.excerpt,
+                        "link": s.link or None,
+                        "source": s.source,
+                        "also": list(s.also),
+                    }
+                    for s in t.stories
+                ],
+            }
+            for t in b.threads
+        ],
+        "sources": [
+            {
+                "number": src.number,
+                "outlet": src.outlet,
+                "title": src.title,
+                "time": _iso(src.when),
+                "link": src.link or None,
+            }
+            for src in b.sources
+        ],
+    }
+
+
+def render_json(b: Briefing) -> str:
+    return json.dumps(briefing_json(b), ensure_ascii=False, indent=2) + "\n"
+
+
+RENDERERS = {"markdown": render_markdown, "html": render_html, "json": render_json}
+
+
+def render(b: Briefing, fmt: str) -> str:
+    try:
+        return RENDERERS[fmt](b)
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r} (expected {', '.join(RENDERERS)})") from None
+
+
+# ---------------------------------------------------------------------------------- files
+def export_briefing(
+    store: Store,
+    config: Config,
+    *,
+    marked: bool,
+    fmt: str = "markdown",
+    directory: Path,
+    now: datetime | None = None,
+) -> Path:
+    """The app's `E`: write today's briefing into `directory` as briefing-YYYY-MM-DD.<ext>
+    (a new -2, -3... file when one exists) and record the export time. Returns the path."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    model = build_briefing(store, config, marked=marked, now=now)
+    path = write_new_file(
+        Path(directory), f"briefing-{model.generated:%Y-%m-%d}", FORMATS[fmt], render(model, fmt)
+    )
+    record_export(store, now)
+    return path
+
+
+def record_export(store: Store, now: datetime) -> None:
+    store.set_meta(LAST_EXPORT_KEY, now.astimezone(UTC).isoformat(timespec="seconds"))
+
+
+def default_export_dir(config: Config) -> Path:
+    configured = config.settings.export_dir
+    return Path(configured).expanduser() if configured else Path.home() / "briefings"
