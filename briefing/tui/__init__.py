@@ -1,0 +1,1 @@
+"""The Textual reader app; the only package in briefing that imports textual."""

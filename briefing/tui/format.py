@@ -1,0 +1,165 @@
+"""Models -> Textual Content for rows and the article; untrusted text is never parsed as markup."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime, tzinfo
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from textual.content import Content
+
+from briefing.models import FeedState, Story, Thread
+from briefing.sanitize import clean_line, clean_text
+
+SPARK = "▁▂▃▄▅▆▇█"
+OUTLET_WIDTH = 14
+
+
+def display_zone(name: str) -> tuple[tzinfo, str]:
+    """The configured zone (e.g. "Asia/Baku"), else the machine's local zone; with its label."""
+    if name:
+        try:
+            return ZoneInfo(name), name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    local = datetime.now().astimezone().tzinfo or UTC
+    return local, f"local {datetime.now(local).tzname() or 'time'}"
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """One block character per day, scaled to the busiest day; a dot for a quiet day."""
+    top = max(values, default=0)
+    if top <= 0:
+        return "·" * len(values)
+    return "".join(
+        "·" if v <= 0 else SPARK[min(len(SPARK) - 1, math.ceil(v / top * len(SPARK)) - 1)]
+        for v in values
+    )
+
+
+def ago(when: datetime | None, now: datetime) -> str:
+    """How long ago, in the largest whole unit: 'now', '5m', '3h', '2d', '6w'."""
+    if when is None:
+        return "never"
+    seconds = (now - when).total_seconds()
+    if seconds < 60:
+        return "now"
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return "now"
+
+
+def clock(when: datetime | None, zone: tzinfo, *, seconds: bool = False) -> str:
+    if when is None:
+        return "—"
+    fmt = "%d %b %Y %H:%M:%S %Z" if seconds else "%d %b %H:%M"
+    return when.astimezone(zone).strftime(fmt)
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut to exactly `width` cells (ellipsis when cut)."""
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.ljust(width)
+
+
+def thread_prompt(thread: Thread, now: datetime) -> Content:
+    """Two lines: the title (pinned/muted marked), then sparkline and counts."""
+    mark = ("◆ ", "bold $accent") if thread.pinned else ("◌ ", "dim") if thread.muted else "  "
+    title_style = "dim" if thread.muted else ("bold" if thread.unread else "")
+    parts: list[str | tuple[str, str]] = [
+        "  ",
+        (sparkline(thread.per_day), "$accent"),
+        "  ",
+        (ago(thread.updated or thread.created, now), "dim"),
+    ]
+    if thread.new:
+        parts += ["  ", (f"{thread.new} new", "bold $success")]
+    parts += ["  ", (f"{thread.unread} unread", "$warning" if thread.unread else "dim")]
+    parts += ["  ", (f"{thread.sources} outlet{'' if thread.sources == 1 else 's'}", "dim")]
+    return Content.assemble(mark, (clean_line(thread.title) or "(untitled)", title_style),
+                            "\n", *parts)  # fmt: skip
+
+
+def marks(story: Story) -> Content:
+    return Content.assemble(
+        ("●", "bold $warning") if not story.read else " ",
+        ("★", "bold $warning") if story.starred else " ",
+        ("B", "bold $success") if story.in_briefing else " ",
+    )
+
+
+def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
+    """One line: marks, time, outlet, +N copies, title."""
+    copies = f"+{story.copies}" if story.copies else ""
+    parts: list[str | tuple[str, str] | Content] = [
+        marks(story),
+        " ",
+        (clock(story.when, zone), "dim"),
+        " ",
+    ]
+    if outlet:
+        parts += [(fit(clean_line(story.outlet), OUTLET_WIDTH), "$text-primary"), " "]
+    parts += [
+        (copies.ljust(3) if copies else "   ", "bold $secondary"),
+        " ",
+        (clean_line(story.title) or "(no title)", "" if story.read else "bold"),
+    ]
+    return Content.assemble(*parts)
+
+
+def safe_link(url: str | None) -> str | None:
+    """The link if it is a plain http(s) URL we may hand to a browser, else None."""
+    url = (url or "").strip()
+    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
+def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Content:
+    """The reader: title, outlet, author, times, link, text (or summary + note), other outlets."""
+    out: list[str | tuple[str, str] | Content] = [
+        (clean_line(story.title) or "(no title)", "bold"),
+        "\n",
+        (clean_line(story.outlet), "$text-primary"),
+    ]
+    if story.author:
+        out += ["  ·  ", (clean_line(story.author, 120), "italic")]
+    out += ["\n", ("published ", "dim"), clock(story.published, zone, seconds=True)]
+    out += [("   first seen ", "dim"), clock(story.first_seen, zone, seconds=True)]
+    out += ["\n", marks(story), "  "]
+    link = clean_line(story.link, 500)
+    if link:
+        out += [(link, "underline" if safe_link(story.link) else "dim strike")]
+    else:
+        out += [("(no link)", "dim")]
+    out += ["\n\n"]
+    body = clean_text(story.text)
+    if body:
+        out.append(body)
+    else:
+        reason = clean_line(story.extract_error, 200)
+        note = "Full text not available" + (f" ({reason})" if reason else "")
+        out += [(f"[{note}; showing the feed summary]", "italic $warning"), "\n\n"]
+        out.append(clean_text(story.summary) or "(the feed gave no summary)")
+    if copies:
+        out += ["\n\n", (f"Also carried by {len(copies)} other outlet(s):", "bold")]
+        for copy in copies:
+            out += ["\n  ", (fit(clean_line(copy.outlet), OUTLET_WIDTH), "$text-primary"), " "]
+            out += [clock(copy.when, zone), "  ", clean_line(copy.title)]
+    return Content.assemble(*out)
+
+
+def feed_status(feed: FeedState, zone: tzinfo, now: datetime) -> tuple[str, str]:
+    """A short status word and its style for the feeds screen."""
+    status = feed.status
+    if status in ("error", "backoff") and feed.next_check and feed.next_check > now:
+        return f"backing off until {clock(feed.next_check, zone)}", "$warning"
+    styles = {"ok": "$success", "not_modified": "$success", "error": "$error", "gone": "$error"}
+    return status.replace("_", " "), styles.get(status, "dim")

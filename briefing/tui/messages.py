@@ -1,0 +1,57 @@
+"""Typed messages that background store calls post back to the UI."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from briefing.models import Story, Thread
+
+
+class ThreadsLoaded(Message):
+    def __init__(self, threads: Sequence[Thread], *, keep_id: int | None = None) -> None:
+        super().__init__()
+        self.threads = list(threads)
+        self.keep_id = keep_id  # the thread to keep highlighted
+
+
+class StoriesLoaded(Message):
+    """A page of a thread's stories. `offset == 0` replaces the list, else appends."""
+
+    def __init__(
+        self, thread_id: int, offset: int, stories: Sequence[Story], *, complete: bool,
+        select_id: int | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self.thread_id = thread_id
+        self.offset = offset
+        self.stories = list(stories)
+        self.complete = complete  # no more pages after this one
+        self.select_id = select_id
+
+
+class ArticleLoaded(Message):
+    def __init__(self, story: Story, copies: Sequence[Story], *, keep_scroll: bool) -> None:
+        super().__init__()
+        self.story = story
+        self.copies = list(copies)
+        self.keep_scroll = keep_scroll  # a reload of the same story: do not move the reader
+
+
+class RefreshProgress(Message):
+    """Progress of the background refresh; a burst collapses into one repaint."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgress)
+
+
+class RefreshFinished(Message):
+    def __init__(self, ok: bool, text: str) -> None:
+        super().__init__()
+        self.ok = ok
+        self.text = text

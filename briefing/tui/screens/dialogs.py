@@ -1,0 +1,133 @@
+"""Small modal dialogs: confirm, text prompt, and the thread picker (move / merge)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from briefing.models import Thread
+from briefing.sanitize import clean_line
+
+NEW_THREAD = "new"
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+    ]
+
+    def __init__(self, question: Content) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, markup=False)
+            yield Static(Content.assemble(("y / Enter: yes    n / Esc: no", "dim")), markup=False)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
+
+    def __init__(self, label: str, value: str = "") -> None:
+        super().__init__()
+        self.label = label
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self.label), markup=False)
+            yield Input(value=self.value, id="prompt-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = clean_line(event.value, 300)
+        self.dismiss(value or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ThreadPicker(ModalScreen[int | tuple[str, str] | None]):
+    """Pick a thread by typing part of its title; optionally offer "new thread: <text>".
+
+    Returns a thread id, (NEW_THREAD, title) or None when cancelled.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker_cancel"),
+        Binding("down", "move(1)", show=False, id="picker_down"),
+        Binding("up", "move(-1)", show=False, id="picker_up"),
+    ]
+
+    def __init__(self, title: str, threads: Sequence[Thread], *, allow_new: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.threads = list(threads)
+        self.allow_new = allow_new
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker"):
+            yield Static(Content(self.title_text), markup=False)
+            yield Input(placeholder="type to filter; Enter picks", id="picker-input")
+            yield OptionList(markup=False, id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        words = query.casefold().split()
+        options.clear_options()
+        if self.allow_new and query.strip():
+            label = Content.assemble(("+ new thread: ", "bold $success"), clean_line(query))
+            options.add_option(Option(label, id="new"))
+        for thread in self.threads:
+            title = clean_line(thread.title)
+            if all(w in title.casefold() for w in words):
+                options.add_option(Option(Content(title), id=str(thread.id)))
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._pick()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._pick()
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    def _pick(self) -> None:
+        options = self.query_one("#picker-options", OptionList)
+        option = options.highlighted_option
+        if option is None or option.id is None:
+            return
+        if option.id == "new":
+            query = clean_line(self.query_one("#picker-input", Input).value, 300)
+            self.dismiss((NEW_THREAD, query))
+        else:
+            self.dismiss(int(option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,68 @@
+"""The feeds screen: every configured feed with its state, last error and next check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from briefing.models import FeedState
+from briefing.sanitize import clean_line
+from briefing.store.db import utcnow
+from briefing.tui.format import ago, clock, feed_status
+
+
+class FeedsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="feeds_back"),
+        Binding("j", "cursor_down_table", show=False, id="feeds_down"),
+        Binding("k", "cursor_up_table", show=False, id="feeds_up"),
+    ]
+
+    def __init__(self, feeds: Sequence[FeedState], *, zone: tzinfo) -> None:
+        super().__init__()
+        self.feeds = list(feeds)
+        self.zone = zone
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pane feeds"):
+            yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(".feeds").border_title = f"Feeds ({len(self.feeds)})"
+        table = self.query_one(DataTable)
+        table.add_columns("feed", "status", "last ok", "next check", "errors", "last error")
+        now = utcnow()
+        # Every cell is a rich Text, so nothing from a feed is read as markup.
+        for feed in self.feeds:
+            status, style = feed_status(feed, self.zone, now)
+            table.add_row(
+                Text(clean_line(feed.name, 40)),
+                Text(status, style=_rich_style(style)),
+                Text(ago(feed.last_success, now) if feed.last_success else "never"),
+                Text(clock(feed.next_check, self.zone) if feed.next_check else "due"),
+                Text(str(feed.error_count)),
+                Text(clean_line(feed.last_error, 120)),
+            )
+        table.focus()
+
+    def action_cursor_down_table(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up_table(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _rich_style(style: str) -> str:
+    # DataTable cells are rich Text, which knows no theme variables.
+    return {"$success": "green", "$error": "red", "$warning": "yellow"}.get(style, "dim")

@@ -1,0 +1,432 @@
+"""The main screen: thread list | story list | article reader, and every triage action."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from briefing.models import Story, Thread
+from briefing.sanitize import clean_line
+from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
+from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
+from briefing.tui.storecalls import Stale
+from briefing.tui.widgets import ArticleView, StatusLine, StoryList, ThreadList
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
+
+PAGE = 200
+LEVELS = ("threads", "stories", "article")
+# Below these sizes the panes stop sharing the screen.
+FULL_MIN = (110, 30)  # threads | (stories over article)
+PAIR_MIN_WIDTH = 110  # threads | (stories or article)
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="back"),
+        Binding("tab", "next_pane", "Pane", show=False, id="next_pane"),
+        Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="previous_pane"),
+        Binding("space", "page_article", "Page", show=False, id="page"),
+        Binding("r", "toggle('read')", "Read", id="read"),
+        Binding("s", "toggle('starred')", "Star", id="star"),
+        Binding("b", "toggle('in_briefing')", "Briefing", id="briefing"),
+        Binding("x", "hide", "Hide", id="hide"),
+        Binding("m", "move", "Move", id="move"),
+        Binding("M", "merge", "Merge thread", show=False, id="merge"),
+        Binding("R", "rename", "Rename thread", show=False, id="rename"),
+        Binding("p", "flag('pinned')", "Pin thread", show=False, id="pin"),
+        Binding("u", "flag('muted')", "Mute thread", show=False, id="mute"),
+        Binding("n", "next_unread", "Next unread", id="next_unread"),
+        Binding("A", "mark_thread_read", "Thread read", show=False, id="mark_thread_read"),
+        Binding("z", "undo", "Undo", id="undo"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link"),
+        Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.level = 0
+        self._first_unread_on_load = False
+        self._select_on_load: int | None = None
+
+    @property
+    def briefing(self) -> BriefingApp:
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        app = self.briefing
+        with Horizontal(id="panes"):
+            yield ThreadList(id="threads", classes="pane")
+            with Vertical(id="right"):
+                yield StoryList(zone=app.zone, id="stories", classes="pane")
+                yield ArticleView(zone=app.zone, id="article", classes="pane")
+        yield StatusLine(offline=app.offline, zone=app.zone, id="status")
+        yield Footer()
+
+    @property
+    def thread_list(self) -> ThreadList:
+        return self.query_one("#threads", ThreadList)
+
+    @property
+    def story_list(self) -> StoryList:
+        return self.query_one("#stories", StoryList)
+
+    @property
+    def article(self) -> ArticleView:
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one("#status", StatusLine)
+
+    def pane(self, level: int) -> Widget:
+        return self.query_one(f"#{LEVELS[level]}")
+
+    def on_mount(self) -> None:
+        self.thread_list.border_title = "Threads"
+        self.story_list.border_title = "Stories"
+        self.story_list.border_subtitle = f"times: {self.briefing.zone_label}"
+        self.article.border_title = "Article"
+        self.thread_list.focus()
+        self.apply_layout()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.apply_layout()
+
+    @property
+    def mode(self) -> str:
+        width, height = self.size
+        if width >= FULL_MIN[0] and height >= FULL_MIN[1]:
+            return "full"
+        return "pair" if width >= PAIR_MIN_WIDTH else "single"
+
+    def apply_layout(self) -> None:
+        mode, level = self.mode, self.level
+        self.set_class(mode == "full", "-full")
+        self.set_class(mode == "pair", "-pair")
+        self.set_class(mode == "single", "-single")
+        if mode == "full":
+            shown = {0, 1, 2}
+        elif mode == "pair":
+            shown = {0, 1} if level < 2 else {0, 2}
+        else:
+            shown = {level}
+        self.thread_list.display = 0 in shown
+        self.query_one("#right").display = bool(shown & {1, 2})
+        self.story_list.display = 1 in shown
+        self.article.display = 2 in shown
+
+    def go(self, level: int) -> None:
+        self.level = level
+        self.apply_layout()
+        self.pane(level).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for level, name in enumerate(LEVELS):
+            if event.widget.id == name and self.level != level:
+                self.level = level
+                self.apply_layout()
+
+    def action_next_pane(self) -> None:
+        self.go((self.level + 1) % 3)
+
+    def action_previous_pane(self) -> None:
+        self.go((self.level - 1) % 3)
+
+    def action_back(self) -> None:
+        if self.level > 0:
+            self.go(self.level - 1)
+
+    def action_page_article(self) -> None:
+        if not self.article.display:
+            if self.story_list.current is None:
+                return
+            self.open_story(self.story_list.current)
+            return
+        self.article.scroll_page_down(animate=False)
+
+    # ------------------------------------------------------------------ loading
+    @work(group="threads", exclusive=True)
+    async def load_threads(self, keep_id: int | None = None) -> None:
+        app = self.briefing
+        try:
+            threads = await app.lane.latest("threads", app.load_threads)
+        except Stale:
+            return
+        self.post_message(ThreadsLoaded(threads, keep_id=keep_id))
+
+    def on_threads_loaded(self, message: ThreadsLoaded) -> None:
+        self.thread_list.set_threads(message.threads, keep_id=message.keep_id)
+        self.thread_list.border_title = f"Threads ({len(message.threads)})"
+        if not message.threads:
+            self.story_list.set_stories([], key=None)
+            self.article.clear()
+
+    @work(group="stories", exclusive=True)
+    async def load_stories(self, thread_id: int, offset: int = 0, keep_count: int = 0) -> None:
+        app = self.briefing
+        limit = max(PAGE, keep_count) if offset == 0 else PAGE
+        try:
+            stories = await app.lane.latest(
+                "stories", app.store.stories, thread_id, offset=offset, limit=limit
+            )
+        except Stale:
+            return
+        self.post_message(StoriesLoaded(thread_id, offset, stories, complete=len(stories) < limit))
+
+    def on_stories_loaded(self, message: StoriesLoaded) -> None:
+        current = self.thread_list.current
+        if current is None or current.id != message.thread_id:
+            return
+        stories = self.story_list
+        if message.offset == 0:
+            stories.set_stories(
+                message.stories, key=message.thread_id, complete=message.complete,
+                keep_id=self._select_on_load,
+            )  # fmt: skip
+        else:
+            stories.append_stories(message.stories, complete=message.complete)
+        stories.border_title = clean_line(current.title, 80) or "Stories"
+        if self._select_on_load is not None:
+            target = self._select_on_load
+            if stories.select_id(target):
+                self._select_on_load = None
+            elif not message.complete:
+                self.load_stories(message.thread_id, len(stories.stories))
+                return
+            else:
+                self._select_on_load = None
+        if self._first_unread_on_load:
+            self._first_unread_on_load = False
+            for i, story in enumerate(stories.stories):
+                if not story.read:
+                    stories.highlighted = i
+                    break
+        if not stories.stories:
+            self.article.clear()
+
+    @work(group="article", exclusive=True)
+    async def load_article(self, story_id: int, keep_scroll: bool = False) -> None:
+        app = self.briefing
+
+        def fetch() -> tuple[Story | None, list[Story]]:
+            story = app.store.story(story_id)
+            return story, (app.store.copies(story_id) if story else [])
+
+        try:
+            story, copies = await app.lane.latest("article", fetch)
+        except Stale:
+            return
+        if story is not None:
+            self.post_message(ArticleLoaded(story, copies, keep_scroll=keep_scroll))
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        self.article.show(message.story, message.copies, keep_scroll=message.keep_scroll)
+
+    def reload_all(self) -> None:
+        """After a structural change or a refresh: threads, the current list, the article."""
+        thread = self.thread_list.current
+        self.load_threads(thread.id if thread else None)
+        if thread is not None:
+            self.load_stories(thread.id, keep_count=len(self.story_list.stories))
+        if self.article.story is not None:
+            self.load_article(self.article.story.id, keep_scroll=True)
+
+    # ------------------------------------------------------------------ navigation events
+    @on(ThreadList.Highlighted)
+    def thread_highlighted(self, event: ThreadList.Highlighted) -> None:
+        if self.story_list.key != event.thread.id:
+            self.story_list.set_stories([], key=event.thread.id, complete=False)
+        self.load_stories(event.thread.id)
+
+    @on(ThreadList.Opened)
+    def thread_opened(self, event: ThreadList.Opened) -> None:
+        self.go(1)
+
+    @on(StoryList.Highlighted, "#stories")
+    def story_highlighted(self, event: StoryList.Highlighted) -> None:
+        if self.article.display and (self.article.story is None or
+                                     self.article.story.id != event.story.id):  # fmt: skip
+            self.load_article(event.story.id)
+
+    @on(StoryList.Opened, "#stories")
+    def story_opened(self, event: StoryList.Opened) -> None:
+        self.open_story(event.story)
+
+    @on(StoryList.NeedMore, "#stories")
+    def need_more(self, event: StoryList.NeedMore) -> None:
+        if isinstance(self.story_list.key, int):
+            self.load_stories(self.story_list.key, event.offset)
+
+    def open_story(self, story: Story) -> None:
+        """Show the story in the reader and mark it read (opening is reading)."""
+        self.go(2)
+        if not story.read:  # first, so the article load below (same lane) sees it read
+            self.briefing.write_triage(self, story, "read", True, undoable=False)
+            story = replace(story, read=True)
+        if self.article.story is None or self.article.story.id != story.id:
+            self.load_article(story.id)
+
+    def show_found(self, story: Story) -> None:
+        """Open a story found elsewhere (search, new since) in its own thread."""
+        if story.thread_id is None:
+            self.notify("That story is not in any thread.", severity="warning")
+            return
+        index = self.thread_list.index_of(story.thread_id)
+        if index is None:
+            self.notify("Its thread is not in the list (dormant or merged).", severity="warning")
+        else:
+            self._select_on_load = story.id
+            self.thread_list.highlighted = index
+            self.load_stories(story.thread_id)
+        self.open_story(story)
+
+    # ------------------------------------------------------------------ triage
+    def target_story(self) -> Story | None:
+        if self.article.has_focus and self.article.story is not None:
+            index = self.story_list.index_of(self.article.story.id)
+            return self.story_list.stories[index] if index is not None else self.article.story
+        return self.story_list.current
+
+    def story_changed(self, story: Story) -> None:
+        """Show a story's new triage state everywhere it is on screen."""
+        self.story_list.update_story(story)
+        if self.article.story is not None and self.article.story.id == story.id:
+            self.article.show(story, self.article.copies, keep_scroll=True)
+
+    def action_toggle(self, flag: str) -> None:
+        story = self.target_story()
+        if story is None:
+            self.notify("No story selected.", severity="warning")
+            return
+        self.briefing.write_triage(self, story, flag, not getattr(story, flag))
+
+    def action_hide(self) -> None:
+        story = self.target_story()
+        if story is None:
+            self.notify("No story selected.", severity="warning")
+            return
+        self.briefing.write_triage(self, story, "hidden", True)
+        self.story_list.remove_story(story.id)
+        if not story.read:
+            self.thread_list.adjust_unread(story.thread_id, -1)
+
+    def action_next_unread(self) -> None:
+        stories = self.story_list
+        start = (stories.highlighted + 1) if stories.highlighted is not None else 0
+        if self.article.has_focus and self.article.story is not None:
+            index = stories.index_of(self.article.story.id)
+            start = index + 1 if index is not None else start
+        for i in range(start, len(stories.stories)):
+            if not stories.stories[i].read:
+                stories.highlighted = i
+                if self.level == 2:
+                    self.open_story(stories.stories[i])
+                return
+        threads = self.thread_list
+        begin = (threads.highlighted or 0) + 1
+        order = list(range(begin, len(threads.threads))) + list(range(0, begin))
+        for i in order:
+            if threads.threads[i].unread and not threads.threads[i].muted:
+                self._first_unread_on_load = True
+                threads.highlighted = i
+                self.go(1)
+                return
+        self.notify("Nothing unread.")
+
+    def action_undo(self) -> None:
+        self.briefing.undo(self)
+
+    # ------------------------------------------------------------------ thread actions
+    def current_thread(self) -> Thread | None:
+        thread = self.thread_list.current
+        if thread is None:
+            self.notify("No thread selected.", severity="warning")
+        return thread
+
+    @work(group="dialog")
+    async def action_move(self) -> None:
+        story = self.target_story()
+        if story is None:
+            self.notify("No story selected.", severity="warning")
+            return
+        others = [t for t in self.thread_list.threads if t.id != story.thread_id]
+        title = f"Move “{clean_line(story.title, 60)}” to which thread?"
+        choice = await self.app.push_screen_wait(ThreadPicker(title, others, allow_new=True))
+        if choice is None:
+            return
+        await self.briefing.move_story(self, story, choice)
+
+    @work(group="dialog")
+    async def action_merge(self) -> None:
+        thread = self.current_thread()
+        if thread is None:
+            return
+        others = [t for t in self.thread_list.threads if t.id != thread.id]
+        title = f"Merge “{clean_line(thread.title, 60)}” into which thread?"
+        target = await self.app.push_screen_wait(ThreadPicker(title, others, allow_new=False))
+        if not isinstance(target, int):
+            return
+        target_title = next((t.title for t in others if t.id == target), "?")
+        question = Content.assemble(
+            "Merge ", (clean_line(thread.title, 80), "bold"), f" ({thread.stories} stories) into ",
+            (clean_line(target_title, 80), "bold"), "?\n", ("A merge cannot be undone with z.",
+                                                             "$warning"),
+        )  # fmt: skip
+        if await self.app.push_screen_wait(ConfirmScreen(question)):
+            await self.briefing.merge_threads(self, thread, target)
+
+    @work(group="dialog")
+    async def action_rename(self) -> None:
+        thread = self.current_thread()
+        if thread is None:
+            return
+        title = await self.app.push_screen_wait(
+            TextPrompt("New title for the thread (Enter to save, Esc to cancel):", thread.title)
+        )
+        if title and title != thread.title:
+            await self.briefing.rename_thread(self, thread, title)
+
+    def action_flag(self, flag: str) -> None:
+        thread = self.current_thread()
+        if thread is not None:
+            self.briefing.set_thread_flag(self, thread, flag, not getattr(thread, flag))
+
+    @work(group="dialog")
+    async def action_mark_thread_read(self) -> None:
+        thread = self.current_thread()
+        if thread is None:
+            return
+        question = Content.assemble(
+            "Mark all ", (str(thread.unread), "bold"), " unread stories of ",
+            (clean_line(thread.title, 80), "bold"), " as read?",
+        )  # fmt: skip
+        if await self.app.push_screen_wait(ConfirmScreen(question)):
+            await self.briefing.mark_thread_read(self, thread)
+
+    # ------------------------------------------------------------------ links
+    def _link_story(self) -> Story | None:
+        if self.article.display and self.article.story is not None:
+            return self.article.story
+        return self.story_list.current
+
+    def action_open_link(self) -> None:
+        story = self._link_story()
+        if story is not None:
+            self.briefing.open_link(story.link)
+
+    def action_copy_link(self) -> None:
+        story = self._link_story()
+        if story is not None:
+            self.briefing.copy_link(story.link)

@@ -1,0 +1,113 @@
+"""Story lists across threads: full-text search (`/`) and "new since last visit" (`a`).
+
+Both return the chosen Story (Enter), which the main screen opens in its thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from briefing.models import Story
+from briefing.tui.format import clock
+from briefing.tui.storecalls import Stale
+from briefing.tui.widgets import StoryList
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
+
+
+class StoryResultsScreen(Screen[Story | None]):
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="results_back"),
+        Binding("tab", "toggle_focus", "Input/list", show=False, id="results_tab"),
+    ]
+
+    def __init__(self, *, zone: tzinfo, searching: bool, since: datetime | None = None) -> None:
+        super().__init__()
+        self.zone = zone
+        self.searching = searching
+        self.since = since
+
+    @property
+    def briefing(self) -> BriefingApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pane results"):
+            if self.searching:
+                yield Input(placeholder="search titles, summaries and text; Enter", id="query")
+            yield Static("", id="results-info", markup=False)
+            yield StoryList(zone=self.zone, id="results")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        pane = self.query_one(".results")
+        if self.searching:
+            pane.border_title = "Search"
+            self.query_one("#query", Input).focus()
+            self._info("Type words to look for; results are ranked by relevance.")
+        else:
+            pane.border_title = f"New since {clock(self.since, self.zone) if self.since else '—'}"
+            self.query_one("#results", StoryList).focus()
+            self.load_new()
+
+    def _info(self, text: str) -> None:
+        self.query_one("#results-info", Static).update(Content.assemble((text, "dim")))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.run_search(event.value)
+
+    @work(group="search", exclusive=True)
+    async def run_search(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            return
+        try:
+            stories = await self.briefing.lane.latest("search", self.briefing.store.search, query)
+        except Stale:
+            return
+        results = self.query_one("#results", StoryList)
+        results.set_stories(stories, key=("search", query))
+        n = len(stories)
+        self._info(
+            f"{n} result{'s' if n != 1 else ''} for “{query}” — Enter opens one in its thread"
+        )
+        if stories:
+            results.focus()
+
+    @work(group="new", exclusive=True)
+    async def load_new(self) -> None:
+        stories = await self.briefing.lane.call(self.briefing.store.new_since, self.since)
+        self.query_one("#results", StoryList).set_stories(stories, key="new")
+        n = len(stories)
+        self._info(f"{n} stor{'ies' if n != 1 else 'y'} arrived since your last visit"
+                   " — Enter opens one in its thread")  # fmt: skip
+
+    def on_story_list_opened(self, event: StoryList.Opened) -> None:
+        event.stop()
+        self.dismiss(event.story)
+
+    def on_story_list_highlighted(self, event: StoryList.Highlighted) -> None:
+        event.stop()
+
+    def action_toggle_focus(self) -> None:
+        if not self.searching:
+            return
+        query = self.query_one("#query", Input)
+        if query.has_focus:
+            self.query_one("#results", StoryList).focus()
+        else:
+            query.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,50 @@
+"""The status line: online/offline, last good fetch, refresh progress, the latest message."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from textual.content import Content
+from textual.widgets import Static
+
+from briefing.store.db import utcnow
+from briefing.tui.format import ago, clock
+
+
+class StatusLine(Static):
+    def __init__(self, *, offline: bool, zone: tzinfo, **kwargs: object) -> None:
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        self.offline = offline
+        self.zone = zone
+        self.last_success: datetime | None = None
+        self.progress = ""
+        self.note = ""
+
+    def set_state(
+        self, *, last_success: datetime | None = None, progress: str | None = None,
+        note: str | None = None,
+    ) -> None:  # fmt: skip
+        if last_success is not None:
+            self.last_success = last_success
+        if progress is not None:
+            self.progress = progress
+        if note is not None:
+            self.note = note
+        self.update(self.render_state())
+
+    def render_state(self) -> Content:
+        if self.offline:
+            mode = ("OFFLINE", "bold $error")
+        else:
+            mode = ("online", "$success")
+        if self.last_success:
+            last = f"last good fetch {ago(self.last_success, utcnow())} ago"
+            last += f" ({clock(self.last_success, self.zone)})"
+        else:
+            last = "no successful fetch yet"
+        parts: list[str | tuple[str, str]] = [" ", mode, " · ", (last, "dim")]
+        if self.progress:
+            parts += [" · ", (self.progress, "$accent")]
+        if self.note:
+            parts += [" · ", self.note]
+        return Content.assemble(*parts)

@@ -1,0 +1,157 @@
+"""A story list loaded in pages: one-line rows, asks for the next page near the end."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, tzinfo
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Story
+from briefing.tui.format import story_prompt
+
+PREFETCH = 30  # ask for the next page this many rows before the end
+
+
+class StoryList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="down"),
+        Binding("k", "cursor_up", "Up", show=False, id="up"),
+    ]
+
+    class Highlighted(Message):
+        def __init__(self, story_list: StoryList, story: Story) -> None:
+            super().__init__()
+            self.story_list = story_list
+            self.story = story
+
+        @property
+        def control(self) -> StoryList:
+            return self.story_list
+
+    class Opened(Message):
+        def __init__(self, story_list: StoryList, story: Story) -> None:
+            super().__init__()
+            self.story_list = story_list
+            self.story = story
+
+        @property
+        def control(self) -> StoryList:
+            return self.story_list
+
+    class NeedMore(Message):
+        def __init__(self, story_list: StoryList, offset: int) -> None:
+            super().__init__()
+            self.story_list = story_list
+            self.offset = offset
+
+        @property
+        def control(self) -> StoryList:
+            return self.story_list
+
+    def __init__(self, *, zone: tzinfo = UTC, show_outlet: bool = True, **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.zone = zone
+        self.show_outlet = show_outlet
+        self.stories: list[Story] = []
+        self.complete = True
+        self._asked_at: int | None = None
+        self.key: object = None  # what the rows belong to (a thread id, a search)
+
+    @property
+    def current(self) -> Story | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.stories):
+            return None
+        return self.stories[index]
+
+    def _option(self, story: Story) -> Option:
+        return Option(story_prompt(story, self.zone, outlet=self.show_outlet), id=str(story.id))
+
+    def set_stories(
+        self, stories: Sequence[Story], *, key: object = None, complete: bool = True,
+        keep_id: int | None = None,
+    ) -> None:  # fmt: skip
+        """Replace the rows. Reloading the same list keeps the highlighted story (by id) on
+        the same screen row, so stories arriving above it do not move what the reader sees."""
+        same = key == self.key
+        old = self.current if same else None
+        keep_id = keep_id if keep_id is not None else (old.id if old else None)
+        old_index = self.highlighted if same else None
+        screen_row = (old_index - self.scroll_y) if old_index is not None else None
+        self.key = key
+        self.stories = list(stories)
+        self.complete = complete
+        self._asked_at = None
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(self._option(s) for s in self.stories)
+            index = self.index_of(keep_id) if keep_id is not None else None
+            if index is None and self.stories:
+                index = min(old_index or 0, len(self.stories) - 1)
+            self.highlighted = index
+        if index is not None and screen_row is not None:
+            self.scroll_to(y=max(0, index - screen_row), animate=False, force=True)
+        elif not same:
+            self.scroll_to(y=0, animate=False, force=True)
+        if self.current is not None and (old is None or self.current.id != old.id):
+            self.post_message(self.Highlighted(self, self.current))
+
+    def append_stories(self, stories: Sequence[Story], *, complete: bool) -> None:
+        known = {s.id for s in self.stories}
+        fresh = [s for s in stories if s.id not in known]
+        self.stories += fresh
+        self.complete = complete
+        self._asked_at = None
+        self.add_options(self._option(s) for s in fresh)
+
+    def index_of(self, story_id: int) -> int | None:
+        for i, story in enumerate(self.stories):
+            if story.id == story_id:
+                return i
+        return None
+
+    def update_story(self, story: Story) -> None:
+        index = self.index_of(story.id)
+        if index is not None:
+            self.stories[index] = story
+            self.replace_option_prompt_at_index(index, self._option(story).prompt)
+
+    def remove_story(self, story_id: int) -> None:
+        index = self.index_of(story_id)
+        if index is None:
+            return
+        del self.stories[index]
+        self.remove_option_at_index(index)
+        if self.current is not None:
+            self.post_message(self.Highlighted(self, self.current))
+
+    def select_id(self, story_id: int) -> bool:
+        index = self.index_of(story_id)
+        if index is not None:
+            self.highlighted = index
+            self.scroll_to_highlight()
+        return index is not None
+
+    def _maybe_ask_more(self) -> None:
+        index = self.highlighted or 0
+        if (
+            not self.complete
+            and self._asked_at != len(self.stories)
+            and index >= len(self.stories) - PREFETCH
+        ):
+            self._asked_at = len(self.stories)
+            self.post_message(self.NeedMore(self, len(self.stories)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self.current is not None:
+            self.post_message(self.Highlighted(self, self.current))
+        self._maybe_ask_more()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.current is not None:
+            self.post_message(self.Opened(self, self.current))

@@ -1,0 +1,92 @@
+"""The thread list: two-line rows (title; sparkline and counts), selection kept by thread id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from briefing.models import Thread
+from briefing.store.db import utcnow
+from briefing.tui.format import thread_prompt
+
+ROW_HEIGHT = 2
+
+
+class ThreadList(OptionList):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="down"),
+        Binding("k", "cursor_up", "Up", show=False, id="up"),
+    ]
+
+    class Highlighted(Message):
+        def __init__(self, thread: Thread) -> None:
+            super().__init__()
+            self.thread = thread
+
+    class Opened(Message):
+        def __init__(self, thread: Thread) -> None:
+            super().__init__()
+            self.thread = thread
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
+        self.threads: list[Thread] = []
+
+    @property
+    def current(self) -> Thread | None:
+        index = self.highlighted
+        if index is None or not 0 <= index < len(self.threads):
+            return None
+        return self.threads[index]
+
+    def set_threads(self, threads: Sequence[Thread], keep_id: int | None = None) -> None:
+        """Replace the rows; the highlighted thread (by id) keeps its row on screen."""
+        old = self.current
+        keep_id = keep_id if keep_id is not None else (old.id if old else None)
+        old_index = self.highlighted
+        screen_row = (old_index * ROW_HEIGHT - self.scroll_y) if old_index is not None else None
+        now = utcnow()
+        self.threads = list(threads)
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(Option(thread_prompt(t, now), id=str(t.id)) for t in self.threads)
+            index = self.index_of(keep_id) if keep_id is not None else None
+            if index is None and self.threads:
+                index = min(old_index or 0, len(self.threads) - 1)
+            self.highlighted = index
+        if index is not None and screen_row is not None:
+            self.scroll_to(y=max(0, index * ROW_HEIGHT - screen_row), animate=False, force=True)
+        if self.current is not None and (old is None or self.current.id != old.id):
+            self.post_message(self.Highlighted(self.current))
+
+    def index_of(self, thread_id: int) -> int | None:
+        for i, thread in enumerate(self.threads):
+            if thread.id == thread_id:
+                return i
+        return None
+
+    def update_thread(self, thread: Thread) -> None:
+        index = self.index_of(thread.id)
+        if index is not None:
+            self.threads[index] = thread
+            self.replace_option_prompt_at_index(index, thread_prompt(thread, utcnow()))
+
+    def adjust_unread(self, thread_id: int | None, delta: int) -> None:
+        index = self.index_of(thread_id) if thread_id is not None else None
+        if index is not None and delta:
+            thread = self.threads[index]
+            self.update_thread(replace(thread, unread=max(0, thread.unread + delta)))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self.current is not None:
+            self.post_message(self.Highlighted(self.current))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
