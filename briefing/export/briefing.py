@@ -225,6 +225,9 @@ def build_briefing(
         since = last_export(store) or now - FIRST_EXPORT_WINDOW
     stories = select_stories(store, since=since, until=now, thread_ids=thread_ids, marked=marked)
     threads = store.threads(include_dormant=True, now=now)
+    if thread_ids:  # the order asked for on the command line
+        rank = {tid: i for i, tid in enumerate(dict.fromkeys(thread_ids))}
+        threads.sort(key=lambda t: rank.get(t.id, len(rank)))
     scope = "marked" if marked else ("threads" if thread_ids and since is None else "since")
     return assemble(
         stories,

@@ -20,6 +20,7 @@ from briefing.export.opml import (
     ParsedList,
     Skipped,
     clean_tag,
+    repair_url,
 )
 from briefing.sanitize import clean_line
 
@@ -79,7 +80,7 @@ def parse_urls(text: str) -> ParsedList:
         tokens = tokenize(raw, lineno)
         if not tokens:
             continue
-        url, rest = tokens[0], tokens[1:]
+        url, rest = repair_url(tokens[0]), tokens[1:]
         special = next((p for p in SPECIAL_PREFIXES if url.startswith(p)), None)
         if special:
             result.skipped.append(

@@ -78,6 +78,17 @@ class ParsedList:
         self.feeds.append(feed)
 
 
+def repair_url(url: str) -> str:
+    """Old readers' `feed://host/x` and `feed:https://host/x` pseudo-schemes -> http(s)."""
+    url = url.strip()
+    lower = url.lower()
+    if lower.startswith("feed://"):
+        return "http://" + url[len("feed://") :]
+    if lower.startswith(("feed:http://", "feed:https://")):
+        return url[len("feed:") :]
+    return url
+
+
 def clean_tag(text: str) -> str:
     return clean_line(text, 60).strip(" /,")
 
@@ -97,6 +108,7 @@ def parse_opml(data: bytes) -> ParsedList:
     seen: dict[str, int] = {}
     # One entry per open element: the folder name it contributes (None: not a folder).
     stack: list[str | None] = []
+    opened: list[tuple[str, int]] = []  # (element, line), to explain a missing end tag
     state = {"root": False, "body": False}
 
     def line() -> int:
@@ -106,6 +118,7 @@ def parse_opml(data: bytes) -> ParsedList:
         raise ImportFormatError(line(), "DOCTYPE/entity declarations are not allowed in OPML")
 
     def start(tag: str, attrs: dict[str, str]) -> None:
+        opened.append((tag, line()))
         local = tag.rsplit(":", 1)[-1].lower()
         if not stack:
             if local != "opml":
@@ -118,7 +131,7 @@ def parse_opml(data: bytes) -> ParsedList:
             return
         lower = {k.lower(): v for k, v in attrs.items()}
         title = clean_line(lower.get("title") or lower.get("text") or "", NAME_LIMIT)
-        url = (lower.get("xmlurl") or "").strip()
+        url = repair_url(lower.get("xmlurl") or "")
         if not url:
             kind = (lower.get("type") or "").lower()
             if kind in ("link", "include", "rss", "atom") or lower.get("url"):
@@ -146,6 +159,7 @@ def parse_opml(data: bytes) -> ParsedList:
 
     def end(tag: str) -> None:
         stack.pop()
+        opened.pop()
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -154,7 +168,11 @@ def parse_opml(data: bytes) -> ParsedList:
     try:
         parser.Parse(_as_expat_input(data), True)
     except expat.ExpatError as exc:
-        raise ImportFormatError(exc.lineno, f"not well-formed XML: {_expat_message(exc)}") from None
+        message = f"not well-formed XML: {_expat_message(exc)}"
+        if exc.code in _UNCLOSED and opened:
+            tag, at = opened[-1]
+            message += f"; the <{tag}> opened on line {at} is not closed"
+        raise ImportFormatError(exc.lineno, message) from None
     if not state["root"]:
         raise ImportFormatError(1, "not an OPML file (no <opml> element)")
     if not state["body"]:
@@ -183,6 +201,13 @@ def _as_expat_input(data: bytes) -> bytes:
         ) from None
     text = text.replace(match.group(1).decode("ascii"), "UTF-8", 1)
     return text.encode("utf-8")
+
+
+_UNCLOSED = {
+    expat.errors.codes[expat.errors.XML_ERROR_TAG_MISMATCH],
+    expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS],
+    expat.errors.codes[expat.errors.XML_ERROR_UNCLOSED_TOKEN],
+}
 
 
 def _expat_message(exc: expat.ExpatError) -> str:
