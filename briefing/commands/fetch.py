@@ -1,0 +1,154 @@
+"""`briefing fetch`: bring every feed (and its new articles' text) up to date."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from typing import TextIO
+
+from briefing.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Context, add_command
+from briefing.refresh import Progress, RefreshBusy, RefreshSummary, refresh, refresh_lock
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = add_command(
+        subparsers,
+        "fetch",
+        "bring every feed up to date: new items, their article text, crisis threads",
+        "briefing fetch\n"
+        "briefing fetch --json --no-articles\n"
+        "briefing fetch --feed 'OC Media' --feed JAMnews --concurrency 8",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON summary object (per feed and totals)"
+    )
+    parser.add_argument(
+        "--no-articles", action="store_true", help="do not download the linked article pages"
+    )
+    parser.add_argument(
+        "--feed",
+        action="append",
+        metavar="NAME",
+        default=None,
+        help="only this feed (name or URL as in feeds.toml); repeat for several",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive,
+        metavar="N",
+        help="requests in flight at once (default: settings.concurrency, 32)",
+    )
+    parser.add_argument(
+        "--per-host",
+        type=_positive,
+        metavar="N",
+        help="requests in flight to one host (default: settings.per_host, 4)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    config = ctx.config  # a bad config stops us here (exit 2), before anything is touched
+    from briefing.refresh import select_feeds
+
+    try:
+        select_feeds(config, args.feed)
+    except ValueError as exc:
+        print(f"briefing fetch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        with refresh_lock(ctx.data_dir):
+            bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+            store = ctx.open_store()
+            try:
+                summary = refresh(
+                    store,
+                    config,
+                    feed_names=args.feed,
+                    articles=False if args.no_articles else None,
+                    concurrency=args.concurrency,
+                    per_host=args.per_host,
+                    progress=bar.update if bar else None,
+                )
+            finally:
+                if bar:
+                    bar.close()
+                store.close()
+    except RefreshBusy as exc:
+        print(f"briefing fetch: {exc}; not starting a second one", file=sys.stderr)
+        return EXIT_FAIL
+    if args.json:
+        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_summary(summary, sys.stdout)
+    return EXIT_OK
+
+
+def print_summary(summary: RefreshSummary, out: TextIO) -> None:
+    t = summary.totals()
+    parts = [f"{t['ok']} ok", f"{t['not_modified']} not modified"]
+    if t["error"] or t["gone"]:
+        parts.append(f"{t['error'] + t['gone']} failed")
+    if t["skipped"]:
+        parts.append(f"{t['skipped']} backing off")
+    line = f"fetched {t['feeds']} feeds in {summary.seconds:.1f} s: " + ", ".join(parts)
+    line += f"; {t['new']} new, {t['updated']} updated items"
+    if t["hidden"]:
+        line += f" ({t['hidden']} hidden by the region filter)"
+    if t["articles_extracted"] or t["articles_failed"]:
+        line += (
+            f"; {t['articles_extracted']} articles extracted,"
+            f" {t['articles_failed']} kept as summary"
+        )
+    print(line, file=out)
+    for report in summary.feeds:
+        if report.status in ("error", "gone"):
+            print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
+        elif report.warning:
+            print(f"  warn   {report.name}: {report.warning}", file=out)
+
+
+class ProgressBar:
+    """One self-rewriting line on a terminal: feeds done / total, articles, failures."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.last = 0.0
+        self.shown = False
+
+    def update(self, p: Progress) -> None:
+        now = time.monotonic()
+        final = p.feeds_done == p.feeds_total and p.articles_done == p.articles_total
+        if not final and now - self.last < 0.1:
+            return
+        self.last = now
+        width = max(10, min(30, shutil.get_terminal_size((80, 20)).columns - 60))
+        done = p.feeds_done / p.feeds_total if p.feeds_total else 1.0
+        filled = int(done * width)
+        text = f"[{'#' * filled}{'-' * (width - filled)}] {p.feeds_done}/{p.feeds_total} feeds"
+        if p.articles_total:
+            text += f", {p.articles_extracted}/{p.articles_total} articles"
+        if p.failures or p.articles_failed:
+            text += f", {p.failures} feed failures"
+        self.out.write("\r\x1b[2K" + text)
+        self.out.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.out.write("\r\x1b[2K")
+            self.out.flush()

@@ -1,0 +1,368 @@
+"""Feed bytes -> cleaned, capped ArticleIn records. Pure (no I/O); runs in a worker process.
+
+- feedparser gets bytes and headers, never a URL (its own fetcher has no timeout).
+- Internal DTD subsets and <!ENTITY> declarations are removed first: feedparser's fallback
+  parser expands entities, so billion-laughs / quadratic-blowup feeds would explode.
+- The text is decoded by us: the declared charset is checked and, when it is wrong, recovered
+  with charset-normalizer (cp1251 / koi8-r Russian comes out as Russian); feedparser then sees
+  UTF-8 only.
+- Every stored field is cleaned of terminal escapes and control characters and capped.
+- Dates outside [1990, now + 1 day] are unknown. Identity: GUID, else link, else a hash.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import html
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from briefing.models import ArticleIn
+from briefing.sanitize import clean_line, clean_text
+
+TITLE_CAP = 500
+AUTHOR_CAP = 200
+LINK_CAP = 2000
+KEY_CAP = 500
+SUMMARY_CAP = 5000
+TEXT_CAP = 200_000
+FEED_TITLE_CAP = 200
+MAX_ITEMS = 1000  # a feed with more entries than this is cut (newest first as served)
+FULL_TEXT_MIN = 1200  # content:encoded this long (chars of text) counts as the full article
+
+OLDEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=1)
+
+
+class ParseError(Exception):
+    """The body is not a usable feed; str() is a short reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    items: tuple[ArticleIn, ...]
+    encoding: str
+    warning: str | None = None  # e.g. malformed XML from which items were still recovered
+    hidden: int = 0  # items marked hidden by the region filter
+    notes: tuple[str, ...] = field(default=())
+
+
+# ----------------------------------------------------------------------------- entities
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]|\"[^\"]*\"|'[^']*')*(?:\[.*?\]\s*)?>", re.I | re.S)
+_DOCTYPE_OPEN = re.compile(rb"<!DOCTYPE", re.I)
+_ENTITY = re.compile(rb"<!ENTITY(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I | re.S)
+
+
+def strip_dtd(body: bytes) -> bytes:
+    """Remove DOCTYPE declarations (with any internal subset) and every <!ENTITY ...>."""
+    if b"<!" not in body:
+        return body
+    body = _DOCTYPE.sub(b"", body)
+    body = _ENTITY.sub(b"", body)
+    # An unterminated DOCTYPE (no '>' or ']>'): drop everything from it to the first element.
+    m = _DOCTYPE_OPEN.search(body)
+    if m:
+        end = body.find(b"<", m.end())
+        body = body[: m.start()] + (body[end:] if end >= 0 else b"")
+    return body
+
+
+# ----------------------------------------------------------------------------- charset
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']", re.I)
+_XML_DECL_TEXT = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Code pages a Russian/Caucasus/Western feed is really in when its declaration lies.
+_CANDIDATES = ("utf_8", "cp1251", "koi8_r", "iso8859_5", "cp1252", "iso8859_1", "cp866")
+
+
+def charset_from_content_type(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", value, re.I)
+    return m.group(1) if m else None
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_body(body: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Bytes -> (text, encoding used). Trusts a BOM, then valid UTF-8, then the declaration
+    if it reads as sensible text, else charset-normalizer's pick among likely code pages."""
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(name, errors="replace"), name
+    m = _XML_DECL.match(body[:300])
+    declared_codec = _codec(declared) or _codec(m.group(1).decode("ascii") if m else None)
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer
+
+    candidates = list(_CANDIDATES)
+    if declared_codec and declared_codec not in candidates:
+        candidates.insert(0, declared_codec)
+    # Control bytes (escape sequences in titles) make every code page look chaotic.
+    sample = _CONTROL_BYTES.sub(b"", body[:200_000])
+    try:
+        results = charset_normalizer.from_bytes(sample, cp_isolation=candidates)
+    except Exception:  # pragma: no cover - the detector must never take a feed down
+        results = None
+    best = results.best() if results else None
+    if best is not None:
+        chosen = _codec(best.encoding) or "utf-8"
+        # Prefer the declared code page when it reads just as well.
+        if declared_codec and declared_codec != chosen:
+            for match in results or ():
+                if _codec(match.encoding) == declared_codec and match.chaos <= best.chaos:
+                    chosen = declared_codec
+                    break
+        return body.decode(chosen, errors="replace"), chosen
+    name = declared_codec or "utf-8"
+    return body.decode(name, errors="replace"), name
+
+
+# ----------------------------------------------------------------------------- text
+_CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+_SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BREAK = re.compile(
+    r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote|/pre|/section|/article|p|li|h[1-6]|hr)\b[^>]*>",
+    re.I,
+)
+_TAG = re.compile(r"<[^>]*>")
+_LINE_SPACE = re.compile(r"[ \t\u00a0]+")
+
+
+def drop_control_refs(text: str) -> str:
+    """Remove character references to control characters (&#27; &#x9b; ...), keeping the
+    harmless ones (tab, newline, carriage return)."""
+
+    def repl(m: re.Match[str]) -> str:
+        try:
+            value = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        except ValueError:
+            return ""
+        if value in (9, 10, 13):
+            return m.group(0)
+        if value < 32 or 127 <= value < 160 or value > 0x10FFFF:
+            return ""
+        return m.group(0)
+
+    return _CONTROL_REF.sub(repl, text)
+
+
+def html_to_text(value: str | None) -> str:
+    """Feed HTML (summary/content) -> plain text with paragraph breaks; not yet cleaned."""
+    if not value:
+        return ""
+    if "<" not in value and "&" not in value:
+        return value
+    value = _SCRIPT.sub(" ", value)
+    value = _COMMENT.sub(" ", value)
+    value = _BREAK.sub("\n", value)
+    value = _TAG.sub("", value)
+    value = html.unescape(drop_control_refs(value))
+    lines = [_LINE_SPACE.sub(" ", line).strip() for line in value.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def one_line(value: str | None, cap: int) -> str:
+    return clean_line(html_to_text(value), cap)
+
+
+# ----------------------------------------------------------------------------- dates
+def sane_date(parsed: Any, now: datetime) -> datetime | None:
+    """feedparser's UTC struct_time -> aware datetime, or None outside [1990, now + 1 day]."""
+    if not parsed:
+        return None
+    try:
+        when = datetime(*parsed[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if when < OLDEST or when > now + FUTURE_SLACK:
+        return None
+    return when
+
+
+# ----------------------------------------------------------------------------- identity
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def entry_key(guid: str, link: str, title: str, summary: str) -> str:
+    guid = clean_line(guid)
+    if guid:
+        return guid if len(guid) <= KEY_CAP else "g:" + _digest(guid)
+    if link:
+        return link if len(link) <= KEY_CAP else "l:" + _digest(link)
+    return "h:" + _digest(title, summary)
+
+
+def content_hash(item: ArticleIn) -> str:
+    return _digest(
+        item.title, item.link, item.summary, item.author,
+        item.published.isoformat() if item.published else "", item.text or "",
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- the parser
+def parse_feed(
+    body: bytes,
+    headers: Mapping[str, str] | None = None,
+    *,
+    url: str = "",
+    now: datetime | None = None,
+    general: bool = False,
+    region_keywords: tuple[str, ...] = (),
+) -> ParsedFeed:
+    """Parse one feed body. Raises ParseError when there is no usable feed in it."""
+    import feedparser
+
+    now = now or datetime.now(UTC)
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    content_type = headers.get("content-type", "")
+    if not body.strip():
+        raise ParseError("empty response")
+    body = strip_dtd(body)
+    text, encoding = decode_body(body, charset_from_content_type(content_type))
+    text = _XML_DECL_TEXT.sub("", text, count=1)
+    data = ('<?xml version="1.0" encoding="utf-8"?>' + text.lstrip()).encode(
+        "utf-8", "surrogatepass"
+    )
+    # Always XML to feedparser: some servers label feeds text/html; _looks_like_html decides.
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers={
+            "content-type": "application/xml; charset=utf-8",
+            "content-location": url,
+        },
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    entries = list(parsed.entries)
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    problem_text = _describe(problem) if problem is not None else None
+    truncated = problem is not None and any(m in str(problem) for m in _TRUNCATED)
+    if truncated and entries:
+        entries = entries[:-1]  # the last one may have been cut in half
+    feed_title = one_line(parsed.feed.get("title"), FEED_TITLE_CAP) or None
+    items: dict[str, ArticleIn] = {}
+    hidden = 0
+    for entry in entries[:MAX_ITEMS]:
+        item = _item(entry, now, general, region_keywords)
+        if item is None or item.key in items:
+            continue  # repeated GUIDs: the first occurrence wins
+        items[item.key] = item
+        hidden += item.hidden
+    if not items:
+        if not parsed.get("version"):
+            if _looks_like_html(text):
+                raise ParseError("not a feed: the server sent an HTML page")
+            if truncated:
+                raise ParseError(f"truncated XML, no complete item ({problem_text})")
+            raise ParseError(f"not a feed: {problem_text or 'no RSS or Atom found'}")
+        if truncated:
+            raise ParseError(f"truncated XML, no complete item ({problem_text})")
+        if problem is not None and _is_xml_error(problem):
+            raise ParseError(f"malformed XML with no items: {problem_text}")
+    warning = None
+    if problem is not None and _is_xml_error(problem):
+        what = "truncated XML" if truncated else "malformed XML"
+        warning = f"{what} ({problem_text}); kept {len(items)} items"
+    return ParsedFeed(
+        title=feed_title, items=tuple(items.values()), encoding=encoding, warning=warning,
+        hidden=hidden,
+    )  # fmt: skip
+
+
+def _item(entry: Any, now: datetime, general: bool, extra: tuple[str, ...]) -> ArticleIn | None:
+    title = one_line(entry.get("title"), TITLE_CAP)
+    link = clean_line(entry.get("link") or "", LINK_CAP)
+    if link and not link.lower().startswith(("http://", "https://")):
+        link = ""
+    summary_html = entry.get("summary") or ""
+    content_html = ""
+    for content in entry.get("content") or ():
+        value = content.get("value") or ""
+        if len(value) > len(content_html):
+            content_html = value
+    summary = clean_text(html_to_text(summary_html or content_html), SUMMARY_CAP)
+    full = clean_text(html_to_text(content_html), TEXT_CAP) if content_html else ""
+    text = full if len(full) >= FULL_TEXT_MIN and len(full) > len(summary) else None
+    author = one_line(entry.get("author") or "", AUTHOR_CAP)
+    if not (title or link or summary):
+        return None
+    if not title:
+        title = clean_line(summary, 120) or link
+    published = sane_date(entry.get("published_parsed") or entry.get("updated_parsed"), now)
+    lang = None
+    key = entry_key(entry.get("id") or "", link, title, summary)
+    hidden = False
+    if general:
+        from briefing.fetch.region import mentions_region
+
+        hidden = not mentions_region((title, summary, text), extra)
+    item = ArticleIn(
+        key=key, link=link, title=title, summary=summary, author=author, published=published,
+        text=text, lang=lang, hidden=hidden,
+    )  # fmt: skip
+    return _with_hash(item)
+
+
+def _with_hash(item: ArticleIn) -> ArticleIn:
+    from dataclasses import replace
+
+    return replace(item, content_hash=content_hash(item))
+
+
+_TRUNCATED = ("no element found", "unclosed token")
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:1000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or (
+        "<html" in head and "<rss" not in head and "<feed" not in head and "<rdf" not in head
+    )
+
+
+def _is_xml_error(exc: BaseException) -> bool:
+    name = type(exc).__name__
+    return name in ("SAXParseException", "SAXException") or "not well-formed" in str(exc)
+
+
+def _describe(exc: BaseException) -> str:
+    msg = str(exc)
+    line = getattr(exc, "getLineNumber", None)
+    if callable(line):
+        with contextlib.suppress(Exception):
+            msg = f"{exc.getMessage()} at line {exc.getLineNumber()}"  # type: ignore[attr-defined]
+    return clean_line(msg, 200) or type(exc).__name__

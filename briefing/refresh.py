@@ -1,0 +1,579 @@
+"""The refresh pipeline: fetch -> parse -> store -> article pages -> extract -> threads.
+
+Used by `briefing fetch` and by the app's background refresh. One run:
+
+1. sync the configured feeds into the cache; feeds backing off (a failure or a 429/503 whose
+   next_check is still in the future, or gone) are reported as `skipped` and not requested;
+2. fetch every other feed concurrently with one HTTP client (conditional GET with the stored
+   validators), parse in a process pool (both cores), save each feed in ONE transaction
+   (Store.save_feed_result);
+3. download the new articles' pages (same client, same limits) and extract their text in the
+   pool; store it (Store.set_article_text), or keep the summary and record why not;
+4. hand the new articles to the thread engine through `assign_threads(store, new_ids)`.
+
+Progress is reported through a callback; the result is a RefreshSummary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import hashlib
+import multiprocessing
+import os
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefing.config import Config, Feed
+from briefing.fetch.extract import Extracted, extract_article
+from briefing.fetch.http import (
+    MAX_RETRY_AFTER,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    Limits,
+    backoff_delay,
+    host_of,
+    parse_retry_after,
+    retry_after_delay,
+)
+from briefing.fetch.parse import ParsedFeed, ParseError, parse_feed
+from briefing.models import FeedState, FeedUpdate, Story
+from briefing.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from briefing.store import Store
+
+LOCK_FILENAME = "fetch.lock"
+ARTICLE_MAX_AGE = timedelta(days=14)  # older new items keep their summary; no page download
+ERROR_CAP = 300
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass(slots=True)
+class FeedReport:
+    name: str
+    url: str
+    status: str  # ok | not_modified | error | gone | skipped
+    new: int = 0
+    updated: int = 0
+    hidden: int = 0  # new items hidden by the region filter
+    error: str | None = None
+    warning: str | None = None  # e.g. items recovered from malformed XML
+    next_check: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["next_check"] = self.next_check.isoformat() if self.next_check else None
+        return d
+
+
+@dataclass(slots=True)
+class Progress:
+    """A snapshot handed to the progress callback (a copy; keep it if you like)."""
+
+    feeds_total: int
+    feeds_done: int = 0
+    failures: int = 0
+    articles_total: int = 0
+    articles_done: int = 0
+    articles_extracted: int = 0
+    articles_failed: int = 0
+    last: str = ""  # name of the feed or URL of the page just finished
+
+
+@dataclass(slots=True)
+class RefreshSummary:
+    started: datetime
+    finished: datetime | None = None
+    seconds: float = 0.0
+    feeds: list[FeedReport] = field(default_factory=list)
+    articles_fetched: int = 0
+    articles_extracted: int = 0
+    articles_failed: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    threads_assigned: int = 0
+    threads_error: str | None = None
+    threads_seconds: float = 0.0
+
+    def totals(self) -> dict[str, int]:
+        out = {
+            "feeds": len(self.feeds),
+            "ok": 0,
+            "not_modified": 0,
+            "error": 0,
+            "gone": 0,
+            "skipped": 0,
+        }
+        for report in self.feeds:
+            out[report.status] = out.get(report.status, 0) + 1
+        out["new"] = sum(r.new for r in self.feeds)
+        out["updated"] = sum(r.updated for r in self.feeds)
+        out["hidden"] = sum(r.hidden for r in self.feeds)
+        out["articles_fetched"] = self.articles_fetched
+        out["articles_extracted"] = self.articles_extracted
+        out["articles_failed"] = self.articles_failed
+        out["threads_assigned"] = self.threads_assigned
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "started": self.started.isoformat(),
+            "finished": self.finished.isoformat() if self.finished else None,
+            "seconds": round(self.seconds, 3),
+            "feeds": [r.as_dict() for r in self.feeds],
+            "totals": self.totals(),
+            "threads_error": self.threads_error,
+            "threads_seconds": round(self.threads_seconds, 3),
+        }
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+# ----------------------------------------------------------------------------- lock
+class RefreshBusy(Exception):
+    """Another refresh holds the lock of this data directory."""
+
+
+@contextlib.contextmanager
+def refresh_lock(data_dir: str | os.PathLike[str]) -> Iterator[Path]:
+    """An exclusive, non-blocking flock on <data_dir>/fetch.lock for the whole run. The kernel
+    drops it when the process dies (even with kill -9), so a stale file never blocks."""
+    path = Path(data_dir) / LOCK_FILENAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = ""
+            with contextlib.suppress(OSError):
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            raise RefreshBusy(
+                f"another fetch is already running on {data_dir}"
+                + (f" (pid {holder})" if holder.isdigit() else "")
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------- thread engine
+def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None = None) -> int:
+    """The one call point from fetching to the thread engine: place each new article.
+
+    Loads the engine with the pinned threads (seed texts from `config`) and the threads active
+    within `dormant_after_days`, then assigns the new, visible articles in publication order.
+    Returns how many were placed. Never raises: the fetch is already stored, threads can be
+    rebuilt later (the error is reported by the caller as a warning)."""
+    if not new_ids:
+        return 0
+    try:
+        from briefing.threads import Item, ThreadEngine
+    except Exception:  # the engine is not available (or broken): fetching still works
+        return 0
+    stories = [
+        s for s in store.stories_by_id(list(new_ids)) if not s.hidden and s.thread_id is None
+    ]
+    if not stories:
+        return 0
+    now = _now()
+    dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
+
+    def new_thread_id() -> int:
+        return store.create_thread("New thread")
+
+    engine = ThreadEngine(next_thread_id=new_thread_id)
+    pinned_ids = store.pinned_thread_ids()
+    seeded: set[int] = set()
+    for pinned in config.threads if config else ():
+        thread_id = pinned_ids.get(pinned.seed or f"title:{pinned.title}")
+        if thread_id is not None and pinned.seed_text:
+            engine.add_pinned(thread_id, pinned.title, pinned.seed_text, pinned.keywords)
+            seeded.add(thread_id)
+    fresh = {s.id for s in stories}
+    for thread_id in store.active_thread_ids(now - dormant):
+        thread = store.thread(thread_id)
+        members = [
+            _engine_item(Item, s) for s in store.thread_texts(thread_id) if s.id not in fresh
+        ]
+        if thread is None or (not members and thread_id not in seeded and not thread.pinned):
+            continue
+        engine.load_thread(
+            thread_id, members, title=thread.title if (thread.user_titled or thread.pinned)
+            else None, last_activity=thread.updated,
+        )  # fmt: skip
+    touched: set[int] = set()
+    placed = 0
+    for story in sorted(stories, key=lambda s: (s.when, s.id)):
+        decision = engine.assign(_engine_item(Item, story))
+        duplicate_of = (
+            int(decision.duplicate_of) if (decision.duplicate_of or "").isdigit() else None
+        )
+        if store.assign(
+            story.id, decision.thread_id, decided_by="engine", duplicate_of=duplicate_of,
+            score=decision.score,
+        ):  # fmt: skip
+            placed += 1
+            touched.add(decision.thread_id)
+    for thread_id in touched:
+        label = engine.label(thread_id)
+        if label:
+            store.rename_thread(thread_id, label, by_user=False)
+    return placed
+
+
+def _engine_item(item_cls: Any, story: Story) -> Any:
+    return item_cls(
+        id=str(story.id), title=story.title, text=story.text or story.summary,
+        published=story.published or story.first_seen, source=story.outlet, lang=story.lang,
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- scheduling
+def feed_interval(feed: Feed, config: Config) -> timedelta:
+    return timedelta(minutes=feed.interval or config.settings.refresh_interval)
+
+
+def backing_off(state: FeedState | None, now: datetime) -> bool:
+    """A feed is left alone while a failure's (or Retry-After's, or Gone's) wait runs."""
+    if state is None or state.next_check is None:
+        return False
+    return state.status in ("error", "gone", "backoff") and state.next_check > now
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _http_reason(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+# ----------------------------------------------------------------------------- the run
+def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """The CPU pool for parsing and extraction: one worker per core (at most 4), started by a
+    fork server (the parent has threads; forking it is not safe)."""
+    ctx = multiprocessing.get_context("forkserver")
+    with contextlib.suppress(Exception):
+        ctx.set_forkserver_preload(["briefing.fetch.parse", "briefing.fetch.extract"])
+    n = workers or min(os.cpu_count() or 2, 4)
+    return ProcessPoolExecutor(max_workers=max(1, n), mp_context=ctx)
+
+
+class _Run:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        feeds: Sequence[Feed],
+        *,
+        articles: bool,
+        fetcher: Fetcher,
+        pool: Executor,
+        db: ThreadPoolExecutor,
+        progress: ProgressCallback | None,
+        due_only: bool,
+        article_max_age: timedelta | None = ARTICLE_MAX_AGE,
+    ) -> None:
+        self.article_max_age = article_max_age
+        self.store = store
+        self.config = config
+        self.feeds = feeds
+        self.articles = articles
+        self.fetcher = fetcher
+        self.pool = pool
+        self.db = db
+        self.progress_cb = progress
+        self.due_only = due_only
+        self.summary = RefreshSummary(started=_now())
+        self.progress = Progress(feeds_total=len(feeds))
+        self.article_tasks: list[asyncio.Task[None]] = []
+        self.rng = random.Random()
+
+    def _tick(self) -> None:
+        if self.progress_cb is not None:
+            self.progress_cb(replace(self.progress))
+
+    async def _db(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.db, partial(func, *args, **kwargs))
+
+    async def _cpu(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, partial(func, *args, **kwargs))
+
+    async def run(self) -> RefreshSummary:
+        start = time.monotonic()
+        states = {s.url: s for s in await self._db(self.store.feeds)}
+        self._tick()
+        reports = await asyncio.gather(
+            *(self._feed(feed, states.get(feed.url)) for feed in self.feeds)
+        )
+        if self.article_tasks:
+            await asyncio.gather(*self.article_tasks)
+        self.summary.feeds = list(reports)
+        if self.summary.new_ids:
+            t0 = time.monotonic()
+            try:
+                self.summary.threads_assigned = await self._db(
+                    assign_threads, self.store, list(self.summary.new_ids), self.config
+                )
+            except Exception as exc:  # stored items stay; threads can be rebuilt later
+                self.summary.threads_error = clean_line(
+                    f"thread engine failed: {type(exc).__name__}: {exc}", ERROR_CAP
+                )
+            self.summary.threads_seconds = time.monotonic() - t0
+        self.summary.finished = _now()
+        self.summary.seconds = time.monotonic() - start
+        return self.summary
+
+    # ---------------------------------------------------------------- one feed
+    async def _feed(self, feed: Feed, state: FeedState | None) -> FeedReport:
+        try:
+            report = await self._feed_inner(feed, state)
+        except Exception as exc:  # a bug or a store error must not take the other feeds down
+            report = FeedReport(
+                feed.name, feed.url, "error",
+                error=clean_line(f"internal error: {type(exc).__name__}: {exc}", ERROR_CAP),
+            )  # fmt: skip
+        self.progress.feeds_done += 1
+        if report.status in ("error", "gone"):
+            self.progress.failures += 1
+        self.progress.last = feed.name
+        self._tick()
+        return report
+
+    async def _feed_inner(self, feed: Feed, state: FeedState | None) -> FeedReport:
+        now = _now()
+        interval = feed_interval(feed, self.config)
+        if backing_off(state, now) or (
+            self.due_only and state and state.next_check and state.next_check > now
+        ):
+            assert state is not None and state.next_check is not None
+            why = f"; last error: {state.last_error}" if state.last_error else ""
+            return FeedReport(
+                feed.name, feed.url, "skipped", next_check=state.next_check,
+                error=clean_line(
+                    f"waiting until {state.next_check.isoformat()}{why}", ERROR_CAP
+                ) if state.status != "ok" else None,
+            )  # fmt: skip
+        headers: dict[str, str] = {}
+        if state is not None:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+        try:
+            result = await self.fetcher.get(feed.url, kind="feed", headers=headers)
+        except FetchError as exc:
+            return await self._fail(feed, state, now, str(exc))
+        if result.status == 304:
+            return await self._save_unchanged(feed, result, now, interval)
+        if result.status in (429, 503):
+            wait = parse_retry_after(result.headers.get("retry-after"), now)
+            if wait is not None:
+                delay = retry_after_delay(wait, interval)
+                return await self._fail(
+                    feed, state, now,
+                    f"{_http_reason(result.status)}; the server asks to wait, next try after"
+                    f" {(now + delay).isoformat()}",
+                    delay=delay,
+                )  # fmt: skip
+            return await self._fail(feed, state, now, _http_reason(result.status))
+        if result.status == 410:
+            return await self._fail(
+                feed, state, now, f"{_http_reason(410)}: the feed was removed; remove it from"
+                " feeds.toml or fix the URL", status="gone", delay=MAX_RETRY_AFTER,
+            )  # fmt: skip
+        if result.status != 200:
+            return await self._fail(feed, state, now, _http_reason(result.status))
+        body_hash = hashlib.sha256(result.body).hexdigest()
+        if state is not None and state.body_hash == body_hash:
+            # The server ignores validators but nothing changed: no parse, no item writes.
+            return await self._save_unchanged(feed, result, now, interval)
+        try:
+            parsed: ParsedFeed = await self._cpu(
+                parse_feed, result.body, dict(result.headers), url=result.url, now=now,
+                general=feed.general, region_keywords=tuple(self.config.settings.region_keywords),
+            )  # fmt: skip
+        except ParseError as exc:
+            return await self._fail(feed, state, now, str(exc))
+        update = FeedUpdate(
+            status="ok", checked=now,
+            etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
+            body_hash=body_hash, next_check=now + interval, title=parsed.title, reset_errors=True,
+        )  # fmt: skip
+        saved = await self._db(self.store.save_feed_result, feed.url, update, parsed.items)
+        self.summary.new_ids.extend(saved.new_ids)
+        hidden_new = 0
+        if saved.new_ids:
+            stories = await self._db(self.store.stories_by_id, list(saved.new_ids))
+            hidden_new = sum(1 for s in stories if s.hidden)
+            if self.articles:
+                self._queue_articles(stories, now)
+        return FeedReport(
+            feed.name, feed.url, "ok", new=len(saved.new_ids), updated=saved.updated,
+            hidden=hidden_new, warning=parsed.warning, next_check=update.next_check,
+        )  # fmt: skip
+
+    async def _save_unchanged(
+        self, feed: Feed, result: FetchResult, now: datetime, interval: timedelta
+    ) -> FeedReport:
+        update = FeedUpdate(
+            status="not_modified", checked=now,
+            etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
+            next_check=now + interval, reset_errors=True,
+        )  # fmt: skip
+        await self._db(self.store.save_feed_result, feed.url, update, ())
+        return FeedReport(feed.name, feed.url, "not_modified", next_check=update.next_check)
+
+    async def _fail(
+        self, feed: Feed, state: FeedState | None, now: datetime, error: str, *,
+        status: str = "error", delay: timedelta | None = None,
+    ) -> FeedReport:  # fmt: skip
+        failures = (state.error_count if state else 0) + 1
+        if delay is None:
+            delay = backoff_delay(
+                feed_interval(feed, self.config), failures, self.rng.uniform(-1, 1)
+            )
+        error = clean_line(error, ERROR_CAP)
+        update = FeedUpdate(status=status, checked=now, next_check=now + delay, error=error)
+        await self._db(self.store.save_feed_result, feed.url, update, ())
+        return FeedReport(feed.name, feed.url, status, error=error, next_check=update.next_check)
+
+    # ---------------------------------------------------------------- article pages
+    def _queue_articles(self, stories: Sequence[Story], now: datetime) -> None:
+        for story in stories:
+            if story.hidden or story.text or not story.link:
+                continue
+            age = self.article_max_age
+            if age is not None and story.published is not None and story.published < now - age:
+                continue
+            self.progress.articles_total += 1
+            self.article_tasks.append(asyncio.create_task(self._article(story.id, story.link)))
+
+    async def _article(self, article_id: int, link: str) -> None:
+        extracted: Extracted
+        try:
+            result = await self.fetcher.get(link, kind="page")
+            if result.status != 200:
+                extracted = Extracted(
+                    None, error=f"page download failed: {_http_reason(result.status)}"
+                )
+            else:
+                self.summary.articles_fetched += 1
+                extracted = await self._cpu(
+                    extract_article, result.body, dict(result.headers), result.url
+                )
+        except FetchError as exc:
+            extracted = Extracted(None, error=f"page download failed: {exc}")
+        except Exception as exc:  # a crashed worker must not stop the run
+            extracted = Extracted(None, error=f"extraction failed: {type(exc).__name__}")
+        try:
+            await self._db(
+                self.store.set_article_text, article_id, text=extracted.text,
+                author=extracted.author, lang=extracted.lang,
+                error=clean_line(extracted.error, ERROR_CAP) if extracted.error else None,
+            )  # fmt: skip
+        except Exception:
+            extracted = Extracted(None, error="could not store the text")
+        if extracted.text:
+            self.summary.articles_extracted += 1
+            self.progress.articles_extracted += 1
+        else:
+            self.summary.articles_failed += 1
+            self.progress.articles_failed += 1
+        self.progress.articles_done += 1
+        self.progress.last = link
+        self._tick()
+
+
+def trusted_hosts(config: Config) -> set[str]:
+    """Hosts the user put in feeds.toml: requests to them skip the public-address check."""
+    return {host_of(feed.url) for feed in config.feeds if host_of(feed.url)}
+
+
+async def refresh_async(
+    store: Store,
+    config: Config,
+    *,
+    feed_names: Sequence[str] | None = None,
+    articles: bool | None = None,
+    concurrency: int | None = None,
+    per_host: int | None = None,
+    limits: Limits | None = None,
+    progress: ProgressCallback | None = None,
+    pool: Executor | None = None,
+    due_only: bool = False,
+    article_max_age: timedelta | None = ARTICLE_MAX_AGE,
+) -> RefreshSummary:
+    """One refresh run. `feed_names` limits it (names or URLs; unknown ones raise ValueError).
+    `articles` defaults to settings.full_text. `due_only` (the app's periodic refresh) also
+    skips feeds checked less than their interval ago. New items published more than
+    `article_max_age` ago keep their summary (no page download); None downloads them all."""
+    feeds = select_feeds(config, feed_names)
+    if articles is None:
+        articles = config.settings.full_text
+    settings = config.settings
+    await asyncio.to_thread(store.sync_feeds, config.feeds)
+    own_pool = pool is None
+    cpu = pool if pool is not None else make_pool()
+    db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-db")
+    try:
+        async with Fetcher(
+            trusted_hosts=trusted_hosts(config),
+            concurrency=concurrency or settings.concurrency,
+            per_host=per_host or settings.per_host,
+            limits=limits,
+        ) as fetcher:
+            run = _Run(
+                store, config, feeds, articles=articles, fetcher=fetcher, pool=cpu, db=db,
+                progress=progress, due_only=due_only,
+            )  # fmt: skip
+            return await run.run()
+    finally:
+        db.shutdown(wait=True)
+        if own_pool:
+            cpu.shutdown(wait=False, cancel_futures=True)
+
+
+def refresh(store: Store, config: Config, **kwargs: Any) -> RefreshSummary:
+    """Synchronous wrapper (own event loop) for the CLI and worker threads."""
+    return asyncio.run(refresh_async(store, config, **kwargs))
+
+
+def select_feeds(config: Config, names: Sequence[str] | None) -> list[Feed]:
+    if not names:
+        return list(config.feeds)
+    chosen: list[Feed] = []
+    unknown: list[str] = []
+    for name in names:
+        feed = config.feed_named(name)
+        if feed is None:
+            unknown.append(name)
+        elif feed not in chosen:
+            chosen.append(feed)
+    if unknown:
+        raise ValueError(
+            "no feed named "
+            + ", ".join(repr(clean_line(n, 80)) for n in unknown)
+            + " in "
+            + str(config.path)
+        )
+    return chosen
