@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 COMMAND_MODULES = [
     "briefing.commands.threads",
     "briefing.commands.feeds",
+    "briefing.commands.fetch",
     "briefing.commands.doctor",
     "briefing.commands.export",
     "briefing.commands.importing",
