@@ -70,12 +70,9 @@ def score(ev, rows, pred, where: tuple[str, ...] | None = None) -> dict:
 
 
 def fmt(s: dict) -> str:
-    return "B3 P=%.4f R=%.4f F1=%.4f | pair F1=%.4f | threads=%d" % (
-        s["bcubed_p"],
-        s["bcubed_r"],
-        s["bcubed_f1"],
-        s["pair_f1"],
-        s["pred_threads"],
+    return (
+        f"B3 P={s['bcubed_p']:.4f} R={s['bcubed_r']:.4f} F1={s['bcubed_f1']:.4f} | "
+        f"pair F1={s['pair_f1']:.4f} | threads={s['pred_threads']}"
     )
 
 
@@ -94,7 +91,9 @@ def tune(ev, data) -> EngineParams:
         line = " ".join(f"{k}={v}" for k, v in zip(keys, values, strict=True))
         print(
             f"{line} | "
-            + " | ".join(f"{n} F1={r['bcubed_f1']:.4f} P={r['bcubed_p']:.4f}" for n, r in res.items())
+            + " | ".join(
+                f"{n} F1={r['bcubed_f1']:.4f} P={r['bcubed_p']:.4f}" for n, r in res.items()
+            )
             + f" | obj={obj:.4f}",
             flush=True,
         )

@@ -70,10 +70,10 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             words[k] += 1.0
     names: Counter[str] = Counter()
     if title and not tx.is_title_case(title):
-        for k in tx.name_tokens(title):
+        for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):
             names[k] += p.title_weight
     if body:
-        for k in tx.name_tokens(body):
+        for k in tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams):
             names[k] += 1.0
     lang = (item.lang or "").lower()[:2]
     if not lang:
@@ -122,6 +122,8 @@ class _Thread:
     facets: list[tuple[dict[str, float], dict[str, float]]] = field(default_factory=list)
     recent: deque[tuple[str, dict[str, float]]] = field(default_factory=deque)
     dup_items: list[str] = field(default_factory=list)
+    join_sum: float = 0.0  # sum / count of the scores with which items joined (cohesion)
+    join_n: int = 0
     norm_w: float = 0.0  # cached idf-weighted norms, valid while `norm_n` is near the doc count
     norm_n_: float = 0.0
     norm_at: int = -1
@@ -226,11 +228,25 @@ class ThreadEngine:
         best: _Thread | None = None
         best_score = 0.0
         best_margin = -1.0
+        scored = []
         for th in self._candidates(qw, qn):
-            score, need = self._score(th, f, qw, qn, item.published)
+            cw, cn = self._sims(th, qw, qn)
+            scored.append((cw, cn, th))
+        if p.member_weight > 0 and scored:
+            # look-alike sub-angles: also the closest recent member of the best few threads
+            scored.sort(key=lambda t: -t[0])
+            for i in range(min(p.member_candidates, len(scored))):
+                cw, cn, th = scored[i]
+                ms = self._member_sim(th, qw)
+                if ms > cw:
+                    scored[i] = (cw + p.member_weight * (ms - cw), cn, th)
+        for cw, cn, th in scored:
+            score, need = self._decide(th, f, cw, cn, bool(qn), item.published)
             if score - need > best_margin:
                 best, best_score, best_margin = th, score, score - need
         if best is not None and best_margin >= 0.0:
+            best.join_sum += best_score
+            best.join_n += 1
             self._add_to_thread(best, f, title=item.title, published=item.published)
             self._register_dup(item.id, f, best, root=None)
             return Decision(item.id, best.id, False, None, round(best_score, 4))
@@ -324,7 +340,9 @@ class ThreadEngine:
         extra = len(self._threads) - self.params.max_active_threads
         if extra <= 0:
             return
-        victims = sorted((th for th in self._threads.values() if not th.pinned), key=lambda t: t.tick)
+        victims = sorted(
+            (th for th in self._threads.values() if not th.pinned), key=lambda t: t.tick
+        )
         for th in victims[:extra]:
             self._drop_thread(th.id)
 
@@ -389,8 +407,8 @@ class ThreadEngine:
         th.words = dict(keep[: self.params.centroid_terms])
 
     def _norms(self, th: _Thread) -> tuple[float, float]:
-        # recompute when the thread changed or the collection grew by 10% since
-        if th.norm_at < 0 or self._ndocs > th.norm_at * 1.1 + 5:
+        # recompute when the thread changed or the collection grew by 5% since
+        if th.norm_at < 0 or self._ndocs > th.norm_at * 1.05 + 1:
             n1 = self._ndocs + 1
             df = self._df
             sw = 0.0
@@ -423,16 +441,8 @@ class ThreadEngine:
         ranked = sorted(acc.items(), key=lambda kv: -kv[1])[: p.max_candidates]
         return [self._threads[tid] for tid, _ in ranked]
 
-    def _score(
-        self,
-        th: _Thread,
-        f: _Features,
-        qw: dict[str, float],
-        qn: dict[str, float],
-        published: datetime | None,
-    ) -> tuple[float, float]:
-        """(similarity, threshold it must reach) for an item against one thread."""
-        p = self.params
+    def _sims(self, th: _Thread, qw: dict[str, float], qn: dict[str, float]) -> tuple[float, float]:
+        """Cosine of the item with the thread centroid: (words, names), current idf."""
         n1 = self._ndocs + 1
         df = self._df
         nw, nn = self._norms(th)
@@ -452,14 +462,53 @@ class ThreadEngine:
                 if c:
                     cn += v * c * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
             cn /= nn
-        if th.facets:
-            for fw, fn in th.facets:
-                cw = max(cw, _cos(qw, self._weigh_key(fw, "")))
-                cn = max(cn, _cos(qn, self._weigh_key(fn, "\x00")))
-        score = self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th)
-        need = p.pinned_threshold if th.pinned else p.threshold
-        if not th.pinned and p.size_slope:
-            need += p.size_slope * (1.0 - 1.0 / math.sqrt(th.size))
+        for fw, fn in th.facets:
+            cw = max(cw, _cos(qw, self._weigh_key(fw, "")))
+            cn = max(cn, _cos(qn, self._weigh_key(fn, "\x00")))
+        return cw, cn
+
+    def _member_sim(self, th: _Thread, qw: dict[str, float]) -> float:
+        n1 = self._ndocs + 1
+        df = self._df
+        best = 0.0
+        for _, vec in th.recent:
+            s = 0.0
+            if len(vec) < len(qw):
+                for k, m in vec.items():
+                    v = qw.get(k)
+                    if v:
+                        s += v * m * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
+            else:
+                for k, v in qw.items():
+                    m = vec.get(k)
+                    if m:
+                        s += v * m * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
+            if s > best:
+                best = s
+        return best
+
+    def _decide(
+        self,
+        th: _Thread,
+        f: _Features,
+        cw: float,
+        cn: float,
+        item_has_names: bool,
+        published: datetime | None,
+    ) -> tuple[float, float]:
+        """(similarity, threshold it must reach) for an item against one thread."""
+        p = self.params
+        score = self._combine(cw, cn, item_has_names, bool(th.names), f.lang, th)
+        short = _shortness(len(f.words), p)
+        if th.pinned:
+            need = p.pinned_threshold
+        else:
+            need = p.threshold + short * (p.short_threshold - p.threshold)
+            if p.size_slope:
+                need += p.size_slope * (1.0 - 1.0 / math.sqrt(th.size))
+            cohesion = p.cohesion + short * (p.short_cohesion - p.cohesion)
+            if cohesion and th.join_n >= p.cohesion_min_joins:
+                need = max(need, cohesion * th.join_sum / th.join_n)
         if published is not None and th.last_activity is not None and not th.pinned:
             gap = _naive_utc(published) - _naive_utc(th.last_activity)
             if gap > timedelta(0):
@@ -513,6 +562,15 @@ class ThreadEngine:
             self._dup_bands.setdefault(band, item_id)
 
 
+def _shortness(n_terms: int, p: EngineParams) -> float:
+    """0 for a full article, 1 for a bare headline, log-linear in between."""
+    if n_terms <= p.short_terms:
+        return 1.0
+    if n_terms >= p.long_terms:
+        return 0.0
+    return math.log(p.long_terms / n_terms) / math.log(p.long_terms / p.short_terms)
+
+
 def _unit(v: dict[str, float]) -> dict[str, float]:
     n = _norm(v)
     return {k: x / n for k, x in v.items()} if n else v
@@ -522,14 +580,13 @@ def _norm(v: dict[str, float]) -> float:
     return math.sqrt(sum(x * x for x in v.values()))
 
 
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
-    if not a or not b:
+def _cos(query: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of a unit-length `query` with any vector `b`."""
+    if not query or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    dot = sum(v * b.get(k, 0.0) for k, v in query.items())
     nb = _norm(b)
-    return dot / nb if nb else 0.0  # `a` (the query) is already unit length
+    return dot / nb if nb else 0.0
 
 
 def _naive_utc(d: datetime) -> datetime:

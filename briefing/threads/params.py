@@ -18,22 +18,42 @@ class EngineParams:
     """
 
     # --- features -------------------------------------------------------------------------
-    title_weight: float = 2.0  # tuned: title tokens count this many times (headline = focus)
+    title_weight: float = 3.0  # tuned: title tokens count this many times (headline = focus)
+    name_numbers: bool = False  # tuned: multi-digit numbers join the names vector
+    name_bigrams: bool = False  # tuned: adjacent capitalised pairs join the names vector
     max_body_chars: int = 4000  # speed cap: only the lead of a long article is read
     # --- similarity -------------------------------------------------------------------------
-    names_weight: float = 0.35  # tuned: share of the names cosine in the same-language score
+    names_weight: float = 0.5  # tuned: share of the names cosine in the same-language score
     # Cross-language score (item language absent from the thread): names carry the match,
     # the word cosine (numbers, shared loanwords) adds a little. prior
     cross_names_weight: float = 0.9
     cross_words_weight: float = 0.3
     # --- decision ---------------------------------------------------------------------------
-    threshold: float = 0.30  # tuned: join the best thread when its score reaches this
+    threshold: float = 0.28  # tuned: join the best thread when its score reaches this
+    # Headlines and full articles need different bars: cosines between two 8-word headlines
+    # run lower than between two articles about the same event. An item with at most
+    # `short_terms` distinct word features uses the short_* values, one with `long_terms` or
+    # more uses the long ones (threshold, cohesion), log-linear in between. Long values tuned
+    # on ECB+ train+dev (full text), short values on UCI (headlines).
+    short_threshold: float = 0.14
+    short_cohesion: float = 0.0
+    short_terms: int = 10
+    long_terms: int = 60
     # The cosine between an item and a centroid of n items grows with n even for an equally
     # related item; the join threshold rises by `size_slope * (1 - 1/sqrt(n))`. tuned
     size_slope: float = 0.0
+    # Cohesion: once `cohesion_min_joins` items have joined a thread, a newcomer must also
+    # reach `cohesion` x the mean score of those joins. A tight thread (one event, told by
+    # many outlets) then refuses a look-alike event that would pass a loose one. tuned
+    cohesion: float = 0.7
+    cohesion_min_joins: int = 2
+    # Closest recent member: for the `member_candidates` best threads, the word cosine moves
+    # `member_weight` of the way towards the item's best cosine with a recent member. tuned
+    member_weight: float = 0.0
+    member_candidates: int = 4
     # Pinned / seed threads: the item is also compared with every paragraph ("facet") of the
     # seed text, so a report about one strand of a many-stranded crisis can join it. prior
-    pinned_threshold: float = 0.22
+    pinned_threshold: float = 0.30
     # --- time ---------------------------------------------------------------------------------
     # A thread quiet for `gap` needs `time_penalty * min(1, gap / time_scale)` more score. prior
     time_penalty: float = 0.08

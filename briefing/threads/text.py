@@ -48,6 +48,20 @@ STOP_RU = frozenset("""
 
 STOP = STOP_EN | STOP_RU
 
+# Capitalised words that are titles or generic institutions, not names: they would make
+# every "President X" story look alike.
+NAME_STOP = frozenset(
+    """
+president prime minister ministry foreign deputy general prosecutor office police court
+state national government parliament republic agency spokesman spokeswoman chief head
+north south east west central city region province county department house white senate
+monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december breaking live video photo photos watch
+президент премьер министр министерство глава генеральный прокурор правительство парламент
+понедельник вторник среда четверг пятница суббота воскресенье
+""".split()
+)
+
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _CYR = re.compile(r"[\u0400-\u04ff]")
 _SENT_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
@@ -170,7 +184,7 @@ def _fold_latin(word: str) -> str:
 def name_key(token: str) -> str | None:
     """Script-independent key for a capitalised token (None = not a usable name)."""
     low = token.lower()
-    if low in STOP or len(low) < 2 or low[0].isdigit():
+    if low in STOP or low in NAME_STOP or len(low) < 2 or low[0].isdigit():
         return None
     if _CYR.search(low):
         stem = low
@@ -206,26 +220,43 @@ def is_title_case(title: str) -> bool:
     return caps >= 0.75 * len(words)
 
 
-def name_tokens(text: str) -> list[str]:
-    """Capitalised tokens folded to name keys.
+def name_tokens(text: str, *, numbers: bool = False, bigrams: bool = False) -> list[str]:
+    """Capitalised tokens folded to name keys (plus, optionally, numbers and name pairs).
 
     A capitalised word at the start of a sentence counts only when the same key also occurs
     capitalised mid-sentence ("Relations between..." is not a name, "Baku - ... in Baku" is).
+    `numbers` adds multi-digit numbers ("#8243", "#2008": flight numbers, years, tolls);
+    `bigrams` adds adjacent name pairs ("lindsay_logan") which tell two people apart who share
+    a first or last name.
     """
     mid: list[str] = []
     initial: list[str] = []
+    pairs: list[str] = []
     prev_end = 0
+    prev_key = None
     for m in _TOKEN.finditer(text):
         tok = m.group()
         start = m.start()
-        sentence_start = start == 0 or bool(_SENT_END.search(text[max(0, prev_end - 2) : start]))
+        gap = text[max(0, prev_end - 2) : start]
+        sentence_start = start == 0 or bool(_SENT_END.search(gap))
+        adjacent = start - prev_end <= 1
         prev_end = m.end()
+        if tok[0].isdigit():
+            if numbers and len(tok) >= 2:
+                mid.append("#" + tok.replace(",", ""))
+            prev_key = None
+            continue
         if not tok[0].isupper():
+            prev_key = None
             continue
         key = name_key(tok)
         if key:
             (initial if sentence_start else mid).append(key)
+            if bigrams and prev_key and adjacent:
+                pairs.append(prev_key + "_" + key)
+        prev_key = key
     if initial:
         seen = set(mid)
         mid.extend(k for k in initial if k in seen)
+    mid.extend(pairs)
     return mid

@@ -1,0 +1,95 @@
+"""Throughput of the thread engine on title+summary items (run by hand, not by tests).
+
+    .venv/bin/python bench/threads_speed.py               # UCI headlines + synthetic summaries
+    .venv/bin/python bench/threads_speed.py --items 100000 --dated
+
+Two workloads, one core, engine from an empty state plus the seed thread (as `briefing
+cluster` runs it):
+
+* `uci`: the 11,615 UCI headlines (title only).
+* `summaries`: title + a ~40-word summary per item, built by cycling the ECB+ articles
+  (title + first two sentences of the body) with a unique id; with --dated each item gets a
+  timestamp one minute after the previous one and forget_dormant() runs once per simulated
+  day, which is how a long archive is re-threaded with bounded memory.
+
+Prints items/s and the number of live threads at the end (memory is bounded by them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.threads import Item, ThreadEngine  # noqa: E402
+from briefing.threads.cluster_cmd import SEED_TITLE, seed_text  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "datasets"
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def uci_items() -> list[Item]:
+    path = SHARED / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Item(id=r["id"], title=r["title"], text="", source=r.get("publisher", "")) for r in rows
+    ]
+
+
+def summary_items(n: int, dated: bool) -> list[Item]:
+    path = SHARED / "ecbplus" / "ecbplus.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    base = [(r["title"], " ".join(_SENT.split(r["text"])[:2])[:400]) for r in rows]
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    out = []
+    for i in range(n):
+        title, summary = base[i % len(base)]
+        published = t0 + timedelta(minutes=i) if dated else None
+        out.append(Item(id=f"s{i}", title=title, text=summary, published=published))
+    return out
+
+
+def run(name: str, items: list[Item], memory: bool) -> None:
+    engine = ThreadEngine()
+    engine.add_pinned(1, SEED_TITLE, seed_text() or "")
+    if memory:
+        tracemalloc.start()
+    day = None
+    t0 = time.perf_counter()
+    for item in items:
+        engine.assign(item)
+        if item.published is not None and item.published.date() != day:
+            day = item.published.date()
+            engine.forget_dormant(item.published)
+    dt = time.perf_counter() - t0
+    peak = ""
+    if memory:
+        peak = ", peak traced memory %.0f MB" % (tracemalloc.get_traced_memory()[1] / 1e6)
+        tracemalloc.stop()
+    print(
+        f"{name}: {len(items)} items in {dt:.2f}s = {len(items) / dt:,.0f} items/s, "
+        f"{engine.active_threads} live threads{peak}"
+    )
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--items", type=int, default=20_000, help="synthetic summary items")
+    ap.add_argument("--dated", action="store_true", help="timestamps + forget_dormant daily")
+    ap.add_argument("--memory", action="store_true", help="trace peak memory (slower)")
+    a = ap.parse_args(argv)
+    run("uci headlines", uci_items(), a.memory)
+    run("title+summary", summary_items(a.items, a.dated), a.memory)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
