@@ -1,17 +1,21 @@
 """Edits of the user's feeds.toml (import, `feeds add`, `feeds remove`) that keep its comments.
 
-The file is edited with tomlkit, so comments, order and layout survive. Every edit is checked
-with the config loader's own rules (`config.parse_config`) before anything is written, and the
-file is replaced atomically (temp file + os.replace): a bad edit changes nothing. When the
+Comments, order and layout survive: an edit is first made on the text (new [[feeds]] tables go
+right after the last one's keys, before any comment that leads into the next section; a removed
+table takes only its own lines), and tomlkit re-rendering is the fallback. Every result is
+checked with the config loader's own rules (`config.parse_config`) and must hold exactly the
+expected feeds before the file is replaced atomically (temp file + os.replace): a bad edit
+changes nothing. When the
 user has no feeds.toml yet, it is first created from the shipped one.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -115,27 +119,99 @@ def _feed_table(feed: Feed) -> Table:
     return table
 
 
-def _append(doc: tomlkit.TOMLDocument, feeds: Sequence[Feed], path: Path) -> None:
+_FEEDS_HEADER = re.compile(r"^\s*\[\[\s*feeds\s*\]\]\s*(#.*)?$")
+_ANY_HEADER = re.compile(r"^\s*\[")
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _feed_regions(lines: list[str]) -> list[tuple[int, int]]:
+    """(header line, last key/value line) of each [[feeds]] table, in file order. A table's
+    trailing comments and blank lines are left out: they usually introduce what follows."""
+    regions = []
+    for i, line in enumerate(lines):
+        if not _FEEDS_HEADER.match(line):
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if _ANY_HEADER.match(lines[j])), len(lines))
+        last = max((j for j in range(i, end) if _is_content(lines[j])), default=i)
+        regions.append((i, last))
+    return regions
+
+
+def _tables_text(feeds: Sequence[Feed]) -> str:
+    return "".join("\n[[feeds]]\n" + tomlkit.dumps(_feed_table(f)) for f in feeds)
+
+
+def _append_text(text: str, feeds: Sequence[Feed]) -> str:
+    """Insert the new tables right after the last [[feeds]] table's last key (before any
+    comments that lead into the next section), or at the end when there is none."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    regions = _feed_regions(lines)
+    at = regions[-1][1] + 1 if regions else len(lines)
+    return "".join(lines[:at]) + _tables_text(feeds) + "".join(lines[at:])
+
+
+def _append_tomlkit(text: str, feeds: Sequence[Feed], path: Path) -> str:
+    doc = _parse(text, path)
     tables = [_feed_table(f) for f in feeds]
     if "feeds" not in doc:
         aot = tomlkit.aot()
         for table in tables:
             aot.append(table)
         doc.append("feeds", aot)
-        return
-    aot = doc["feeds"]
-    if not isinstance(aot, AoT):
-        raise FeedEditError(
-            f"{path}: 'feeds' is not a list of [[feeds]] tables; add the feed by hand"
-        )
-    last_text = aot[-1].as_string() if len(aot) else ""
-    at_end = list(doc.keys())[-1] == "feeds"
-    for i, table in enumerate(tables):
-        if i or not last_text.endswith("\n\n"):
+    else:
+        aot = doc["feeds"]
+        if not isinstance(aot, AoT):
+            raise FeedEditError(
+                f"{path}: 'feeds' is not a list of [[feeds]] tables; add the feed by hand"
+            )
+        for table in tables:
             table.trivia.indent = "\n"
-        aot.append(table)
-    if not at_end:
-        tables[-1].add(tomlkit.nl())
+            aot.append(table)
+    return tomlkit.dumps(doc).rstrip("\n") + "\n"
+
+
+def _remove_text(text: str, index: int) -> str:
+    lines = text.splitlines(keepends=True)
+    regions = _feed_regions(lines)
+    if index >= len(regions):
+        return text
+    start, last = regions[index]
+    before, after = lines[:start], lines[last + 1 :]
+    if (not before or not before[-1].strip()) and after and not after[0].strip():
+        while after and not after[0].strip():  # don't leave a double blank line behind
+            after.pop(0)
+    return "".join(before + after)
+
+
+def _remove_tomlkit(text: str, index: int, path: Path) -> str:
+    doc = _parse(text, path)
+    aot = doc.get("feeds")
+    if not isinstance(aot, AoT):
+        raise FeedEditError(f"{path}: 'feeds' is not a list of [[feeds]] tables; edit by hand")
+    del aot[index]
+    return tomlkit.dumps(doc).rstrip("\n") + "\n"
+
+
+def _edited(path: Path, expected: Sequence[Feed], *candidates: Callable[[], str]) -> str:
+    """The first candidate edit whose result loads (config rules) with exactly `expected`
+    as its feeds; layout-keeping text edits are tried before tomlkit's re-rendering."""
+    error: Exception | None = None
+    for make in candidates:
+        try:
+            out = make()
+            if _validate(out, path).feeds == tuple(expected):
+                return out
+        except (ConfigError, FeedEditError) as exc:
+            error = exc
+    if error is not None:
+        raise error
+    raise FeedEditError(f"{path}: could not edit the feed list safely; edit it by hand")
 
 
 def add_feeds(
@@ -167,10 +243,12 @@ def add_feeds(
     result.added = new
     if not new:
         return result
-    doc = _parse(text, path)
-    _append(doc, new, path)
-    out = tomlkit.dumps(doc).rstrip("\n") + "\n"
-    _validate(out, path)
+    out = _edited(
+        path,
+        [*current.feeds, *new],
+        lambda: _append_text(text, new),
+        lambda: _append_tomlkit(text, new, path),
+    )
     if not dry_run:
         write_atomic(path, out)
     return result
@@ -190,9 +268,7 @@ def add_feed(feeds_path: Path, url: str, *, name: str = "", tags: Sequence[str] 
     path = editable_path(feeds_path)
     text, _ = _read(path)
     current = _validate(text, path)
-    existing = current.feed_named(url) or next(
-        (f for f in current.feeds if normalise_url(f.url) == normalise_url(url)), None
-    )
+    existing = next((f for f in current.feeds if normalise_url(f.url) == normalise_url(url)), None)
     if existing:
         raise FeedEditError(f"already in {path} as {existing.name!r}: {existing.url}")
     if name and current.feed_named(clean_line(name)):
@@ -213,16 +289,13 @@ def remove_feed(feeds_path: Path, name_or_url: str) -> tuple[Path, Feed]:
         index = next((i for i, f in enumerate(current.feeds) if normalise_url(f.url) == key), None)
     if index is None:
         raise FeedEditError(f"no feed named or at {wanted!r} in {path} (see `briefing feeds`)")
-    doc = _parse(text, path)
-    aot = doc.get("feeds")
-    if not isinstance(aot, AoT):
-        raise FeedEditError(f"{path}: 'feeds' is not a list of [[feeds]] tables; edit by hand")
-    del aot[index]
-    out = tomlkit.dumps(doc).rstrip("\n") + "\n"
-    after = _validate(out, path)
     removed = current.feeds[index]
-    if after.feed_named(removed.url) or len(after.feeds) != len(current.feeds) - 1:
-        raise FeedEditError(f"{path}: could not remove {removed.name!r} cleanly; edit by hand")
+    out = _edited(
+        path,
+        [f for i, f in enumerate(current.feeds) if i != index],
+        lambda: _remove_text(text, index),
+        lambda: _remove_tomlkit(text, index, path),
+    )
     write_atomic(path, out)
     return path, removed
 
