@@ -1,0 +1,127 @@
+"""`briefing export`, `stories`, `search`, `show` on the fixture cache, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import export_db
+import pytest
+
+from briefing.cli import main
+
+CONFIG = """\
+[settings]
+timezone = "Asia/Baku"
+
+[[feeds]]
+name = "OC Media"
+url = "https://oc-media.org/feed/"
+"""
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> Path:
+    export_db.build(tmp_path).close()
+    (tmp_path / "feeds.toml").write_text(CONFIG)
+    return tmp_path
+
+
+def cli(env: Path, *args: str) -> int:
+    return main(["--feeds", str(env / "feeds.toml"), "--data-dir", str(env / "data"), *args])
+
+
+def story_ids(env: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, int]:
+    assert cli(env, "search", "Gabala", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    return {s["title"]: s["id"] for s in found}
+
+
+def test_export_to_file_and_since_last_export(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = env / "b.html"
+    assert cli(env, "export", "--since", "2025-06-29", "--format", "html", "-o", str(out)) == 0
+    text = out.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "Delimitation commissions meet" in text
+    assert "(Asia/Baku, UTC+04:00)" in text
+    assert "-> " in capsys.readouterr().err
+    # The export was recorded: by default the next one covers only what came after it.
+    assert cli(env, "export", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scope"] == "since" and data["threads"] == []
+
+
+def test_export_marked_and_thread_markdown(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(env, "export", "--marked") == 0
+    text = capsys.readouterr().out
+    assert "Earlier: talks announced" in text and "## Sources" in text
+    assert "Delimitation" not in text  # not marked
+    assert cli(env, "export", "--thread", "4", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [t["title"] for t in data["threads"]] == ["Football results"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--since", "yesterday"), "not a duration or a date"),
+        (("--thread", "999"), "no thread 999"),
+    ],
+)
+def test_export_usage_errors(
+    env: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    assert cli(env, "export", *args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_stories_json_and_text(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(env, "stories", "--thread", "2", "--json") == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert [s["title"] for s in stories] == [
+        "Delimitation commissions meet in Gabala",
+        "Earlier: talks announced",
+    ]  # newest first, the JAMnews copy folded
+    first = stories[0]
+    assert set(first) == {"id", "thread_id", "title", "outlet", "link", "author", "published",
+                          "first_seen", "summary", "lang", "read", "starred", "marked",
+                          "hidden", "copies"}  # fmt: skip
+    assert first["copies"] == 1 and first["thread_id"] == 2 and first["marked"] is False
+    assert first["published"] == "2025-06-30T08:00:00+00:00"
+    assert cli(env, "stories", "--thread", "2") == 0
+    out = capsys.readouterr()
+    assert "2025-06-30 12:00" in out.out and "Delimitation" in out.out  # Baku time
+    assert "times in Asia/Baku" in out.err
+    assert cli(env, "stories", "--thread", "99") == 2
+
+
+def test_search_and_show(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = story_ids(env, capsys)
+    story_id = ids["Delimitation commissions meet in Gabala"]
+    assert cli(env, "show", str(story_id), "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["text"].startswith("The border commissions of Armenia and Azerbaijan")
+    assert shown["thread_title"] == "Armenia–Azerbaijan border talks"
+    assert [c["outlet"] for c in shown["also"]] == ["JAMnews"]
+    assert cli(env, "show", str(story_id)) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == "Delimitation commissions meet in Gabala"
+    assert "also carried by: JAMnews" in text
+    assert cli(env, "show", "9999") == 1
+    assert "no story 9999" in capsys.readouterr().err
+    assert cli(env, "search", "nothingmatchesthis", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_hostile_text_in_terminal_output(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(env, "search", "alert", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found and all(s["link"] is None or s["link"].startswith("https://") for s in found)
+    for story in found:
+        assert cli(env, "show", str(story["id"])) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out
+    assert cli(env, "stories", "--thread", "3") == 0
+    out = capsys.readouterr().out
+    assert "Red alert link bell" in out and "\x1b" not in out
