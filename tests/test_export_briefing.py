@@ -188,6 +188,30 @@ def test_time_zone_is_named_for_local_zone(monkeypatch: pytest.MonkeyPatch) -> N
     assert format_time(baku, "Asia/Baku") == "2025-06-30 18:00 (Asia/Baku, UTC+04:00)"
 
 
+def test_local_zone_names_each_time_with_its_own_abbreviation(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        config = export_db.config(tmp_path, timezone="")
+        model = build_briefing(store, config, since=export_db.SINCE, now=export_db.NOW)
+        text = render(model, "markdown")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert "2025-06-30 14:00 (CEST, UTC+02:00)" in text  # the Gabala story, 08:00 UTC
+    assert "Asia/Baku" not in text
+
+
+def test_marked_since_keeps_only_recent_marks(store: Store, tmp_path: Path) -> None:
+    config = export_db.config(tmp_path)
+    model = build_briefing(store, config, marked=True, since=export_db.SINCE, now=export_db.NOW)
+    titles = [s.title for t in model.threads for s in t.stories]
+    assert "Earlier: talks announced" not in titles and len(titles) == 2
+    assert model.scope_line.startswith("Stories marked for the briefing, first seen since")
+
+
 def test_parse_since() -> None:
     now = export_db.NOW
     baku = ZoneInfo("Asia/Baku")

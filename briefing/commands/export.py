@@ -44,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only this thread (repeatable); without --since, the whole thread",
     )
     parser.add_argument(
-        "--marked", action="store_true", help="the stories marked for the briefing in the app"
+        "--marked",
+        action="store_true",
+        help="the stories marked for the briefing in the app (with --since: only recent ones)",
     )
     parser.add_argument(
         "--format", choices=list(RENDERERS), default="markdown", help="default: markdown"

@@ -69,13 +69,14 @@ class BriefingThread:
 class Briefing:
     title: str
     generated: datetime  # aware, in the briefing's time zone
-    zone: str  # the zone's name as shown, e.g. "Asia/Baku"
+    zone: str  # the zone's name as shown, e.g. "Asia/Baku" (local zone: its abbreviation now)
     scope: str  # "since" | "marked" | "threads"
     since: datetime | None
     until: datetime
     scope_line: str  # one line: what this briefing covers
     threads: tuple[BriefingThread, ...]
     sources: tuple[Source, ...]
+    zone_key: str = ""  # the configured zone name; "" = local zone, each time names its own
 
     @property
     def story_count(self) -> int:
@@ -194,6 +195,8 @@ def select_stories(
     """
     if marked:
         stories = store.marked()
+        if since is not None:
+            stories = [s for s in stories if s.first_seen > since]
         if thread_ids:
             stories = [s for s in stories if s.thread_id in thread_ids]
     elif thread_ids and since is None:
@@ -327,6 +330,7 @@ def assemble(
         scope_line=scope_line(scope, since, now, zone, zone_name),
         threads=tuple(out_threads),
         sources=tuple(sources),
+        zone_key=zone_name,
     )
 
 
@@ -358,6 +362,9 @@ def scope_line(
 ) -> str:
     until = format_time(localise(now, zone), zone_name)
     if scope == "marked":
+        if since is not None:
+            start = format_time(localise(since, zone), zone_name)
+            return f"Stories marked for the briefing, first seen since {start}, as of {until}."
         return f"Stories marked for the briefing, as of {until}."
     if scope == "threads":
         return f"All stories of the selected threads, as of {until}."
@@ -396,7 +403,7 @@ def render_markdown(b: Briefing) -> str:
             also = f"; also {md_escape(', '.join(s.also))}" if s.also else ""
             lines.append(
                 f"- **{md_escape(s.title)}**  \n"
-                f"  {md_escape(s.outlet)}, {format_time(s.when, b.zone)}{also}"
+                f"  {md_escape(s.outlet)}, {format_time(s.when, b.zone_key)}{also}"
                 f" \\[{s.source}\\]  "
             )
             if s.excerpt:
@@ -408,7 +415,7 @@ def render_markdown(b: Briefing) -> str:
         for src in b.sources:
             lines.append(
                 f"{src.number}. {md_escape(src.outlet)}: {md_escape(src.title)}, "
-                f"{format_time(src.when, b.zone)}. {md_link(src.link)}"
+                f"{format_time(src.when, b.zone_key)}. {md_link(src.link)}"
             )
         lines.append("")
     return "\n".join(lines)
@@ -468,7 +475,7 @@ def render_html(b: Briefing) -> str:
             out += [
                 "<li>",
                 f'<div class="headline">{h(s.title)}</div>',
-                f'<div class="meta">{h(s.outlet)}, {h(format_time(s.when, b.zone))}{also}'
+                f'<div class="meta">{h(s.outlet)}, {h(format_time(s.when, b.zone_key))}{also}'
                 f' <a class="cite" href="#source-{s.source}">[{s.source}]</a></div>',
             ]
             if s.excerpt:
@@ -480,7 +487,7 @@ def render_html(b: Briefing) -> str:
         for src in b.sources:
             out.append(
                 f'<li id="source-{src.number}">{h(src.outlet)}: {h(src.title)}, '
-                f"{h(format_time(src.when, b.zone))}. {html_link(src.link)}</li>"
+                f"{h(format_time(src.when, b.zone_key))}. {html_link(src.link)}</li>"
             )
         out.append("</ol>")
     out += ["</body>", "</html>", ""]

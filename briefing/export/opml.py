@@ -130,7 +130,8 @@ def parse_opml(data: bytes) -> ParsedList:
             stack.append(None)
             return
         lower = {k.lower(): v for k, v in attrs.items()}
-        title = clean_line(lower.get("title") or lower.get("text") or "", NAME_LIMIT)
+        # `text` is what OPML readers display (and what users rename); `title` is optional.
+        title = clean_line(lower.get("text") or lower.get("title") or "", NAME_LIMIT)
         url = repair_url(lower.get("xmlurl") or "")
         if not url:
             kind = (lower.get("type") or "").lower()
