@@ -229,6 +229,9 @@ def test_safe_url_only_web_links() -> None:
     assert safe_url("data:text/html,<script>") == ""
     assert safe_url("https://x.example/a b<c>") == "https://x.example/a%20b%3Cc%3E"
     assert safe_url("http://[::1") == ""
+    assert safe_url("https://новости.рф/статья?x=1") == (
+        "https://xn--b1amnebsh.xn--p1ai/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F?x=1"
+    )
 
 
 def test_export_briefing_default_window_and_never_overwrites(store: Store, tmp_path: Path) -> None:

@@ -284,6 +284,14 @@ def test_feeds_add_remove_errors_exit_2_and_change_nothing(
     assert user_toml.read_text() == USER_TOML
 
 
+def test_feeds_add_follows_a_symlinked_feeds_file(tmp_path: Path, user_toml: Path) -> None:
+    link = tmp_path / "link.toml"
+    link.symlink_to(user_toml)
+    assert cli(tmp_path, link, "feeds", "add", "https://new.example/rss") == 0
+    assert link.is_symlink()
+    assert load_config(user_toml).feed_named("new.example") is not None
+
+
 def test_feeds_add_to_shipped_list_writes_the_user_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from briefing.export.files import write_new_file
@@ -109,17 +109,27 @@ def format_time(moment: datetime, zone_name: str = "") -> str:
 
 
 def safe_url(url: str | None) -> str:
-    """`url` if it is an http(s) URL with a host, with anything unusual percent-encoded; else ""."""
+    """`url` if it is an http(s) URL with a host, with anything unusual percent-encoded (an
+    internationalised host name becomes its xn-- form); else ""."""
     url = clean_line(url)
     if not url:
         return ""
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        port = parts.port
     except ValueError:
         return ""
     if parts.scheme.lower() not in ("http", "https") or not host:
         return ""
+    if not parts.netloc.isascii():
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            return ""
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = (f"{userinfo}@" if userinfo else "") + ascii_host + (f":{port}" if port else "")
+        url = urlunsplit(parts._replace(netloc=netloc))
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
 
 

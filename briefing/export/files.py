@@ -12,6 +12,8 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step: a reader (or a crash) never sees half a file.
     An existing file keeps its permissions."""
     path = Path(path)
+    if path.is_symlink():  # e.g. a dotfiles manager's link: update the file it points to
+        path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
