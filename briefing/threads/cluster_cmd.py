@@ -141,6 +141,23 @@ def _order(items: Sequence[tuple[Any, Item]]) -> list[int]:
     return sorted(range(len(items)), key=lambda i: keys[i] or lowest)
 
 
+def seed_thread() -> tuple[str, str, tuple[str, ...]] | None:
+    """(title, text, keywords) of thread 1: the seed article, titled and keyed as in the
+    shipped feeds.toml when that names it, else with the built-in title and no keywords."""
+    text = seed_text()
+    if text is None:
+        return None
+    try:
+        from briefing.config import load_config, shipped_feeds_path
+
+        for pinned in load_config(shipped_feeds_path()).threads:
+            if pinned.seed == SEED_FILE:
+                return pinned.title, text, pinned.keywords
+    except Exception:  # the shipped config is optional here: fall back to the plain seed
+        pass
+    return SEED_TITLE, text, ()
+
+
 def seed_text() -> str | None:
     try:
         res = resources.files("briefing.seeds").joinpath(SEED_FILE)
@@ -158,10 +175,11 @@ def run_items(
     """Thread `items` from an empty engine; rows in input order."""
     engine = ThreadEngine(params)
     if seed:
-        text = seed_text()
-        if text is None:
+        spec = seed_thread()
+        if spec is None:
             raise RuntimeError(f"seed article {SEED_FILE} is missing from briefing.seeds")
-        engine.add_pinned(SEED_THREAD_ID, SEED_TITLE, text)
+        title, text, keywords = spec
+        engine.add_pinned(SEED_THREAD_ID, title, text, keywords)
     assigned: dict[int, int] = {}
     for i in _order(items):
         assigned[i] = engine.assign(items[i][1]).thread_id

@@ -48,6 +48,7 @@ class _Features:
     lang: str
     shingles: list[int]
     sig: tuple[int, ...] | None = None  # MinHash signature, computed on demand
+    query: tuple[dict[str, float], dict[str, float]] = ({}, {})  # unit tf-idf (words, names)
 
 
 def _sublinear(counts: Counter[str]) -> dict[str, float]:
@@ -121,6 +122,8 @@ class _Thread:
     fixed_title: str | None = None
     facets: list[tuple[dict[str, float], dict[str, float]]] = field(default_factory=list)
     recent: deque[tuple[str, dict[str, float]]] = field(default_factory=deque)
+    # pinned keywords: each phrase is a list of (word key, name key) per token
+    keywords: list[list[tuple[str | None, str | None]]] = field(default_factory=list)
     dup_items: list[str] = field(default_factory=list)
     join_sum: float = 0.0  # sum / count of the scores with which items joined (cohesion)
     join_n: int = 0
@@ -181,6 +184,11 @@ class ThreadEngine:
         if kw:
             kf = _extract(Item(id="", title=kw, text=""), p)
             th.facets.append((kf.words, kf.names))
+        for phrase in keywords:
+            keys = [(tx.word_key(t), tx.name_key(t)) for t in tx.tokens(phrase)]
+            keys = [k for k in keys if k[0] or k[1]]
+            if keys:
+                th.keywords.append(keys)
 
     def load_thread(
         self,
@@ -203,6 +211,12 @@ class ThreadEngine:
         for item in items:
             f = _extract(item, self.params)
             self._count_df(f)
+            if th.size and not th.pinned:  # rebuild the cohesion statistic as if assigned
+                qw = _unit(self._weigh_key(f.words, ""))
+                qn = _unit(self._weigh_key(f.names, "\x00"))
+                cw, cn = self._sims(th, qw, qn)
+                th.join_sum += self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th)
+                th.join_n += 1
             self._add_to_thread(th, f, title=item.title, published=item.published)
             self._register_dup(item.id, f, th, root=None)
         if last_activity is not None:
@@ -225,6 +239,7 @@ class ThreadEngine:
 
         qw = _unit(self._weigh_key(f.words, ""))
         qn = _unit(self._weigh_key(f.names, "\x00"))
+        f.query = (qw, qn)
         best: _Thread | None = None
         best_score = 0.0
         best_margin = -1.0
@@ -232,14 +247,6 @@ class ThreadEngine:
         for th in self._candidates(qw, qn):
             cw, cn = self._sims(th, qw, qn)
             scored.append((cw, cn, th))
-        if p.member_weight > 0 and scored:
-            # look-alike sub-angles: also the closest recent member of the best few threads
-            scored.sort(key=lambda t: -t[0])
-            for i in range(min(p.member_candidates, len(scored))):
-                cw, cn, th = scored[i]
-                ms = self._member_sim(th, qw)
-                if ms > cw:
-                    scored[i] = (cw + p.member_weight * (ms - cw), cn, th)
         for cw, cn, th in scored:
             score, need = self._decide(th, f, cw, cn, bool(qn), item.published)
             if score - need > best_margin:
@@ -462,30 +469,7 @@ class ThreadEngine:
                 if c:
                     cn += v * c * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
             cn /= nn
-        for fw, fn in th.facets:
-            cw = max(cw, _cos(qw, self._weigh_key(fw, "")))
-            cn = max(cn, _cos(qn, self._weigh_key(fn, "\x00")))
         return cw, cn
-
-    def _member_sim(self, th: _Thread, qw: dict[str, float]) -> float:
-        n1 = self._ndocs + 1
-        df = self._df
-        best = 0.0
-        for _, vec in th.recent:
-            s = 0.0
-            if len(vec) < len(qw):
-                for k, m in vec.items():
-                    v = qw.get(k)
-                    if v:
-                        s += v * m * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
-            else:
-                for k, v in qw.items():
-                    m = vec.get(k)
-                    if m:
-                        s += v * m * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
-            if s > best:
-                best = s
-        return best
 
     def _decide(
         self,
@@ -499,9 +483,22 @@ class ThreadEngine:
         """(similarity, threshold it must reach) for an item against one thread."""
         p = self.params
         score = self._combine(cw, cn, item_has_names, bool(th.names), f.lang, th)
+        if th.facets:
+            # a pinned thread: the item must fit the seed as a whole *and* one of its strands
+            # (geometric mean), so a story that shares only the backdrop (Karabakh, Aliyev)
+            # stays out while a report on one strand (the Sputnik raid) gets in
+            qw, qn = f.query
+            best = 0.0
+            for fw, fn in th.facets:
+                fcw = _cos(qw, self._weigh_key(fw, ""))
+                fcn = _cos(qn, self._weigh_key(fn, "\x00"))
+                best = max(best, self._combine(fcw, fcn, item_has_names, bool(fn), f.lang, th))
+            score = math.sqrt(max(score, 0.0) * max(best, score))
         short = _shortness(len(f.words), p)
         if th.pinned:
             need = p.pinned_threshold
+            if th.keywords and _mentions(f, th.keywords):
+                need = p.pinned_keyword_threshold
         else:
             need = p.threshold + short * (p.short_threshold - p.threshold)
             if p.size_slope:
@@ -560,6 +557,14 @@ class ThreadEngine:
         th.dup_items.append(item_id)
         for band in _bands(sig):
             self._dup_bands.setdefault(band, item_id)
+
+
+def _mentions(f: _Features, keywords: list[list[tuple[str | None, str | None]]]) -> bool:
+    """True when every token of some keyword phrase occurs in the item (as word or name)."""
+    for phrase in keywords:
+        if all((w and w in f.words) or (n and n in f.names) for w, n in phrase):
+            return True
+    return False
 
 
 def _shortness(n_terms: int, p: EngineParams) -> float:

@@ -47,13 +47,12 @@ class EngineParams:
     # many outlets) then refuses a look-alike event that would pass a loose one. tuned
     cohesion: float = 0.7
     cohesion_min_joins: int = 2
-    # Closest recent member: for the `member_candidates` best threads, the word cosine moves
-    # `member_weight` of the way towards the item's best cosine with a recent member. tuned
-    member_weight: float = 0.0
-    member_candidates: int = 4
     # Pinned / seed threads: the item is also compared with every paragraph ("facet") of the
     # seed text, so a report about one strand of a many-stranded crisis can join it. prior
     pinned_threshold: float = 0.30
+    # ... and this when the item mentions one of the pinned thread's keyword phrases (every
+    # token of it, in either script). prior, checked on the seed cases in the tests
+    pinned_keyword_threshold: float = 0.20
     # --- time ---------------------------------------------------------------------------------
     # A thread quiet for `gap` needs `time_penalty * min(1, gap / time_scale)` more score. prior
     time_penalty: float = 0.08

@@ -1,0 +1,307 @@
+"""Decision logic of the thread engine on small hand-made cases (pure, no I/O)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from briefing.threads import Decision, EngineParams, Item, ThreadEngine
+from briefing.threads.cluster_cmd import seed_thread
+
+T0 = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+
+
+def item(iid: str, title: str, text: str = "", *, hours: float = 0, lang: str | None = None):
+    return Item(
+        id=iid, title=title, text=text, published=T0 + timedelta(hours=hours), source="t", lang=lang
+    )
+
+
+# Two earthquakes in southern Iran, years apart: same vocabulary, different events.
+QUAKE_A = [
+    item(
+        "qa1",
+        "Magnitude 6.3 earthquake strikes Bushehr province near Iran's nuclear plant",
+        "A magnitude 6.3 earthquake struck the town of Kaki in Bushehr province on Tuesday, "
+        "killing at least 37 people and injuring 850, Iranian state television said. The "
+        "Bushehr nuclear power plant was not damaged, the Atomic Energy Organization said. "
+        "Rescue teams from the Red Crescent were sent to Kaki and Shonbeh.",
+    ),
+    item(
+        "qa2",
+        "Death toll from Bushehr earthquake rises to 37",
+        "Iranian officials said the earthquake that hit Kaki and Shonbeh in Bushehr province "
+        "killed 37 people. The Bushehr nuclear plant, built with Russian help, was unharmed, "
+        "and the Red Crescent set up tents for villagers in Kaki.",
+        hours=3,
+    ),
+]
+QUAKE_B = [
+    item(
+        "qb1",
+        "Earthquake kills villagers in Kerman province near Hosseinabad",
+        "A magnitude 6.5 earthquake hit the Rigan district of Kerman province in southeastern "
+        "Iran, destroying homes in Hosseinabad and killing at least 11 villagers, the governor "
+        "of Kerman said. The quake was felt in Bam, where a 2003 earthquake killed 26,000.",
+        hours=6,
+    ),
+    item(
+        "qb2",
+        "Kerman quake: rescuers search rubble in Rigan district",
+        "Rescuers dug through the rubble of mud-brick houses in Hosseinabad, Rigan district, "
+        "after the earthquake in Kerman province. The governor of Kerman said 11 people died; "
+        "Bam hospitals took in the injured.",
+        hours=8,
+    ),
+]
+PROTEST_EN = [
+    item(
+        "pr1",
+        "Georgian police disperse protesters outside parliament in Tbilisi",
+        "Riot police used water cannon and pepper spray against thousands of demonstrators on "
+        "Rustaveli Avenue in Tbilisi, who protest the Georgian Dream government's decision to "
+        "suspend EU accession talks. Opposition leaders said dozens were detained.",
+    ),
+    item(
+        "pr2",
+        "Tbilisi protests enter second week as Georgian Dream holds firm",
+        "Demonstrators again blocked Rustaveli Avenue outside parliament in Tbilisi. Georgian "
+        "Dream leaders refused to resume EU accession talks; police detained more protesters.",
+        hours=5,
+    ),
+]
+PASHINYAN_EN = [
+    item(
+        "am1",
+        "Pashinyan meets Putin in Moscow amid strains over CSTO",
+        "Armenian Prime Minister Nikol Pashinyan met Vladimir Putin in Moscow on Tuesday. "
+        "Pashinyan said Armenia had frozen its participation in the CSTO and raised the "
+        "Lachin corridor and Russian peacekeepers in Nagorno-Karabakh.",
+    ),
+    item(
+        "am2",
+        "Pashinyan and Putin discuss CSTO, Lachin corridor in Kremlin talks",
+        "Nikol Pashinyan told Vladimir Putin in the Kremlin that Yerevan was disappointed with "
+        "the CSTO and with Russian peacekeepers over the Lachin corridor.",
+        hours=2,
+    ),
+]
+
+
+def run(engine: ThreadEngine, items) -> list[Decision]:
+    return [engine.assign(i) for i in items]
+
+
+def test_clear_join_and_clear_new_thread() -> None:
+    engine = ThreadEngine()
+    first, second = run(engine, PROTEST_EN)
+    assert first.new_thread and first.duplicate_of is None
+    assert not second.new_thread
+    assert second.thread_id == first.thread_id
+    assert second.score >= engine.params.threshold - 0.2  # a real similarity, not a fluke
+    other = engine.assign(QUAKE_A[0])
+    assert other.new_thread
+    assert other.thread_id != first.thread_id
+
+
+def test_look_alike_events_are_kept_apart() -> None:
+    engine = ThreadEngine()
+    a = run(engine, QUAKE_A)
+    b = run(engine, QUAKE_B)
+    assert a[0].thread_id == a[1].thread_id
+    assert b[0].thread_id == b[1].thread_id
+    assert a[0].thread_id != b[0].thread_id
+
+
+def test_russian_item_joins_its_english_thread() -> None:
+    engine = ThreadEngine()
+    en = run(engine, PASHINYAN_EN)
+    run(engine, PROTEST_EN)
+    ru = engine.assign(
+        item(
+            "am3",
+            "Пашинян и Путин провели переговоры в Москве",
+            "Премьер-министр Армении Никол Пашинян встретился с Владимиром Путиным в Москве. "
+            "Пашинян заявил, что Армения заморозила участие в ОДКБ, и поднял вопрос о "
+            "Лачинском коридоре и российских миротворцах в Карабахе.",
+            hours=4,
+            lang="ru",
+        )
+    )
+    assert not ru.new_thread
+    assert ru.thread_id == en[0].thread_id
+
+
+def test_wire_copy_is_folded_into_the_first_item() -> None:
+    engine = ThreadEngine()
+    body = (
+        "BAKU, July 3 (APA). The Prosecutor General's Office of Azerbaijan has opened a "
+        "criminal case over the deaths of Ziyaddin and Huseyn Safarov in Yekaterinburg, "
+        "charging Russian police officers with murder and torture, the office said in a "
+        "statement on Thursday. Forensic experts will examine the bodies in Baku."
+    )
+    first = engine.assign(item("apa", "Azerbaijan opens criminal case over Safarov deaths", body))
+    engine.assign(PROTEST_EN[0])
+    copy = engine.assign(
+        item(
+            "trend",
+            "Azerbaijan opens criminal case over deaths of Safarov brothers",
+            body.replace("(APA)", "(Trend)"),
+            hours=1,
+        )
+    )
+    third = engine.assign(
+        item("report", "Criminal case opened over Safarov deaths", body.replace("APA", "Report"))
+    )
+    assert copy.duplicate_of == "apa"
+    assert copy.thread_id == first.thread_id and not copy.new_thread
+    assert third.duplicate_of == "apa"  # a copy of a copy points at the first item
+    assert third.thread_id == first.thread_id
+
+
+def test_short_different_headlines_are_not_copies() -> None:
+    engine = ThreadEngine()
+    engine.assign(item("x1", "Aliyev meets Erdogan in Ankara"))
+    d = engine.assign(item("x2", "Aliyev meets Pashinyan in Abu Dhabi"))
+    assert d.duplicate_of is None
+
+
+@pytest.fixture(params=["keywords", "no-keywords"])
+def seeded(request: pytest.FixtureRequest) -> ThreadEngine:
+    """Thread 1 from the shipped seed article, with and without the feeds.toml keywords."""
+    spec = seed_thread()
+    if spec is None:
+        pytest.skip("briefing.seeds has no seed article yet")
+    title, text, keywords = spec
+    engine = ThreadEngine()
+    engine.add_pinned(1, title, text, keywords if request.param == "keywords" else ())
+    return engine
+
+
+SEED_JOINS = {
+    "sputnik": (
+        "Azerbaijani police raid Sputnik office in Baku, detain staff",
+        "Police in Baku raided the office of Sputnik Azerbaijan, the Russian state news agency, "
+        "and detained several employees on charges of illegal financing and fraud, as the row "
+        "between Baku and Moscow deepened.",
+        None,
+    ),
+    "safarov": (
+        "Two Azerbaijani brothers die after Russian police raid in Yekaterinburg",
+        "Ziyaddin and Huseyn Safarov died after Russian special forces detained members of the "
+        "Azerbaijani community in Yekaterinburg. Azerbaijan's prosecutors opened a criminal "
+        "case alleging torture.",
+        None,
+    ),
+    "azal": (
+        "Aliyev says Russia must admit its air defence hit AZAL Flight 8243",
+        "President Ilham Aliyev said Moscow should take responsibility for the Azerbaijan "
+        "Airlines crash near Aktau and pay compensation to the victims' families.",
+        None,
+    ),
+    "ru_safarov": (
+        "Братья Сафаровы погибли после задержания в Екатеринбурге",
+        "Зияддин и Гусейн Сафаровы скончались после задержания силовиками в Екатеринбурге. "
+        "Генпрокуратура Азербайджана возбудила уголовное дело о пытках.",
+        "ru",
+    ),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SEED_JOINS))
+def test_seed_thread_collects_its_strands(seeded: ThreadEngine, key: str) -> None:
+    title, text, lang = SEED_JOINS[key]
+    d = seeded.assign(item(key, title, text, lang=lang))
+    assert d.thread_id == 1, d
+    assert not d.new_thread
+
+
+def test_seed_thread_rejects_other_caucasus_stories(seeded: ThreadEngine) -> None:
+    decisions = run(seeded, PROTEST_EN + PASHINYAN_EN)
+    assert all(d.thread_id != 1 for d in decisions)
+    peace = seeded.assign(
+        item(
+            "peace",
+            "Armenia and Azerbaijan initial peace agreement in Washington",
+            "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev "
+            "initialled a peace treaty at the White House, ending decades of conflict over "
+            "Nagorno-Karabakh.",
+        )
+    )
+    assert peace.thread_id != 1
+    assert seeded.label(1) == seed_thread()[0]
+
+
+def test_user_placement_shapes_later_joins() -> None:
+    """Items the user moved into thread 40 make it the home for their follow-ups; a copy of a
+    moved item follows the item to where the user put it."""
+    engine = ThreadEngine()
+    moved = item(
+        "moved",
+        "Georgian Dream passes foreign agents law despite protests",
+        "Georgia's parliament, controlled by Georgian Dream, passed the foreign agents law in "
+        "Tbilisi as protesters gathered on Rustaveli Avenue; the EU warned that the law "
+        "endangers Georgia's accession path.",
+    )
+    engine.load_thread(40, [*PROTEST_EN, moved], title="Georgia: street protests")
+    engine.load_thread(41, QUAKE_A, last_activity=T0)
+    d = engine.assign(
+        item(
+            "new",
+            "Protesters return to Rustaveli Avenue as Georgian Dream defends foreign agents law",
+            "Thousands marched in Tbilisi against the foreign agents law and the suspension of "
+            "EU accession talks by Georgian Dream.",
+            hours=30,
+        )
+    )
+    assert d.thread_id == 40 and not d.new_thread
+    copy = engine.assign(Item(moved.id + "-copy", moved.title, moved.text, moved.published))
+    assert copy.thread_id == 40 and copy.duplicate_of == "moved"
+    assert engine.label(40) == "Georgia: street protests"  # the user's name is kept
+    assert engine.label(41).startswith(("Magnitude 6.3", "Death toll"))
+
+
+def test_new_thread_ids_come_from_the_allocator_and_never_collide() -> None:
+    counter = itertools.count(7)
+    engine = ThreadEngine(next_thread_id=lambda: next(counter))
+    engine.load_thread(8, QUAKE_B)
+    d1 = engine.assign(PROTEST_EN[0])
+    d2 = engine.assign(PASHINYAN_EN[0])
+    assert (d1.thread_id, d2.thread_id) == (7, 9)  # 8 is live, skipped
+
+
+def test_forget_dormant_drops_quiet_threads_but_keeps_pinned(seeded: ThreadEngine) -> None:
+    old = run(seeded, PROTEST_EN)
+    assert seeded.active_threads == 2
+    later = T0 + EngineParams().dormant_after + timedelta(days=1)
+    seeded.forget_dormant(later)
+    assert seeded.thread_ids() == [1]
+    d = seeded.assign(
+        Item("pr3", PROTEST_EN[1].title, PROTEST_EN[1].text + " Again.", later, "t", None)
+    )
+    assert d.new_thread and d.thread_id != old[0].thread_id
+
+
+def test_stale_thread_needs_more_evidence() -> None:
+    p = EngineParams()
+    engine = ThreadEngine(p)
+    run(engine, PROTEST_EN)
+    th = engine._threads[engine.thread_ids()[0]]
+    f = engine.assign  # noqa: F841  (engine used below through _decide)
+    from briefing.threads.engine import _extract
+
+    probe = item("probe", "Tbilisi protest", "Protest in Tbilisi.", hours=6)
+    fresh = engine._decide(th, _extract(probe, p), 0.5, 0.5, True, probe.published)[1]
+    stale_time = probe.published + p.time_scale * 2
+    stale = engine._decide(th, _extract(probe, p), 0.5, 0.5, True, stale_time)[1]
+    assert stale > fresh
+
+
+def test_label_is_a_member_headline() -> None:
+    engine = ThreadEngine()
+    ds = run(engine, QUAKE_A)
+    label = engine.label(ds[0].thread_id)
+    assert label in {i.title for i in QUAKE_A}
+    assert engine.label(999) == ""
