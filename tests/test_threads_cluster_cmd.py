@@ -1,0 +1,130 @@
+"""`briefing cluster`: JSON Lines in, one thread per item out, clear errors for bad lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing.threads import cluster_cmd
+from briefing.threads.cluster_cmd import parse_items, run_items, seed_thread
+
+ITEMS = [
+    {
+        "id": "geo-2",
+        "title": "Tbilisi protests enter second week as Georgian Dream holds firm",
+        "summary": "Demonstrators again blocked Rustaveli Avenue outside parliament in Tbilisi. "
+        "Georgian Dream refused to resume EU accession talks; police detained more protesters.",
+        "published": "2025-07-02T10:00:00+00:00",
+        "source": "OC Media",
+        "lang": "en",
+    },
+    {
+        "id": "sputnik",
+        "title": "Azerbaijani police raid Sputnik office in Baku, detain staff",
+        "text": "Police in Baku raided the office of Sputnik Azerbaijan, the Russian state news "
+        "agency, and detained several employees on charges of illegal financing and fraud.",
+        "published": "2025-07-01T08:00:00Z",
+        "source": "APA",
+        "lang": "en",
+    },
+    {
+        "id": "geo-1",
+        "title": "Georgian police disperse protesters outside parliament in Tbilisi",
+        "summary": "Riot police used water cannon against thousands of demonstrators on "
+        "Rustaveli Avenue in Tbilisi protesting the Georgian Dream government's suspension of "
+        "EU accession talks.",
+        "published": "2025-07-01T21:00:00+00:00",
+        "source": "Civil.ge",
+        "lang": None,
+    },
+    {"id": 17, "title": "Undated item about the weather in Baku", "published": None},
+]
+
+
+def write_jsonl(path: Path, rows: list, extra: list[str] = ()) -> Path:
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows] + list(extra)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="briefing")
+    sub = parser.add_subparsers(dest="command")
+    cluster_cmd.register(sub)
+    return parser.parse_args(argv)
+
+
+def test_cluster_writes_one_line_per_item(tmp_path: Path) -> None:
+    if seed_thread() is None:
+        pytest.skip("briefing.seeds has no seed article yet")
+    src = write_jsonl(tmp_path / "in.jsonl", ITEMS)
+    out = tmp_path / "out.jsonl"
+    args = parse(["cluster", str(src), "-o", str(out)])
+    assert args.func(args, None) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["geo-2", "sputnik", "geo-1", 17]  # input order, raw ids
+    assert all(set(r) == {"id", "thread_id", "thread_title"} for r in rows)
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["sputnik"]["thread_id"] == 1
+    assert by_id["sputnik"]["thread_title"] == seed_thread()[0]
+    assert by_id["geo-1"]["thread_id"] == by_id["geo-2"]["thread_id"] != 1
+    assert by_id["geo-1"]["thread_title"] in {ITEMS[0]["title"], ITEMS[2]["title"]}
+
+
+def test_no_seed_and_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", ITEMS)
+    args = parse(["cluster", str(src), "--no-seed"])
+    assert args.func(args, None) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 4
+    by_id = {r["id"]: r["thread_id"] for r in rows}
+    # processed by date: the Sputnik item (earliest) opens thread 1 without a seed
+    assert by_id["sputnik"] == 1
+    assert by_id["geo-1"] == by_id["geo-2"]
+
+
+def test_processing_order_is_by_date_with_undated_items_in_place() -> None:
+    items = parse_items([json.dumps(r) for r in ITEMS])
+    order = [items[i][1].id for i in cluster_cmd._order(items)]
+    # 17 is undated and follows geo-1 in the file: it sorts with geo-1
+    assert order == ["sputnik", "geo-1", "17", "geo-2"]
+    undated = parse_items([json.dumps({"id": i, "title": "x"}) for i in "cab"])
+    assert [undated[i][1].id for i in cluster_cmd._order(undated)] == ["c", "a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"title": "no id"}', "'id'"),
+        ('{"id": "a", "title": 5}', "'title' must be a string"),
+        ('{"id": "b", "title": "t", "published": "yesterday"}', "not ISO 8601"),
+        ('{"id": "sputnik", "title": "again"}', "duplicate id"),
+    ],
+)
+def test_bad_line_exits_2_naming_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, reason: str
+) -> None:
+    src = write_jsonl(tmp_path / "bad.jsonl", ITEMS[:2], extra=["", line])
+    out = tmp_path / "out.jsonl"
+    args = parse(["cluster", str(src), "-o", str(out)])
+    assert args.func(args, None) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:4: " in err  # line 3 is blank, the bad one is line 4
+    assert reason in err
+    assert not out.exists()
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = parse(["cluster", str(tmp_path / "nope.jsonl")])
+    assert args.func(args, None) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_run_items_is_deterministic() -> None:
+    items = parse_items([json.dumps(r) for r in ITEMS])
+    assert run_items(items, seed=False) == run_items(items, seed=False)
