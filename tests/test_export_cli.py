@@ -41,6 +41,9 @@ def test_export_to_file_and_since_last_export(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = env / "b.html"
+    assert cli(env, "export", "--no-record", "--format", "json") == 0
+    # Never exported: the last 24 hours (real clock), i.e. only the seed article of thread 1.
+    assert [t["id"] for t in json.loads(capsys.readouterr().out)["threads"]] == [1]
     assert cli(env, "export", "--since", "2025-06-29", "--format", "html", "-o", str(out)) == 0
     text = out.read_text()
     assert text.startswith("<!DOCTYPE html>") and "Delimitation commissions meet" in text

@@ -52,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--format", choices=list(RENDERERS), default="markdown", help="default: markdown"
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="don't remember this export (the next default export starts where it would have)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -84,7 +89,8 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
-        record_export(store, now)
+        if not args.no_record:
+            record_export(store, now)
     if args.output:
         print(
             f"{model.story_count} stories in {len(model.threads)} threads -> {args.output}",
