@@ -284,6 +284,18 @@ def test_feeds_add_remove_errors_exit_2_and_change_nothing(
     assert user_toml.read_text() == USER_TOML
 
 
+def test_feeds_as_inline_array_is_refused_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_text('feeds = [{name = "A", url = "https://a.example/rss"}]  # compact\n')
+    before = path.read_bytes()
+    assert cli(tmp_path, path, "feeds", "add", "https://b.example/rss") == 2
+    assert "not a list of [[feeds]] tables" in capsys.readouterr().err
+    assert cli(tmp_path, path, "feeds", "remove", "A") == 2
+    assert path.read_bytes() == before
+
+
 def test_feeds_add_follows_a_symlinked_feeds_file(tmp_path: Path, user_toml: Path) -> None:
     link = tmp_path / "link.toml"
     link.symlink_to(user_toml)
