@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import time
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -148,6 +150,21 @@ def test_hostile_text_is_inert_in_markdown(store: Store, tmp_path: Path, scope: 
         for story in thread.stories:
             literal = story.title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             assert f"<strong>{literal}</strong>" in rendered
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc not installed")
+@pytest.mark.parametrize("reader", ["markdown", "gfm"])
+def test_markdown_golden_renders_inert_in_pandoc(reader: str) -> None:
+    text = (GOLDEN / "briefing-window.md").read_text()
+    html_out = subprocess.run(
+        ["pandoc", "-f", reader, "-t", "html"], input=text, capture_output=True, text=True,
+        check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert "<img" not in html_out and "<script" not in html_out and "<b>" not in html_out
+    hrefs = re.findall(r'href="([^"]*)"', html_out)
+    assert len(hrefs) == 12 and all(h.startswith("https://") for h in hrefs), hrefs
+    assert html_out.count("<li>") == 7 + 7  # 7 stories, 7 sources
+    assert "[@click=app.quit]x[/] rich markup" in html_out
 
 
 def test_md_escape_neutralises_block_starts_and_links() -> None:
