@@ -544,7 +544,7 @@ async def refresh_async(
         ) as fetcher:
             run = _Run(
                 store, config, feeds, articles=articles, fetcher=fetcher, pool=cpu, db=db,
-                progress=progress, due_only=due_only,
+                progress=progress, due_only=due_only, article_max_age=article_max_age,
             )  # fmt: skip
             return await run.run()
     finally:

@@ -18,3 +18,23 @@ def http_server() -> Iterator[TestServer]:
     """A real threaded HTTP/1.1 server on 127.0.0.1 (see tests/httpserver.py)."""
     with TestServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def cpu_pool() -> Iterator[object]:
+    """One process pool for all fetch tests (starting one per run costs a second)."""
+    from briefing.refresh import make_pool
+
+    pool = make_pool(2)
+    yield pool
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.fixture
+def fetch_env(tmp_path: Path, http_server: TestServer, cpu_pool: object) -> Iterator[object]:
+    """A data dir, a feeds.toml and a Store around the test server (see tests/fetchenv.py)."""
+    from fetchenv import FetchEnv
+
+    env = FetchEnv(tmp_path, http_server, cpu_pool)  # type: ignore[arg-type]
+    yield env
+    env.close()

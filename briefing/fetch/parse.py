@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
 from briefing.sanitize import clean_line, clean_text
@@ -143,6 +144,18 @@ def decode_body(body: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------- text
+# Escape sequences inside a document: like briefing.sanitize, but never across a '<', so an
+# unterminated OSC cannot swallow the rest of the feed.
+_DOC_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b\x9c<]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[PX^_][^\x1b\x9c<]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|\x9d[^\x07\x9c<]*(?:\x07|\x9c)?"
+    r"|[\x90\x98\x9e\x9f][^\x9c<]*\x9c?"
+)
+_DOC_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 _SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -255,16 +268,18 @@ def parse_feed(
     body = strip_dtd(body)
     text, encoding = decode_body(body, charset_from_content_type(content_type))
     text = _XML_DECL_TEXT.sub("", text, count=1)
+    # Terminal escape sequences and control characters are never valid XML text: remove them
+    # whole (ESC [31m, OSC ... BEL) so that neither the parser nor a title ever sees them.
+    text = _DOC_CONTROL.sub("", _DOC_SEQ.sub("", text))
     data = ('<?xml version="1.0" encoding="utf-8"?>' + text.lstrip()).encode(
         "utf-8", "surrogatepass"
     )
     # Always XML to feedparser: some servers label feeds text/html; _looks_like_html decides.
     parsed = feedparser.parse(
         io.BytesIO(data),
-        response_headers={
-            "content-type": "application/xml; charset=utf-8",
-            "content-location": url,
-        },
+        # No content-location: feedparser would "resolve" plain GUIDs into URLs; links are
+        # resolved against the feed's URL in _item().
+        response_headers={"content-type": "application/xml; charset=utf-8"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
@@ -278,7 +293,7 @@ def parse_feed(
     items: dict[str, ArticleIn] = {}
     hidden = 0
     for entry in entries[:MAX_ITEMS]:
-        item = _item(entry, now, general, region_keywords)
+        item = _item(entry, now, general, region_keywords, url)
         if item is None or item.key in items:
             continue  # repeated GUIDs: the first occurrence wins
         items[item.key] = item
@@ -304,9 +319,14 @@ def parse_feed(
     )  # fmt: skip
 
 
-def _item(entry: Any, now: datetime, general: bool, extra: tuple[str, ...]) -> ArticleIn | None:
+def _item(
+    entry: Any, now: datetime, general: bool, extra: tuple[str, ...], base: str = ""
+) -> ArticleIn | None:
     title = one_line(entry.get("title"), TITLE_CAP)
     link = clean_line(entry.get("link") or "", LINK_CAP)
+    if link and base and "://" not in link[:12]:
+        with contextlib.suppress(ValueError):
+            link = urljoin(base, link)
     if link and not link.lower().startswith(("http://", "https://")):
         link = ""
     summary_html = entry.get("summary") or ""
