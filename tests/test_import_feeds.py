@@ -9,6 +9,7 @@ import pytest
 
 from briefing.cli import main
 from briefing.config import load_config, shipped_feeds_path
+from briefing.export.feedsfile import unique_name
 from briefing.export.newsboat import parse_urls
 from briefing.export.opml import ImportFormatError, export_opml, parse_opml
 
@@ -314,3 +315,12 @@ def test_feeds_add_to_shipped_list_writes_the_user_copy(
     assert shipped_feeds_path().read_bytes() == shipped_before
     assert load_config(user).feed_named("new.example") is not None
     assert str(user) in capsys.readouterr().out
+
+
+def test_unique_names_for_imported_feeds() -> None:
+    taken = {"civil.ge", "Civil", "civil.ge/ka/feed"}
+    assert unique_name("", "https://civil.ge/ru/feed", taken) == "civil.ge/ru/feed"
+    assert unique_name("Civil", "https://civil.ge/ru/feed", taken) == "Civil (civil.ge)"
+    assert unique_name("", "https://civil.ge/", taken) == "civil.ge 2"
+    assert unique_name("", "https://civil.ge/ka/feed/", taken) == "civil.ge/ka/feed 2"
+    assert unique_name("New", "https://x.example/", taken) == "New"

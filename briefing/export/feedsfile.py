@@ -94,14 +94,17 @@ def _parse(text: str, path: Path) -> tomlkit.TOMLDocument:
 
 
 def unique_name(name: str, url: str, taken: set[str]) -> str:
-    host = urlsplit(url).hostname or url
+    """`name` (else the host name), made unique: "Name (host)", or "host/path", then "… 2"."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
     base = clean_line(name, 120) or host
     if base not in taken:
         return base
-    candidate = f"{base} ({host})"
-    n = 2
+    path = parts.path.rstrip("/")
+    first = f"{base} ({host})" if base != host else f"{host}{path}" if path else base
+    candidate, n = first, 2
     while candidate in taken:
-        candidate = f"{base} ({host}) {n}"
+        candidate = f"{first} {n}"
         n += 1
     return candidate
 
