@@ -216,18 +216,17 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
             else None, last_activity=thread.updated,
         )  # fmt: skip
     touched: set[int] = set()
-    placed = 0
+    placements: list[tuple[int, int, int | None, float | None]] = []
     for story in sorted(stories, key=lambda s: (s.when, s.id)):
         decision = engine.assign(_engine_item(Item, story))
-        duplicate_of = (
-            int(decision.duplicate_of) if (decision.duplicate_of or "").isdigit() else None
+        dup = decision.duplicate_of or ""
+        placements.append(
+            (story.id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
         )
-        if store.assign(
-            story.id, decision.thread_id, decided_by="engine", duplicate_of=duplicate_of,
-            score=decision.score,
-        ):  # fmt: skip
-            placed += 1
-            touched.add(decision.thread_id)
+        touched.add(decision.thread_id)
+    placed = 0
+    for start in range(0, len(placements), 2000):  # short write transactions; readers go on
+        placed += store.assign_many(placements[start : start + 2000])
     for thread_id in touched:
         label = engine.label(thread_id)
         if label:

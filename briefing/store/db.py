@@ -360,6 +360,34 @@ class Store:
             (thread_id, thread_id),
         )
 
+    def assign_many(
+        self, placements: Sequence[tuple[int, int, int | None, float | None]],
+        *, decided_by: str = "engine",
+    ) -> int:  # fmt: skip
+        """Place many stories at once: (article_id, thread_id, duplicate_of, score) rows, in ONE
+        transaction, each thread's `updated` recomputed once (the fetcher's batch after a run).
+        Like assign(), never overrides a user's decision; returns how many were written."""
+        now = to_db(utcnow())
+        written = 0
+        touched: set[int] = set()
+        with self._write() as db:
+            for article_id, thread_id, duplicate_of, score in placements:
+                old = db.execute(
+                    "SELECT decided_by FROM membership WHERE article_id = ?", (article_id,)
+                ).fetchone()
+                if old is not None and old[0] == "user" and decided_by != "user":
+                    continue
+                db.execute(
+                    "INSERT OR REPLACE INTO membership (article_id, thread_id, decided_by,"
+                    " duplicate_of, score, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (article_id, thread_id, decided_by, duplicate_of, score, now),
+                )
+                written += 1
+                touched.add(thread_id)
+            for thread_id in touched:
+                self._touch_thread(db, thread_id)
+        return written
+
     def move_story(self, article_id: int, thread_id: int) -> int | None:
         """A user's move: stored as decided_by='user' so the engine never undoes it.
         Returns the thread the story was in before."""

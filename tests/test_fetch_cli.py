@@ -1,0 +1,143 @@
+"""`briefing fetch` as a user runs it: a subprocess, its own data dir, a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fetchenv import rss
+from httpserver import RequestHandler, TestServer
+
+from briefing.refresh import refresh_lock
+from briefing.store import Store
+
+
+def briefing(tmp_path: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", "--feeds", str(tmp_path / "feeds.toml"),
+         "--data-dir", str(tmp_path / "data"), *args],
+        capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def write_feeds(tmp_path: Path, server: TestServer, names: list[str]) -> None:
+    lines = [f'[[feeds]]\nname = "{n}"\nurl = "{server.url("/" + n)}"\n' for n in names]
+    (tmp_path / "feeds.toml").write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_fetch_json_summary(tmp_path: Path, http_server: TestServer) -> None:
+    http_server.add("/one", rss([("a", "Baku one"), ("b", "Baku two")]))
+    http_server.route("/two", lambda h: h.respond(500, b"oops"))
+    write_feeds(tmp_path, http_server, ["one", "two"])
+
+    proc = briefing(tmp_path, "fetch", "--json", "--no-articles")
+
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    feeds = {f["name"]: f for f in out["feeds"]}
+    assert feeds["one"] == {
+        **feeds["one"], "status": "ok", "new": 2, "updated": 0, "error": None,
+        "url": http_server.url("/one"),
+    }  # fmt: skip
+    assert feeds["two"]["status"] == "error"
+    assert feeds["two"]["error"] == "HTTP 500 Internal Server Error"
+    assert out["totals"]["new"] == 2 and out["totals"]["error"] == 1 and out["totals"]["feeds"] == 2
+    assert "\x1b" not in proc.stderr  # no progress bar when stderr is not a terminal
+
+    proc = briefing(tmp_path, "fetch", "--feed", "one")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("fetched 1 feeds in ") and "1 not modified" in proc.stdout
+
+
+def test_fetch_usage_errors_exit_2(tmp_path: Path, http_server: TestServer) -> None:
+    write_feeds(tmp_path, http_server, ["one"])
+    proc = briefing(tmp_path, "fetch", "--feed", "nope")
+    assert proc.returncode == 2 and "no feed named 'nope'" in proc.stderr
+    proc = briefing(tmp_path, "fetch", "--concurrency", "0")
+    assert proc.returncode == 2 and "must be at least 1" in proc.stderr
+    (tmp_path / "feeds.toml").write_text("[[feeds]]\nurl = 'ftp://x'\n")
+    proc = briefing(tmp_path, "fetch")
+    assert proc.returncode == 2 and "config error" in proc.stderr
+    assert not (tmp_path / "data" / "briefing.sqlite3").exists()
+
+
+def test_second_fetch_while_one_runs_says_so_and_exits_1(
+    tmp_path: Path, http_server: TestServer
+) -> None:
+    http_server.add("/one", rss([("a", "Baku")]))
+    write_feeds(tmp_path, http_server, ["one"])
+    with refresh_lock(tmp_path / "data"):
+        proc = briefing(tmp_path, "fetch")
+    assert proc.returncode == 1
+    assert "another fetch is already running" in proc.stderr and f"pid {os.getpid()}" in proc.stderr
+    assert not http_server.hits("/one")
+    assert briefing(tmp_path, "fetch").returncode == 0  # the lock went with its holder
+
+
+ITEMS = 100
+
+
+def slow_feed(index: int):  # -> handler
+    body = rss([(f"f{index}-{i}", f"Feed {index} item {i} from Baku") for i in range(ITEMS)])
+
+    def handler(h: RequestHandler) -> None:
+        time.sleep(0.05 * index)  # feeds arrive one after another over a couple of seconds
+        h.respond(200, body, content_type="application/rss+xml")
+
+    return handler
+
+
+def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: TestServer) -> None:
+    names = [f"feed{i}" for i in range(30)]
+    for i, name in enumerate(names):
+        http_server.route(f"/{name}", slow_feed(i))
+    write_feeds(tmp_path, http_server, names)
+    db_path = tmp_path / "data" / "briefing.sqlite3"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefing", "--feeds", str(tmp_path / "feeds.toml"),
+         "--data-dir", str(tmp_path / "data"), "fetch", "--no-articles"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        saved = 0
+        while time.monotonic() < deadline and saved < 3:
+            time.sleep(0.02)
+            if db_path.exists():
+                try:
+                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
+                        saved = ro.execute(
+                            "SELECT count(*) FROM feeds WHERE status='ok'"
+                        ).fetchone()[0]
+                except sqlite3.Error:
+                    pass
+        assert saved >= 3, "fetch did not get going"
+        os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers, all at once
+    finally:
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+
+    with Store.open(tmp_path / "data") as store:
+        assert store.integrity_check() == ["ok"]
+        counts = dict(
+            store._all(
+                "SELECT f.name, count(a.id) FROM feeds f LEFT JOIN articles a ON a.feed_id = f.id"
+                " GROUP BY f.id"
+            )
+        )
+        states = {s.name: s.status for s in store.feeds()}
+    assert set(counts.values()) <= {0, ITEMS}, counts  # no feed half-written
+    assert all((counts[n] == ITEMS) == (states[n] == "ok") for n in names), (counts, states)
+    assert 3 <= sum(1 for n in names if counts[n] == ITEMS) < len(names)
+
+    proc2 = briefing(tmp_path, "fetch", "--no-articles", "--json")
+    assert proc2.returncode == 0, proc2.stderr
+    with Store.open(tmp_path / "data") as store:
+        assert store.integrity_check() == ["ok"]
+        assert store.counts()["articles"] == 1 + ITEMS * len(names)  # + the seed article

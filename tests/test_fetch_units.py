@@ -1,0 +1,228 @@
+"""Pure pieces of fetching: politeness arithmetic, address checks, decoders, parsing helpers."""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import time
+import zlib
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import brotli
+import pytest
+
+from briefing.fetch.extract import extract_article
+from briefing.fetch.http import (
+    MAX_BACKOFF,
+    FetchError,
+    _Decoder,
+    backoff_delay,
+    is_public_ip,
+    parse_retry_after,
+    retry_after_delay,
+)
+from briefing.fetch.parse import (
+    ParseError,
+    decode_body,
+    drop_control_refs,
+    entry_key,
+    html_to_text,
+    parse_feed,
+    strip_dtd,
+)
+from briefing.fetch.region import mentions_region
+
+NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+
+
+def test_retry_after_seconds_and_http_date() -> None:
+    assert parse_retry_after("120", NOW) == timedelta(seconds=120)
+    assert parse_retry_after(format_datetime(NOW + timedelta(hours=2), usegmt=True), NOW) == (
+        timedelta(hours=2)
+    )
+    assert parse_retry_after(format_datetime(NOW - timedelta(hours=2), usegmt=True), NOW) == (
+        timedelta(0)
+    )
+    assert parse_retry_after("soon", NOW) is None
+    assert parse_retry_after(None, NOW) is None
+
+
+def test_retry_after_is_clamped_between_interval_and_30_days() -> None:
+    interval = timedelta(minutes=30)
+    assert retry_after_delay(timedelta(seconds=5), interval) == interval
+    assert retry_after_delay(timedelta(hours=3), interval) == timedelta(hours=3)
+    assert retry_after_delay(timedelta(days=400), interval) == timedelta(days=30)
+
+
+def test_backoff_doubles_caps_at_a_week_and_jitters_ten_percent() -> None:
+    interval = timedelta(minutes=30)
+    assert [backoff_delay(interval, n) for n in (1, 2, 3)] == [
+        interval,
+        interval * 2,
+        interval * 4,
+    ]
+    assert backoff_delay(interval, 50) == MAX_BACKOFF
+    assert backoff_delay(interval, 1, jitter=1.0) == interval * 1.1
+    assert backoff_delay(interval, 1, jitter=-1.0) == interval * 0.9
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1", "127.0.0.2", "0.0.0.0", "10.1.2.3", "172.16.0.1", "192.168.1.1",
+        "169.254.169.254", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::",
+        "fe80::1", "fc00::1", "::ffff:127.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1",
+    ],
+)  # fmt: skip
+def test_non_public_addresses_are_refused(address: str) -> None:
+    assert not is_public_ip(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2a00:1450:4001:80b::200e", "1.1.1.1"])
+def test_public_addresses_are_allowed(address: str) -> None:
+    assert is_public_ip(ipaddress.ip_address(address))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", lambda data: gzip.compress(data)),
+        ("deflate", lambda data: zlib.compress(data)),
+        ("br", lambda data: brotli.compress(data)),
+    ],
+)
+def test_decoder_cuts_a_bomb_off_at_the_cap(encoding: str, compress) -> None:  # noqa: ANN001
+    bomb = compress(b"\0" * (50 * 1024 * 1024))
+    assert len(bomb) < 1024 * 1024
+    decoder = _Decoder(encoding, cap=1_000_000)
+    produced = 0
+    with pytest.raises(FetchError, match="larger than 1 MB"):
+        for start in range(0, len(bomb), 16384):
+            produced += len(decoder.feed(bomb[start : start + 16384]))
+    assert produced <= 1_000_000 and decoder.total <= 1_000_001 + 16384 * 1100
+
+
+def test_decoder_round_trips_and_accepts_raw_deflate() -> None:
+    data = b"<rss>" + b"x" * 100_000 + b"</rss>"
+    for encoding, blob in [
+        ("gzip", gzip.compress(data)),
+        ("deflate", zlib.compress(data)),
+        ("br", brotli.compress(data)),
+    ]:
+        decoder = _Decoder(encoding, cap=10**6)
+        assert decoder.feed(blob) + decoder.flush() == data, encoding
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    blob = raw.compress(data) + raw.flush()
+    decoder = _Decoder("deflate", cap=10**6)
+    assert decoder.feed(blob) + decoder.flush() == data
+    with pytest.raises(FetchError, match="unsupported Content-Encoding"):
+        _Decoder("zstd-ish", cap=10)
+
+
+def test_strip_dtd_removes_internal_subsets_and_entities() -> None:
+    doc = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "x]>y">\n<!ENTITY b SYSTEM'
+        b' "file:///etc/passwd">\n]>\n<rss><title>&a;</title></rss>'
+    )
+    out = strip_dtd(doc)
+    assert (
+        b"ENTITY" not in out
+        and b"DOCTYPE" not in out
+        and out.endswith(b"<rss><title>&a;</title></rss>")
+    )
+    assert strip_dtd(b"<!DOCTYPE rss [ <!ENTITY a 'x'> <rss/>") == b"<rss/>"
+
+
+def test_entity_bombs_parse_fast_and_unexpanded() -> None:
+    decls = "".join(f'<!ENTITY l{i} "{("&l" + str(i - 1) + ";") * 10}">' for i in range(1, 12))
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{decls}]>'
+        '<rss version="2.0"><channel><title>t</title><item><guid>1</guid>'
+        "<title>&l11;</title></item></channel></rss>"
+    ).encode()
+    start = time.monotonic()
+    feed = parse_feed(doc, url="http://example.org/f")
+    assert time.monotonic() - start < 2
+    assert len(feed.items[0].title) < 50
+
+
+def test_charset_recovery() -> None:
+    text = "Премьер-министр Армении Никол Пашинян прибыл в Москву"
+    xml = '<?xml version="1.0" encoding="{}"?><rss><title>' + text + "</title></rss>"
+    assert decode_body(xml.format("utf-8").encode("cp1251"))[0].endswith(text + "</title></rss>")
+    assert decode_body(xml.format("windows-1251").encode("koi8-r"))[1] == "koi8-r"
+    assert decode_body(xml.format("windows-1251").encode("cp1251"))[1] == "cp1251"
+    assert decode_body(xml.format("koi8-r").encode("koi8-r"), "koi8-r")[1] == "koi8-r"
+    assert decode_body("\ufeffabc".encode("utf-16-le"))[0] == "abc"
+    assert decode_body(xml.format("windows-1252").encode("utf-8"))[1] == "utf-8"
+
+
+def test_parse_errors_name_the_problem() -> None:
+    with pytest.raises(ParseError, match="empty response"):
+        parse_feed(b"  ")
+    with pytest.raises(ParseError, match="HTML page"):
+        parse_feed(b"<html><head><title>x</title></head><body>hello</body></html>")
+    with pytest.raises(ParseError, match="not a feed"):
+        parse_feed(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+
+
+def test_truncated_feed_keeps_complete_items_with_a_warning() -> None:
+    doc = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        b"<item><guid>1</guid><title>one</title></item><item><guid>2</guid><title>two</title>"
+        b"</item><item><guid>3</guid><title>thr"
+    )
+    feed = parse_feed(doc)
+    assert [i.key for i in feed.items] == ["1", "2"]
+    assert feed.warning and "truncated XML" in feed.warning
+
+
+def test_identity_and_caps() -> None:
+    assert entry_key(" guid-1 ", "http://x/1", "t", "s") == "guid-1"
+    assert entry_key("", "http://x/1", "t", "s") == "http://x/1"
+    assert entry_key("", "", "t", "s").startswith("h:")
+    assert entry_key("", "", "t", "s") == entry_key("", "", "t", "s")
+    assert entry_key("", "", "t", "s") != entry_key("", "", "t", "other")
+    long = "g" * 5000
+    assert len(entry_key(long, "", "", "")) < 100
+    huge = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>c</title><item><guid>1</guid>'
+        f"<title>{'T' * 10_000}</title><description>{'S ' * 100_000}</description>"
+        f"<author>{'A' * 5000}</author></item></channel></rss>"
+    ).encode()
+    item = parse_feed(huge).items[0]
+    assert len(item.title) <= 500 and len(item.summary) <= 5000 and len(item.author) <= 200
+
+
+def test_html_to_text_and_control_references() -> None:
+    assert drop_control_refs("a&#27;b&#x9B;c&#10;d&#233;") == "abc&#10;d&#233;"
+    assert html_to_text("<p>One &amp; two</p><script>bad()</script><p>Three&#27;[31m</p>") == (
+        "One & two\n\nThree[31m"
+    )
+
+
+def test_extraction_survives_control_references_and_refuses_non_html() -> None:
+    page = (
+        "<html><body><article>"
+        + "".join(
+            f"<p>Paragraph {i} &#27; about the ceasefire along the border, with enough words"
+            " to count as an article paragraph.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>"
+    ).encode()
+    result = extract_article(page, {"content-type": "text/html"}, "http://example.org/a")
+    assert result.text and "Paragraph 5" in result.text and "\x1b" not in result.text
+    pdf = extract_article(b"%PDF-1.4", {"content-type": "application/pdf"})
+    assert pdf.text is None and pdf.error == "not an HTML page (application/pdf)"
+
+
+def test_region_filter_matches_declensions_and_word_starts() -> None:
+    assert mentions_region(["Переговоры в Ереване"])
+    assert mentions_region(["Встреча с Алиевым"])
+    assert mentions_region(["Armenian PM in Brussels"])
+    assert mentions_region(["South  Ossetia votes"])
+    assert not mentions_region(["Bakugan toys sell out", "", None])
+    assert not mentions_region(["Грузовик застрял"])  # грузить is not Georgia
+    assert mentions_region(["Visit to Quokkaville"], extra=("Quokka*",))
