@@ -7,8 +7,8 @@ Two workloads, one core, engine from an empty state plus the seed thread (as `br
 cluster` runs it):
 
 * `uci`: the 11,615 UCI headlines (title only).
-* `summaries`: title + a ~40-word summary per item, built by cycling the ECB+ articles
-  (title + first two sentences of the body) with a unique id; with --dated each item gets a
+* `summaries`: title + a ~50-word summary per item, stitched from ECB+ articles (a title
+  and two sentences of two other articles, so items rarely repeat); with --dated each item gets a
   timestamp one minute after the previous one and forget_dormant() runs once per simulated
   day, which is how a long archive is re-threaded with bounded memory.
 
@@ -47,13 +47,18 @@ def uci_items() -> list[Item]:
 def summary_items(n: int, dated: bool) -> list[Item]:
     path = SHARED / "ecbplus" / "ecbplus.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    base = [(r["title"], " ".join(_SENT.split(r["text"])[:2])[:400]) for r in rows]
+    titles = [r["title"] for r in rows]
+    sents = [(_SENT.split(r["text"]) + ["", ""])[:2] for r in rows]
+    m = len(rows)
     t0 = datetime(2025, 1, 1, tzinfo=UTC)
     out = []
     for i in range(n):
-        title, summary = base[i % len(base)]
+        # title of one article + a sentence from each of two others: ~40-60 words, few exact
+        # repeats (so the engine does real scoring work, not only copy folding)
+        a, b, c = i % m, (i * 7919 + 13) % m, (i * 104729 + 7) % m
+        summary = (sents[b][0] + " " + sents[c][1])[:400]
         published = t0 + timedelta(minutes=i) if dated else None
-        out.append(Item(id=f"s{i}", title=title, text=summary, published=published))
+        out.append(Item(id=f"s{i}", title=titles[a], text=summary, published=published))
     return out
 
 

@@ -86,23 +86,38 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     return _Features(_sublinear(words), _sublinear(names), lang, shingles)
 
 
-# MinHash: 16 hash functions (a*x + b) mod 2^61-1, LSH with 8 bands of 2 rows.
-_MH_PRIME = (1 << 61) - 1
-_MH_PARAMS = [
-    ((0x9E3779B97F4A7C15 * (i + 1)) % _MH_PRIME | 1, (0xC2B2AE3D27D4EB4F * (i + 7)) % _MH_PRIME)
-    for i in range(16)
-]
-_MH_BANDS = 8
+# MinHash by one-permutation hashing (Li, Owen & Zhang 2012) with rotation densification
+# (Shrivastava & Li 2014): each shingle is hashed once, the hash picks one of 32 bins and the
+# bin keeps its minimum; empty bins borrow from the next filled bin. One pass over the
+# shingles instead of 32. LSH: 16 bands of 2 bins; a candidate is confirmed when the share of
+# equal bins (the Jaccard estimate) reaches `dup_jaccard`.
+_MH_BINS = 32
+_MH_ROWS = 2
+_EMPTY = 1 << 40
+_EXACT_SHINGLES = 48  # texts this short keep their shingle set for an exact check
 
 
 def _minhash(shingles: Sequence[int]) -> tuple[int, ...]:
-    hs = set(shingles)
-    return tuple(min((a * h + b) % _MH_PRIME for h in hs) for a, b in _MH_PARAMS)
+    sig = [_EMPTY] * _MH_BINS
+    for h in shingles:
+        h = (h * 0x9E3779B1) & 0xFFFFFFFF
+        b = h >> 27
+        v = h & 0x7FFFFFF
+        if v < sig[b]:
+            sig[b] = v
+    for i in range(_MH_BINS):
+        if sig[i] == _EMPTY:
+            for j in range(1, _MH_BINS):
+                v = sig[(i + j) % _MH_BINS]
+                if v != _EMPTY and v < _EMPTY:
+                    sig[i] = v + (j << 28)  # densified value, tagged by the borrowing offset
+                    break
+    return tuple(sig)
 
 
 def _bands(sig: tuple[int, ...]) -> list[tuple[int, int, int]]:
-    r = len(sig) // _MH_BANDS
-    return [(i, sig[i * r], sig[i * r + 1]) for i in range(_MH_BANDS)]
+    r = _MH_ROWS
+    return [(i, sig[i * r], sig[i * r + 1]) for i in range(len(sig) // r)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,7 +169,7 @@ class ThreadEngine:
         self._tick = 0
         # near-duplicate index: band -> item id; item id -> (signature, thread id, root id)
         self._dup_bands: dict[tuple[int, int, int], str] = {}
-        self._dup_items: dict[str, tuple[tuple[int, ...], int, str]] = {}
+        self._dup_items: dict[str, tuple[tuple[int, ...], int, str, frozenset[int] | None]] = {}
 
     # ---- public API ---------------------------------------------------------------------
 
@@ -215,7 +230,8 @@ class ThreadEngine:
                 qw = _unit(self._weigh_key(f.words, ""))
                 qn = _unit(self._weigh_key(f.names, "\x00"))
                 cw, cn = self._sims(th, qw, qn)
-                th.join_sum += self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th)
+                short = _shortness(len(f.words), self.params)
+                th.join_sum += self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th, short)
                 th.join_n += 1
             self._add_to_thread(th, f, title=item.title, published=item.published)
             self._register_dup(item.id, f, th, root=None)
@@ -482,7 +498,8 @@ class ThreadEngine:
     ) -> tuple[float, float]:
         """(similarity, threshold it must reach) for an item against one thread."""
         p = self.params
-        score = self._combine(cw, cn, item_has_names, bool(th.names), f.lang, th)
+        short = _shortness(len(f.words), p)
+        score = self._combine(cw, cn, item_has_names, bool(th.names), f.lang, th, short)
         if th.facets:
             # a pinned thread: the item must fit the seed as a whole *and* one of its strands
             # (geometric mean), so a story that shares only the backdrop (Karabakh, Aliyev)
@@ -492,9 +509,9 @@ class ThreadEngine:
             for fw, fn in th.facets:
                 fcw = _cos(qw, self._weigh_key(fw, ""))
                 fcn = _cos(qn, self._weigh_key(fn, "\x00"))
-                best = max(best, self._combine(fcw, fcn, item_has_names, bool(fn), f.lang, th))
+                fs = self._combine(fcw, fcn, item_has_names, bool(fn), f.lang, th, short)
+                best = max(best, fs)
             score = math.sqrt(max(score, 0.0) * max(best, score))
-        short = _shortness(len(f.words), p)
         if th.pinned:
             need = p.pinned_threshold
             if th.keywords and _mentions(f, th.keywords):
@@ -513,11 +530,19 @@ class ThreadEngine:
         return score, need
 
     def _combine(
-        self, cw: float, cn: float, item_has_names: bool, thread_has_names: bool, lang: str, th
+        self,
+        cw: float,
+        cn: float,
+        item_has_names: bool,
+        thread_has_names: bool,
+        lang: str,
+        th: _Thread,
+        short: float = 0.0,
     ) -> float:
         p = self.params
         if item_has_names and thread_has_names:
-            same = (1.0 - p.names_weight) * cw + p.names_weight * cn
+            nw = p.names_weight + short * (p.short_names_weight - p.names_weight)
+            same = (1.0 - nw) * cw + nw * cn
         else:
             same = cw
         share = th.langs.get(lang, 0) / th.size if th.size else 1.0
@@ -541,8 +566,13 @@ class ThreadEngine:
             entry = self._dup_items.get(iid)
             if entry is None:
                 continue
-            other, thread_id, root = entry
-            jac = sum(1 for a, b in zip(sig, other, strict=True) if a == b) / len(sig)
+            other, thread_id, root, exact = entry
+            if exact is not None and len(f.shingles) <= _EXACT_SHINGLES:
+                # short texts: the 32-bin estimate is coarse, the exact Jaccard is cheap
+                mine = set(f.shingles)
+                jac = len(mine & exact) / len(mine | exact)
+            else:
+                jac = sum(1 for a, b in zip(sig, other, strict=True) if a == b) / len(sig)
             if jac >= self.params.dup_jaccard and thread_id in self._threads:
                 return root, thread_id, jac
         return None
@@ -553,7 +583,8 @@ class ThreadEngine:
             if len(set(f.shingles)) < self.params.dup_min_shingles:
                 return
             sig = f.sig = _minhash(f.shingles)
-        self._dup_items[item_id] = (sig, th.id, root or item_id)
+        exact = frozenset(f.shingles) if len(f.shingles) <= _EXACT_SHINGLES else None
+        self._dup_items[item_id] = (sig, th.id, root or item_id, exact)
         th.dup_items.append(item_id)
         for band in _bands(sig):
             self._dup_bands.setdefault(band, item_id)

@@ -35,8 +35,9 @@ class EngineParams:
     # `short_terms` distinct word features uses the short_* values, one with `long_terms` or
     # more uses the long ones (threshold, cohesion), log-linear in between. Long values tuned
     # on ECB+ train+dev (full text), short values on UCI (headlines).
-    short_threshold: float = 0.14
+    short_threshold: float = 0.15
     short_cohesion: float = 0.0
+    short_names_weight: float = 0.2
     short_terms: int = 10
     long_terms: int = 60
     # The cosine between an item and a centroid of n items grows with n even for an equally
