@@ -23,7 +23,7 @@ class EngineParams:
     name_bigrams: bool = False  # tuned: adjacent capitalised pairs join the names vector
     max_body_chars: int = 4000  # speed cap: only the lead of a long article is read
     # --- similarity -------------------------------------------------------------------------
-    names_weight: float = 0.5  # tuned: share of the names cosine in the same-language score
+    names_weight: float = 0.35  # tuned: share of the names cosine in the same-language score
     # Cross-language score (item language absent from the thread): names carry the match,
     # the word cosine (numbers, shared loanwords) adds a little. prior
     cross_names_weight: float = 0.9
@@ -50,10 +50,10 @@ class EngineParams:
     cohesion_min_joins: int = 2
     # Pinned / seed threads: the item is also compared with every paragraph ("facet") of the
     # seed text, so a report about one strand of a many-stranded crisis can join it. prior
-    pinned_threshold: float = 0.30
+    pinned_threshold: float = 0.22
     # ... and this when the item mentions one of the pinned thread's keyword phrases (every
     # token of it, in either script). prior, checked on the seed cases in the tests
-    pinned_keyword_threshold: float = 0.20
+    pinned_keyword_threshold: float = 0.16
     # --- time ---------------------------------------------------------------------------------
     # A thread quiet for `gap` needs `time_penalty * min(1, gap / time_scale)` more score. prior
     time_penalty: float = 0.08
