@@ -65,10 +65,11 @@ def _extract(item: Item, p: EngineParams) -> _Features:
         k = tx.word_key(t)
         if k:
             words[k] += p.title_weight
-    for t in body_toks:
+    lead = p.lead_words
+    for i, t in enumerate(body_toks):
         k = tx.word_key(t)
         if k:
-            words[k] += 1.0
+            words[k] += p.lead_weight if i < lead else 1.0
     names: Counter[str] = Counter()
     if title and not tx.is_title_case(title):
         for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):

@@ -21,7 +21,12 @@ class EngineParams:
     title_weight: float = 3.0  # tuned: title tokens count this many times (headline = focus)
     name_numbers: bool = False  # tuned: multi-digit numbers join the names vector
     name_bigrams: bool = False  # tuned: adjacent capitalised pairs join the names vector
-    max_body_chars: int = 4000  # speed cap: only the lead of a long article is read
+    # Inverted pyramid: the first `lead_words` body tokens count `lead_weight` times (the
+    # lead names the event; later paragraphs carry background, often about look-alike
+    # events). tuned
+    lead_words: int = 80
+    lead_weight: float = 2.0
+    max_body_chars: int = 2500  # speed cap: only the lead of a long article is read
     # --- similarity -------------------------------------------------------------------------
     names_weight: float = 0.35  # tuned: share of the names cosine in the same-language score
     # Cross-language score (item language absent from the thread): names carry the match,
