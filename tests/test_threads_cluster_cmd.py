@@ -128,3 +128,17 @@ def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_run_items_is_deterministic() -> None:
     items = parse_items([json.dumps(r) for r in ITEMS])
     assert run_items(items, seed=False) == run_items(items, seed=False)
+
+
+def test_quiet_threads_are_let_go_in_long_streams() -> None:
+    """Two months apart, the same kind of story opens a new thread (the first went dormant
+    and was forgotten) and both keep their labels in the output."""
+    rows = [dict(ITEMS[2], id="jan", published="2025-01-01T10:00:00Z")]
+    rows.append(dict(ITEMS[0], id="mar", published="2025-03-05T10:00:00Z"))
+    rows.append(dict(ITEMS[2], id="mar-2", published="2025-03-05T12:00:00Z", title="Protest"))
+    out = run_items(parse_items([json.dumps(r) for r in rows]), seed=False)
+    by_id = {r["id"]: r for r in out}
+    assert by_id["jan"]["thread_id"] != by_id["mar"]["thread_id"]
+    assert by_id["mar"]["thread_id"] == by_id["mar-2"]["thread_id"]
+    assert by_id["jan"]["thread_title"] == ITEMS[2]["title"]
+    assert by_id["mar"]["thread_title"]

@@ -181,13 +181,25 @@ def run_items(
         title, text, keywords = spec
         engine.add_pinned(SEED_THREAD_ID, title, text, keywords)
     assigned: dict[int, int] = {}
-    for i in _order(items):
-        assigned[i] = engine.assign(items[i][1]).thread_id
     labels: dict[int, str] = {}
-    rows = []
-    for i, (raw_id, _) in enumerate(items):
-        tid = assigned[i]
-        if tid not in labels:
-            labels[tid] = engine.label(tid)
-        rows.append({"id": raw_id, "thread_id": tid, "thread_title": labels[tid]})
-    return rows
+    touched: set[int] = set()
+    day = None
+    for i in _order(items):
+        item = items[i][1]
+        if item.published is not None and item.published.date() != day:
+            # a new day of a dated stream: let quiet threads go (memory bounded by the
+            # active threads), keeping the final label of every thread that may be dropped
+            day = item.published.date()
+            for tid in touched:
+                labels[tid] = engine.label(tid)
+            touched.clear()
+            engine.forget_dormant(item.published)
+        tid = engine.assign(item).thread_id
+        assigned[i] = tid
+        touched.add(tid)
+    for tid in touched:
+        labels[tid] = engine.label(tid)
+    return [
+        {"id": raw_id, "thread_id": assigned[i], "thread_title": labels[assigned[i]]}
+        for i, (raw_id, _) in enumerate(items)
+    ]
