@@ -18,6 +18,7 @@ import email.utils
 import ipaddress
 import socket
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,13 @@ import httpx
 
 from briefing import __version__
 from briefing.sanitize import clean_line
+
+# httpcore tries `import sniffio` on every request; when it is not installed each failed import
+# walks sys.path (a dozen stat() calls, ~1 ms per request). Remember the failure once.
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 USER_AGENT = f"briefing/{__version__} (+https://github.com/briefing-reader/briefing)"
 MiB = 1024 * 1024
@@ -274,31 +282,36 @@ class Fetcher:
         self.per_host = max(1, per_host)
         self._global = asyncio.Semaphore(max(1, concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        timeout = httpx.Timeout(
+        self._timeout = httpx.Timeout(
             connect=self.limits.connect, read=self.limits.read, write=self.limits.read,
             pool=self.limits.total,
         )  # fmt: skip
-        transport = httpx.AsyncHTTPTransport(trust_env=False, retries=0)
-        # Same pool httpx would build, with our guarded network backend.
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=ssl.create_default_context(),
-            max_connections=max(1, concurrency) + 8,
-            max_keepalive_connections=max(1, concurrency),
-            keepalive_expiry=5.0,
-            http1=True,
-            http2=False,
-            network_backend=self.backend,
-        )
-        self.client = httpx.AsyncClient(
-            transport=transport,
-            timeout=timeout,
-            follow_redirects=False,
-            trust_env=False,
-            headers={
-                "User-Agent": user_agent,
-                "Accept-Encoding": "gzip, deflate, br",
-            },
-        )
+        self._headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate, br"}
+        self._ssl = httpx.create_ssl_context()  # loads the CA bundle once for all pools
+        # One small client (connection pool) per host: httpcore scans every connection of a
+        # pool on each request, so one big pool costs O(connections) per request; per-host
+        # pools hold at most `per_host` connections. Our semaphores bound the total.
+        self._clients: dict[str, httpx.AsyncClient] = {}
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        client = self._clients.get(host)
+        if client is None:
+            transport = httpx.AsyncHTTPTransport(verify=self._ssl, trust_env=False, retries=0)
+            # The pool httpx would build, with our guarded network backend.
+            transport._pool = httpcore.AsyncConnectionPool(
+                ssl_context=self._ssl,
+                max_connections=self.per_host + 2,
+                max_keepalive_connections=self.per_host,
+                keepalive_expiry=5.0,
+                http1=True,
+                http2=False,
+                network_backend=self.backend,
+            )
+            client = self._clients[host] = httpx.AsyncClient(
+                transport=transport, timeout=self._timeout, follow_redirects=False,
+                trust_env=False, headers=self._headers,
+            )  # fmt: skip
+        return client
 
     @property
     def trusted_hosts(self) -> set[str]:
@@ -311,7 +324,9 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
 
     def _host_sem(self, host: str) -> asyncio.Semaphore:
         sem = self._hosts.get(host)
@@ -387,7 +402,8 @@ class Fetcher:
                 raise FetchError(f"network error: {clean_line(str(exc), 200)}") from None
 
     async def _stream(self, url: str, headers: Mapping[str, str], cap: int) -> FetchResult:
-        async with self.client.stream("GET", url, headers=_raw_headers(headers)) as resp:
+        client = self._client(host_of(url))
+        async with client.stream("GET", url, headers=_raw_headers(headers)) as resp:
             # Header values byte-for-byte (latin-1 maps every byte to one character), so an
             # ETag goes back to the server exactly as it came.
             hdrs = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in resp.headers.raw}
