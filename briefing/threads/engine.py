@@ -61,15 +61,25 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     title_toks = tx.tokens(title)
     body_toks = tx.tokens(body)
     words: Counter[str] = Counter()
+    bw = p.bigram_weight
+    prev = None
     for t in title_toks:
         k = tx.word_key(t)
         if k:
             words[k] += p.title_weight
+            if bw and prev:
+                words[prev + " " + k] += p.title_weight * bw
+        prev = k
     lead = p.lead_words
+    prev = None
     for i, t in enumerate(body_toks):
         k = tx.word_key(t)
         if k:
-            words[k] += p.lead_weight if i < lead else 1.0
+            w = p.lead_weight if i < lead else 1.0
+            words[k] += w
+            if bw and prev:
+                words[prev + " " + k] += w * bw
+        prev = k
     names: Counter[str] = Counter()
     if title and not tx.is_title_case(title):
         for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):
