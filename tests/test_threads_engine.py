@@ -308,3 +308,14 @@ def test_label_is_a_member_headline() -> None:
     label = engine.label(ds[0].thread_id)
     assert label in {i.title for i in QUAKE_A}
     assert engine.label(999) == ""
+
+
+def test_undated_streams_keep_at_most_max_active_threads() -> None:
+    engine = ThreadEngine(EngineParams(max_active_threads=10))
+    words = ["".join(chr(97 + (i // 26**k) % 26) for k in range(3)) + "zq" for i in range(120)]
+    decisions = [
+        engine.assign(Item(f"u{i}", " ".join(words[3 * i : 3 * i + 3]), "")) for i in range(40)
+    ]
+    assert all(d.new_thread for d in decisions)  # 40 unrelated items, 40 threads opened
+    assert engine.active_threads <= 10
+    assert decisions[-1].thread_id in engine.thread_ids()  # the newest are kept

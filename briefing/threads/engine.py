@@ -371,9 +371,10 @@ class ThreadEngine:
                         del self._dup_bands[band]
 
     def _evict_lru(self) -> None:
-        extra = len(self._threads) - self.params.max_active_threads
-        if extra <= 0:
+        cap = self.params.max_active_threads
+        if len(self._threads) <= cap:
             return
+        extra = len(self._threads) - cap + cap // 10  # in batches, not one sort per item
         victims = sorted(
             (th for th in self._threads.values() if not th.pinned), key=lambda t: t.tick
         )
