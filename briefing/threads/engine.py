@@ -6,7 +6,7 @@ import math
 import re
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -153,8 +153,10 @@ class _Thread:
     dup_items: list[str] = field(default_factory=list)
     join_sum: float = 0.0  # sum / count of the scores with which items joined (cohesion)
     join_n: int = 0
-    norm_w: float = 0.0  # cached idf-weighted norms, valid while `norm_n` is near the doc count
-    norm_n_: float = 0.0
+    # idf-weighted centroid norms, cached; recomputed when the thread changes or the
+    # collection has grown by 5% since `norm_at` (document count at computation)
+    norm_words: float = 0.0
+    norm_names: float = 0.0
     norm_at: int = -1
 
 
@@ -173,12 +175,14 @@ class ThreadEngine:
         self._next_id_fn = next_thread_id
         self._max_id = 0
         self._threads: dict[int, _Thread] = {}
+        self._pinned: set[int] = set()
         self._post_w: dict[str, set[int]] = {}
         self._post_n: dict[str, set[int]] = {}
         self._df: dict[str, int] = {}
         self._ndocs = 0
         self._tick = 0
-        # near-duplicate index: band -> item id; item id -> (signature, thread id, root id)
+        # near-duplicate index: LSH band -> first item id in it;
+        # item id -> (signature, thread id, root item id, exact shingle set for short texts)
         self._dup_bands: dict[tuple[int, int, int], str] = {}
         self._dup_items: dict[str, tuple[tuple[int, ...], int, str, frozenset[int] | None]] = {}
 
@@ -197,6 +201,7 @@ class ThreadEngine:
         self._drop_thread(thread_id)
         th = self._new_thread(thread_id)
         th.pinned = True
+        self._pinned.add(thread_id)
         th.fixed_title = _one_line(title)
         kw = " ".join(keywords)
         seed = Item(id=f"pinned:{thread_id}", title=kw, text=text)
@@ -348,6 +353,7 @@ class ThreadEngine:
 
     def _drop_thread(self, thread_id: int) -> None:
         th = self._threads.pop(thread_id, None)
+        self._pinned.discard(thread_id)
         if th is None:
             return
         for k in th.words:
@@ -454,10 +460,10 @@ class ThreadEngine:
             for k, v in th.names.items():
                 w = v * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
                 sn += w * w
-            th.norm_w = math.sqrt(sw)
-            th.norm_n_ = math.sqrt(sn)
+            th.norm_words = math.sqrt(sw)
+            th.norm_names = math.sqrt(sn)
             th.norm_at = self._ndocs
-        return th.norm_w, th.norm_n_
+        return th.norm_words, th.norm_names
 
     def _candidates(self, qw: dict[str, float], qn: dict[str, float]) -> list[_Thread]:
         p = self.params
@@ -470,11 +476,9 @@ class ThreadEngine:
                     continue
                 for tid in s:
                     acc[tid] = acc.get(tid, 0.0) + w
-        for th in self._threads.values():
-            if th.pinned and th.id not in acc:
-                acc[th.id] = 0.0
-        ranked = sorted(acc.items(), key=lambda kv: -kv[1])[: p.max_candidates]
-        return [self._threads[tid] for tid, _ in ranked]
+        ranked = sorted(acc, key=acc.__getitem__, reverse=True)[: p.max_candidates]
+        ranked.extend(tid for tid in self._pinned if tid not in ranked)  # always considered
+        return [self._threads[tid] for tid in ranked]
 
     def _sims(self, th: _Thread, qw: dict[str, float], qn: dict[str, float]) -> tuple[float, float]:
         """Cosine of the item with the thread centroid: (words, names), current idf."""
@@ -656,8 +660,3 @@ def _shorten(s: str, limit: int) -> str:
         return s
     cut = s[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",;:-–") + "…"
-
-
-def iter_decisions(engine: ThreadEngine, items: Iterable[Item]) -> Iterable[Decision]:
-    for item in items:
-        yield engine.assign(item)
