@@ -226,3 +226,27 @@ def test_region_filter_matches_declensions_and_word_starts() -> None:
     assert not mentions_region(["Bakugan toys sell out", "", None])
     assert not mentions_region(["Грузовик застрял"])  # грузить is not Georgia
     assert mentions_region(["Visit to Quokkaville"], extra=("Quokka*",))
+
+
+def test_fast_path_gives_the_same_records_as_feedparser() -> None:
+    pytest.importorskip("fastfeedparser")
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    now = datetime.now(UTC)
+    docs = [
+        p.read_bytes().replace(b"{base}", b"http://example.org")
+        for p in sorted((Path(__file__).parent / "fixtures" / "feeds").iterdir())
+    ]
+    docs.append(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        b"<item><title>No guid</title><link>/rel/1</link><description>d</description></item>"
+        b"<item><guid>dup</guid><title>a</title></item><item><guid>dup</guid><title>b</title></item>"
+        b"<item><guid>f</guid><title>future</title><pubDate>Tue, 01 Jan 2199 00:00:00 GMT</pubDate>"
+        b"</item><item><title>&lt;b&gt;Bold&lt;/b&gt; &amp; co</title><author>a@b (A B)</author>"
+        b"</item></channel></rss>"
+    )
+    for doc in docs:
+        fast = parse_feed(doc, url="http://example.org/feed", now=now, fast=True)
+        slow = parse_feed(doc, url="http://example.org/feed", now=now, fast=False)
+        assert fast == slow
