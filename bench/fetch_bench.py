@@ -44,13 +44,42 @@ WORDS = (
 PLACES = "Baku Yerevan Tbilisi Moscow Ankara Brussels Washington Tehran Sukhumi Batumi".split()
 
 
+_SYLLABLES = "ba ka ra ze vi lo mu ne ta shi go da ri ko le an ur el is om".split()
+
+
+def _vocabulary(rng: random.Random, size: int) -> list[str]:
+    words: set[str] = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+_STORIES: list[list[str]] = []
+_FILLER: list[str] = []
+
+
+def _stories() -> tuple[list[list[str]], list[str]]:
+    """300 synthetic news stories (each with its own names and words) and common filler, so
+    that items cluster into threads the way news does, not into one blob or all singletons."""
+    if not _STORIES:
+        rng = random.Random(7)
+        vocab = _vocabulary(rng, 4000)
+        _FILLER.extend(WORDS)
+        for _ in range(300):
+            names = [w.capitalize() for w in rng.sample(vocab, 3)]
+            _STORIES.append(names + rng.sample(vocab, 9) + [rng.choice(PLACES)])
+    return _STORIES, _FILLER
+
+
 def make_feed(index: int, items: int, rng: random.Random, base: str) -> bytes:
     now = time.time()
+    stories, filler = _stories()
     parts = []
     for i in range(items):
-        title = " ".join(rng.choice(WORDS) for _ in range(7)).capitalize()
-        title += f" in {rng.choice(PLACES)}"
-        desc = " ".join(rng.choice(WORDS) for _ in range(60)) + "."
+        story = stories[min(int(rng.expovariate(1 / 60)), len(stories) - 1)]  # a few big ones
+        title = " ".join(rng.sample(story, 5) + rng.sample(filler, 3)).capitalize()
+        desc = " ".join(rng.choice(story) if rng.random() < 0.4 else rng.choice(filler)
+                        for _ in range(60)) + "."  # fmt: skip
         when = format_datetime(datetime.fromtimestamp(now - 600 * i - index, tz=UTC))
         parts.append(
             f"<item><title>{escape(title)}</title><link>{base}/a/{index}/{i}</link>"
@@ -162,6 +191,9 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=100, help="loopback addresses to spread over")
     parser.add_argument("--newsboat-threads", type=int, default=50)
     parser.add_argument("--no-newsboat", action="store_true")
+    parser.add_argument(
+        "--no-split", action="store_true", help="skip the extra cold run without the thread engine"
+    )
     parser.add_argument("--briefing", default=str(Path(sys.executable).parent / "briefing"))
     parser.add_argument(
         "--max-seconds", type=float, default=900, help="the server stops after this"
@@ -234,6 +266,25 @@ def main() -> int:
                 f" CPU {r['cpu']:.1f} s; {t['ok']} ok, {t['not_modified']} not modified,"
                 f" {t['error']} errors, {t['new']} new items"
                 f" (thread engine {summary.get('threads_seconds', 0):.2f} s)"
+            )
+        if not args.no_split:
+            # The same cold run with the thread engine switched off (monkeypatched in a tiny
+            # launcher): what fetching, parsing and storing alone cost.
+            launcher = (
+                "import sys, briefing.refresh as r; r.assign_threads = lambda *a, **k: 0;"
+                " from briefing.cli import main; sys.exit(main(sys.argv[1:]))"
+            )
+            split_cmd = [sys.executable, "-c", launcher, *cmd[1:]]
+            split_cmd[split_cmd.index(str(tmp / "data"))] = str(tmp / "data-split")
+            r = measure(split_cmd)
+            t = json.loads(r["stdout"])["totals"] if r["rc"] == 0 else {}
+            results["briefing_cold_without_thread_engine"] = {
+                "wall": round(r["wall"], 2), "peak_rss_mb": round(r["maxrss_kb"] / 1024, 1),
+                "cpu": round(r["cpu"], 2), "new": t.get("new"),
+            }  # fmt: skip
+            print(
+                f"briefing cold without the thread engine: {r['wall']:.2f} s wall, peak RSS"
+                f" {r['maxrss_kb'] / 1024:.0f} MB, CPU {r['cpu']:.1f} s; {t.get('new')} new items"
             )
         newsboat = shutil.which("newsboat")
         if newsboat and not args.no_newsboat:
