@@ -117,9 +117,9 @@ class BriefingApp(App[int]):
         self.main.status.set_state(last_success=last_ok)
         self.main.load_threads()
         if not self.offline:
-            self.start_refresh()
+            self.start_refresh(due_only=True)
             minutes = self.config.settings.refresh_interval
-            self.set_interval(minutes * 60, self.start_refresh, name="auto-refresh")
+            self.set_interval(minutes * 60, partial(self.start_refresh, due_only=True))
 
     def load_threads(self) -> list[Thread]:
         """Runs on the store thread."""
@@ -340,19 +340,20 @@ class BriefingApp(App[int]):
             return
         self.start_refresh()
 
-    def start_refresh(self) -> None:
+    def start_refresh(self, *, due_only: bool = False) -> None:
+        """Run the fetch pipeline in a worker thread; `due_only` for the automatic runs."""
         if self.offline or self.refreshing:
             return
         self.refreshing = True
         self.main.status.set_state(progress="refreshing…")
-        self._refresh_worker()
+        self._refresh_worker(due_only)
 
     @work(thread=True, group="refresh", exclusive=True)
-    def _refresh_worker(self) -> None:
+    def _refresh_worker(self, due_only: bool) -> None:
         def progress(text: str) -> None:
             self.post_message(RefreshProgress(text))
 
-        ok, text = refresh_hook.run_refresh(self.data_dir, self.config, progress)
+        ok, text = refresh_hook.run_refresh(self.data_dir, self.config, progress, due_only=due_only)
         self.post_message(RefreshFinished(ok, text))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
@@ -376,7 +377,13 @@ def run(ctx: Context, offline: bool) -> int:
     store = ctx.open_store()
     try:
         app = BriefingApp(store, ctx.config, offline=offline, data_dir=ctx.data_dir)
-        result = app.run()
+        result = int(app.run() or 0)
     finally:
         store.close()
-    return int(result or 0)
+    if app.refreshing:
+        # Quitting mid-refresh: do not wait for slow feeds. Every write is its own SQLite
+        # transaction, so stopping here is as safe as the kill -9 the cache is built for.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(result)
+    return result

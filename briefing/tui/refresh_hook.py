@@ -1,15 +1,13 @@
 """Runs the fetch pipeline (`briefing.refresh`) for the app, on a worker thread.
 
-The pipeline gets its own Store connection (the store contract: one per long job), so the
-app's own lane stays free for triage while a refresh runs. Any failure comes back as
-(False, message): a failed refresh is a message on the status line, never a crash.
+The pipeline gets its own Store connection (the store contract: one per long job) and holds
+the data directory's fetch lock, so a `briefing fetch` from cron and the app never fetch at
+the same time, and the app's own store lane stays free for triage while a refresh runs. Every
+failure comes back as (False, message): a failed refresh is a status-line message, not a crash.
 """
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,58 +15,43 @@ from typing import Any
 from briefing.config import Config
 from briefing.store import Store
 
-Progress = Callable[[str], None]
+Report = Callable[[str], None]
 
 
-def find_pipeline() -> Callable[..., Any] | None:
+def describe(progress: Any) -> str:
+    """One line from the pipeline's Progress snapshot."""
+    total = getattr(progress, "feeds_total", 0)
+    text = f"refreshing: feeds {getattr(progress, 'feeds_done', 0)}/{total}"
+    if getattr(progress, "articles_total", 0):
+        text += f", pages {progress.articles_done}/{progress.articles_total}"
+    if getattr(progress, "failures", 0):
+        text += f", {progress.failures} failed"
+    return text
+
+
+def summarise(summary: Any) -> str:
+    totals = summary.totals() if hasattr(summary, "totals") else {}
+    new = totals.get("new", 0)
+    text = f"refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+    if totals.get("error"):
+        text += f", {totals['error']} feed(s) failing"
+    return text
+
+
+def run_refresh(
+    data_dir: Path, config: Config, report: Report, *, due_only: bool = False
+) -> tuple[bool, str]:
     try:
-        module = importlib.import_module("briefing.refresh")
-    except ImportError:
-        return None
-    for name in ("refresh", "run_refresh", "refresh_all"):
-        fn = getattr(module, name, None)
-        if callable(fn):
-            return fn
-    return None
-
-
-def describe(event: Any) -> str:
-    """A one-line progress text from whatever the pipeline reports."""
-    if isinstance(event, str):
-        return event
-    done = getattr(event, "done", None)
-    total = getattr(event, "total", None)
-    if done is not None and total:
-        return f"refreshing {done}/{total} feeds"
-    return "refreshing…"
-
-
-def run_refresh(data_dir: Path, config: Config, progress: Progress) -> tuple[bool, str]:
-    pipeline = find_pipeline()
-    if pipeline is None:
-        return False, "the fetch pipeline (briefing.refresh) is not available in this build"
+        from briefing import refresh as pipeline
+    except ImportError as exc:
+        return False, f"the fetch pipeline is not available in this build ({exc})"
     try:
-        with Store.open(data_dir) as store:
-            params = inspect.signature(pipeline).parameters
-            kwargs: dict[str, Any] = {}
-            for name in ("progress", "on_progress", "report"):
-                if name in params:
-                    kwargs[name] = lambda *args: progress(describe(args[0] if args else ""))
-                    break
-            result = pipeline(store, config, **kwargs)
-            if inspect.isawaitable(result):
-                result = asyncio.run(_await(result))
-        return True, summarise(result)
+        with pipeline.refresh_lock(data_dir), Store.open(data_dir) as store:
+            summary = pipeline.refresh(
+                store, config, progress=lambda p: report(describe(p)), due_only=due_only
+            )
+        return True, summarise(summary)
+    except pipeline.RefreshBusy as exc:
+        return False, str(exc)
     except Exception as exc:  # the pipeline's failure is a message for the status line
         return False, f"{type(exc).__name__}: {exc}"
-
-
-async def _await(awaitable: Any) -> Any:
-    return await awaitable
-
-
-def summarise(result: Any) -> str:
-    new = getattr(result, "new", None) or getattr(result, "new_articles", None)
-    if isinstance(new, int):
-        return f"refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
-    return "refreshed"

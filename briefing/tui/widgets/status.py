@@ -38,7 +38,8 @@ class StatusLine(Static):
         else:
             mode = ("online", "$success")
         if self.last_success:
-            last = f"last good fetch {ago(self.last_success, utcnow())} ago"
+            since = ago(self.last_success, utcnow())
+            last = f"last good fetch {'just now' if since == 'now' else since + ' ago'}"
             last += f" ({clock(self.last_success, self.zone)})"
         else:
             last = "no successful fetch yet"
