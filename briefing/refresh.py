@@ -204,8 +204,9 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
             engine.add_pinned(thread_id, pinned.title, pinned.seed_text, pinned.keywords)
             seeded.add(thread_id)
     fresh = {s.id for s in stories}
+    known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
-        thread = store.thread(thread_id)
+        thread = known.get(thread_id)
         members = [
             _engine_item(Item, s) for s in store.thread_texts(thread_id) if s.id not in fresh
         ]
