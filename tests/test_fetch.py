@@ -641,3 +641,42 @@ def test_general_feed_keeps_region_items_visible_and_hides_the_rest(
     hidden = {r["key"]: bool(r["hidden"]) for r in fetch_env.rows("World")}
     assert hidden == {"1": False, "2": True, "3": False, "4": False}
     assert not fetch_env.rows("Local")[0]["hidden"]  # only general feeds are filtered
+
+
+# ----------------------------------------------------------------------------- threads, schedule
+def test_new_visible_articles_are_handed_to_the_thread_engine(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    http_server.add(
+        "/world",
+        rss([
+            ("1", "Azerbaijan and Russia trade accusations after the AZAL crash near Aktau"),
+            ("2", "French election results", "Macron's party lost seats."),
+        ]),
+    )  # fmt: skip
+    fetch_env.configure(("World", "/world", {"general": True}))
+
+    summary = fetch_env.run()
+
+    assert summary.threads_assigned == 1 and summary.threads_error is None
+    assert fetch_env.store is not None
+    stories = {s.title: s for s in fetch_env.store.stories_by_id(summary.new_ids)}
+    assert stories["French election results"].hidden
+    assert stories["French election results"].thread_id is None  # hidden: not threaded
+    placed = stories["Azerbaijan and Russia trade accusations after the AZAL crash near Aktau"]
+    assert placed.thread_id is not None and placed.decided_by == "engine"
+
+
+def test_due_only_skips_feeds_checked_within_their_interval(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    http_server.add("/f", rss([("a", "Baku")]))
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run()
+    hits = len(http_server.hits("/f"))
+
+    rep = report(fetch_env.run(due_only=True), "F")
+
+    assert rep.status == "skipped" and rep.error is None
+    assert len(http_server.hits("/f")) == hits
+    assert report(fetch_env.run(), "F").status == "not_modified"  # a manual fetch still asks

@@ -141,3 +141,20 @@ def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: Tes
     with Store.open(tmp_path / "data") as store:
         assert store.integrity_check() == ["ok"]
         assert store.counts()["articles"] == 1 + ITEMS * len(names)  # + the seed article
+
+
+def test_progress_bar_rewrites_one_line() -> None:
+    import io
+
+    from briefing.commands.fetch import ProgressBar
+    from briefing.refresh import Progress
+
+    out = io.StringIO()
+    bar = ProgressBar(out)
+    bar.update(Progress(feeds_total=4, feeds_done=1))
+    bar.update(Progress(feeds_total=4, feeds_done=4, articles_total=2, articles_done=2,
+                        articles_extracted=1, articles_failed=1, failures=1))  # fmt: skip
+    bar.close()
+    text = out.getvalue()
+    assert "1/4 feeds" in text and "4/4 feeds, 1/2 articles, 1 feed failures" in text
+    assert "\n" not in text and text.endswith("\r\x1b[2K")
