@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from briefing.config import Config
@@ -89,6 +90,13 @@ class BriefingApp(App[int]):
         self.undo_stack: list[UndoStep] = []
         self.refreshing = False
         self.set_keymap(dict(config.settings.keys))
+
+    def notify(
+        self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+        timeout: float | None = None, markup: bool = False,
+    ) -> None:  # fmt: skip
+        """Notifications quote feed text (titles, errors): never read them as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # ------------------------------------------------------------------ start / stop
     def get_default_screen(self) -> Screen:
@@ -361,15 +369,17 @@ class BriefingApp(App[int]):
 
     @work(group="refresh-done")
     async def on_refresh_finished(self, message: RefreshFinished) -> None:
-        self.refreshing = False
-        last_ok = await self.lane.call(self.store.last_success)
-        self.main.status.set_state(last_success=last_ok, progress="")
-        if message.ok:
-            self.main.status.set_state(note=message.text)
-            self.main.reload_all()
-        else:
-            self.notify(f"Refresh failed: {message.text}", severity="error", timeout=8)
-            self.main.status.set_state(note="refresh failed")
+        try:
+            last_ok = await self.lane.call(self.store.last_success)
+            self.main.status.set_state(last_success=last_ok, progress="")
+            if message.ok:
+                self.main.status.set_state(note=message.text)
+                self.main.reload_all()
+            else:
+                self.notify(f"Refresh failed: {message.text}", severity="error", timeout=8)
+                self.main.status.set_state(note="refresh failed")
+        finally:
+            self.refreshing = False
 
 
 def run(ctx: Context, offline: bool) -> int:

@@ -47,7 +47,7 @@ class MainScreen(Screen[None]):
         Binding("p", "flag('pinned')", "Pin thread", show=False, id="pin"),
         Binding("u", "flag('muted')", "Mute thread", show=False, id="mute"),
         Binding("n", "next_unread", "Next unread", id="next_unread"),
-        Binding("A", "mark_thread_read", "Thread read", show=False, id="mark_thread_read"),
+        Binding("A", "mark_thread_read", "Mark thread read", show=False, id="mark_thread_read"),
         Binding("z", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
@@ -197,7 +197,8 @@ class MainScreen(Screen[None]):
             )  # fmt: skip
         else:
             stories.append_stories(message.stories, complete=message.complete)
-        stories.border_title = clean_line(current.title, 80) or "Stories"
+        # A thread title is feed text: a Content, so the border never reads it as markup.
+        stories.border_title = Content(clean_line(current.title, 80) or "Stories")
         if self._select_on_load is not None:
             target = self._select_on_load
             if stories.select_id(target):

@@ -1,0 +1,198 @@
+"""The remaining bindings: links, paging, help, feeds, export, refresh, quit, remapping,
+and the command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_support import add_articles, build_cache, item, loaded, make_app, screen_text, settle
+
+from briefing.store import Store
+from briefing.tui import refresh_hook
+from briefing.tui.screens.feeds import FeedsScreen
+from briefing.tui.screens.help import HelpScreen
+
+
+@pytest.fixture
+def cache(tmp_path: Path):
+    c = build_cache(tmp_path)
+    yield c
+    c.store.close()
+
+
+async def open_first_story(pilot, app) -> None:
+    await settle(pilot, loaded(app))
+    await pilot.press("j")
+    await settle(pilot, lambda: len(app.main.story_list.stories) == 4)
+    await pilot.press("enter", "enter")
+    await settle(pilot, lambda: app.main.article.story is not None)
+
+
+async def test_open_and_copy_link(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert app.opened == ["https://example.org/g1"]
+        assert app.clipboard == "https://example.org/g1"
+
+
+async def test_space_pages_the_article_and_j_k_move(cache):
+    long_text = "\n\n".join(f"Paragraph {i}: " + "words " * 30 for i in range(60))
+    cache.store.set_article_text(cache.ids["g1"], text=long_text)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_story(pilot, app)
+        article = app.main.article
+        assert article.scroll_y == 0
+        await pilot.press("space")
+        await settle(pilot)
+        assert article.scroll_y >= 15
+        before = article.scroll_y
+        await pilot.press("j")
+        await settle(pilot)
+        assert article.scroll_y == before + 1
+        await pilot.press("escape", "j")
+        await settle(pilot)
+        assert app.main.story_list.highlighted == 1
+        await pilot.press("k", "down")
+        await settle(pilot)
+        assert app.main.story_list.highlighted == 1
+
+
+async def test_help_lists_remapped_keys_and_remap_works(tmp_path):
+    cache = build_cache(tmp_path, keys={"star": "f", "hide": "delete"})
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("s")  # no longer star
+        await settle(pilot)
+        assert not cache.store.story(cache.ids["g1"]).starred
+        await pilot.press("f")
+        await settle(pilot)
+        assert cache.store.story(cache.ids["g1"]).starred
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        lines = text.splitlines()
+        assert " f " in next(line for line in lines if "[star]" in line)
+        assert "del" in next(line for line in lines if "[hide]" in line)
+        for binding_id in ("read", "briefing", "move", "merge", "rename", "pin", "mute",
+                           "next_unread", "mark_thread_read", "undo", "open_link", "copy_link",
+                           "refresh", "search", "help", "quit", "new_since", "feeds", "export"):  # fmt: skip
+            assert f"[{binding_id}]" in text, binding_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main
+    cache.store.close()
+
+
+async def test_feeds_screen(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen))
+        text = screen_text(app)
+        assert "Feeds (3)" in text
+        for name in ("OC Media", "JAMnews", "Civil.ge"):
+            assert name in text
+        assert text.count(" ok ") >= 3
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is app.main
+
+
+async def test_export_writes_the_marked_briefing(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "E")
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+    written = list((Path(cache.config.settings.export_dir)).glob("briefing-*.md"))
+    assert len(written) == 1
+    assert "Tbilisi protest enters its third week" in written[0].read_text()
+
+
+async def test_quit(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_command_palette_offers_every_action(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_first_story(pilot, app)
+        titles = {c.title: c for c in app.get_system_commands(app.main)}
+        for title in ("Star", "Briefing", "Move", "Merge thread", "Rename thread",
+                      "Mark thread read", "Search", "Feeds", "Export", "Refresh"):  # fmt: skip
+            assert title in titles, title
+        titles["Star"].callback()
+        await settle(pilot)
+        assert cache.store.story(cache.ids["g1"]).starred
+
+
+async def test_failed_refresh_is_a_message(cache, monkeypatch):
+    monkeypatch.setattr(refresh_hook, "run_refresh", lambda *a, **k: (False, "network down"))
+    app = make_app(cache)
+    app.offline = False
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot, lambda: not app.refreshing and loaded(app)())
+        assert "refresh failed" in app.main.status.render_state().plain
+        assert any("network down" in n.message for n in app._notifications)
+        await pilot.press("g")
+        await settle(pilot, lambda: not app.refreshing)
+        assert app.is_running
+
+
+async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch):
+    armenia = cache.threads["armenia"]
+    oc = cache.config.feeds[0]
+    many = add_articles(cache.store, oc, [item(f"x{i}", f"Filler story {i}", 40 + i)
+                                          for i in range(80)])  # fmt: skip
+    for article_id in many:
+        cache.store.assign(article_id, armenia)
+    calls = []
+
+    def fake_refresh(data_dir, config, report, *, due_only=False):
+        calls.append(due_only)
+        if len(calls) == 1:
+            return True, "refreshed: 0 new stories"  # the start-up run
+        report("refreshing: feeds 1/3")
+        with Store.open(data_dir) as store:
+            (new,) = add_articles(store, oc, [item("fresh", "Breaking: new border incident", 0)])
+            store.assign(new, armenia)
+        return True, "refreshed: 1 new story"
+
+    monkeypatch.setattr(refresh_hook, "run_refresh", fake_refresh)
+    app = make_app(cache)
+    app.offline = False
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, lambda: loaded(app)() and not app.refreshing)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot, lambda: app.main.story_list.key == armenia)
+        stories = app.main.story_list
+        for _ in range(30):
+            await pilot.press("j")
+        await settle(pilot, lambda: app.main.article.story is not None
+                     and app.main.article.story.id == stories.current.id)  # fmt: skip
+        current, row = stories.current.id, stories.highlighted - stories.scroll_y
+        assert stories.scroll_y > 0
+        article_id = app.main.article.story.id
+        app.main.article.scroll_to(y=0, animate=False)
+        await pilot.press("g")
+        await settle(pilot, lambda: not app.refreshing and len(stories.stories) == 84)
+        assert calls == [True, False]  # start-up: due feeds only; g: everything now
+        assert stories.stories[0].title == "Breaking: new border incident"
+        assert stories.current.id == current
+        assert stories.highlighted - stories.scroll_y == row  # same story on the same row
+        assert app.main.article.story.id == article_id
+        assert "refreshed: 1 new story" in screen_text(app)
