@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import sys
@@ -69,27 +70,34 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ValueError as exc:
         print(f"briefing fetch: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        with refresh_lock(ctx.data_dir):
-            bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-            store = ctx.open_store()
-            try:
-                summary = refresh(
-                    store,
-                    config,
-                    feed_names=args.feed,
-                    articles=False if args.no_articles else None,
-                    concurrency=args.concurrency,
-                    per_host=args.per_host,
-                    progress=bar.update if bar else None,
-                )
-            finally:
-                if bar:
-                    bar.close()
-                store.close()
-    except RefreshBusy as exc:
-        print(f"briefing fetch: {exc}; not starting a second one", file=sys.stderr)
-        return EXIT_FAIL
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(refresh_lock(ctx.data_dir))
+        except RefreshBusy as exc:
+            print(f"briefing fetch: {exc}; not starting a second one", file=sys.stderr)
+            return EXIT_FAIL
+        except OSError as exc:  # the data directory cannot hold the lock file
+            print(
+                f"briefing fetch: cannot lock {ctx.data_dir}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return EXIT_FAIL
+        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        store = ctx.open_store()
+        try:
+            summary = refresh(
+                store,
+                config,
+                feed_names=args.feed,
+                articles=False if args.no_articles else None,
+                concurrency=args.concurrency,
+                per_host=args.per_host,
+                progress=bar.update if bar else None,
+            )
+        finally:
+            if bar:
+                bar.close()
+            store.close()
     if args.json:
         json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
