@@ -184,11 +184,19 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         from briefing.threads import Item, ThreadEngine
     except Exception:  # the engine is not available (or broken): fetching still works
         return 0
-    stories = [
-        s for s in store.stories_by_id(list(new_ids)) if not s.hidden and s.thread_id is None
-    ]
-    if not stories:
+    # Only the order is kept for all of them; the stories themselves are loaded a chunk at a
+    # time below (a cold run brings tens of thousands: memory stays flat).
+    order: list[tuple[datetime, int]] = []
+    ids = list(new_ids)
+    for start in range(0, len(ids), _CHUNK):
+        order += [
+            (s.when, s.id)
+            for s in store.stories_by_id(ids[start : start + _CHUNK])
+            if not s.hidden and s.thread_id is None
+        ]
+    if not order:
         return 0
+    order.sort()
     now = _now()
     dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
 
@@ -203,7 +211,7 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         if thread_id is not None and pinned.seed_text:
             engine.add_pinned(thread_id, pinned.title, pinned.seed_text, pinned.keywords)
             seeded.add(thread_id)
-    fresh = {s.id for s in stories}
+    fresh = {article_id for _when, article_id in order}
     known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
         thread = known.get(thread_id)
@@ -218,13 +226,20 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         )  # fmt: skip
     touched: set[int] = set()
     placements: list[tuple[int, int, int | None, float | None]] = []
-    for story in sorted(stories, key=lambda s: (s.when, s.id)):
-        decision = engine.assign(_engine_item(Item, story))
-        dup = decision.duplicate_of or ""
-        placements.append(
-            (story.id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
-        )
-        touched.add(decision.thread_id)
+    for start in range(0, len(order), _CHUNK):
+        chunk = {
+            s.id: s for s in store.stories_by_id([i for _w, i in order[start : start + _CHUNK]])
+        }
+        for _when, article_id in order[start : start + _CHUNK]:
+            story = chunk.get(article_id)
+            if story is None:
+                continue
+            decision = engine.assign(_engine_item(Item, story))
+            dup = decision.duplicate_of or ""
+            placements.append(
+                (story.id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
+            )
+            touched.add(decision.thread_id)
     placed = 0
     for start in range(0, len(placements), 2000):  # short write transactions; readers go on
         placed += store.assign_many(placements[start : start + 2000])
@@ -233,6 +248,9 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         if label:
             store.rename_thread(thread_id, label, by_user=False)
     return placed
+
+
+_CHUNK = 1000
 
 
 def _engine_item(item_cls: Any, story: Story) -> Any:
