@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "briefing.commands.feeds",
     "briefing.commands.fetch",
     "briefing.commands.doctor",
+    "briefing.threads.cluster_cmd",
     "briefing.commands.export",
     "briefing.commands.importing",
     "briefing.commands.scripting",

@@ -32,10 +32,14 @@ class InputError(ValueError):
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    from briefing.cli import add_command
+
+    p = add_command(
+        subparsers,
         "cluster",
-        help="group a JSON Lines file of items into threads (no cache involved)",
-        description=__doc__.split("\n\n")[1] if __doc__ else None,
+        "group a JSON Lines file of items into threads (no cache involved)",
+        "briefing cluster items.jsonl -o threads.jsonl\n"
+        "python ../shared/tools/cluster_eval.py items.jsonl threads.jsonl",
     )
     p.add_argument("input", metavar="INPUT.jsonl", help="items, one JSON object per line")
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="write here (default stdout)")
