@@ -26,6 +26,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from briefing.store import Store
 
 LOCK_FILENAME = "fetch.lock"
+CPU_DEADLINE = 120.0  # seconds of parsing/extraction for one document before we give up
 ARTICLE_MAX_AGE = timedelta(days=14)  # older new items keep their summary; no page download
 ERROR_CAP = 300
 
@@ -141,6 +143,10 @@ ProgressCallback = Callable[[Progress], None]
 
 
 # ----------------------------------------------------------------------------- lock
+class CpuFailure(Exception):
+    """Parsing or extraction of one document failed outside the parser (crash, deadline)."""
+
+
 class RefreshBusy(Exception):
     """Another refresh holds the lock of this data directory."""
 
@@ -310,6 +316,8 @@ class _Run:
         article_max_age: timedelta | None = ARTICLE_MAX_AGE,
     ) -> None:
         self.article_max_age = article_max_age
+        self.spare_pools: list[Executor] = []  # broken pools replaced during the run
+        self.solo_slots = asyncio.Semaphore(2)  # retries after a crash, one process each
         self.store = store
         self.config = config
         self.feeds = feeds
@@ -333,8 +341,31 @@ class _Run:
         return await loop.run_in_executor(self.db, partial(func, *args, **kwargs))
 
     async def _cpu(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run `func` in the CPU pool, with a deadline. A worker that dies (a parser crash on
+        some hostile input) breaks the whole pool and every task in it: the pool is replaced,
+        and each of those tasks is retried alone in a one-off process, so only the input that
+        really crashes fails."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, partial(func, *args, **kwargs))
+        call = partial(func, *args, **kwargs)
+        pool = self.pool
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(pool, call), CPU_DEADLINE)
+        except TimeoutError:
+            raise CpuFailure(f"gave up after {CPU_DEADLINE:g} s of processing") from None
+        except BrokenProcessPool:
+            if self.pool is pool:  # the first task to notice replaces it
+                self.spare_pools.append(pool)
+                self.pool = make_pool()
+        async with self.solo_slots:
+            solo = make_pool(1)
+            try:
+                return await asyncio.wait_for(loop.run_in_executor(solo, call), CPU_DEADLINE)
+            except BrokenProcessPool:
+                raise CpuFailure("the parser process crashed on this input") from None
+            except TimeoutError:
+                raise CpuFailure(f"gave up after {CPU_DEADLINE:g} s of processing") from None
+            finally:
+                solo.shutdown(wait=False, cancel_futures=True)
 
     async def run(self) -> RefreshSummary:
         start = time.monotonic()
@@ -430,7 +461,7 @@ class _Run:
                 parse_feed, result.body, dict(result.headers), url=result.url, now=now,
                 general=feed.general, region_keywords=tuple(self.config.settings.region_keywords),
             )  # fmt: skip
-        except ParseError as exc:
+        except (ParseError, CpuFailure) as exc:
             return await self._fail(feed, state, now, str(exc))
         update = FeedUpdate(
             status="ok", checked=now,
@@ -501,7 +532,9 @@ class _Run:
                 )
         except FetchError as exc:
             extracted = Extracted(None, error=f"page download failed: {exc}")
-        except Exception as exc:  # a crashed worker must not stop the run
+        except CpuFailure as exc:
+            extracted = Extracted(None, error=f"extraction failed: {exc}")
+        except Exception as exc:  # anything else must not stop the run either
             extracted = Extracted(None, error=f"extraction failed: {type(exc).__name__}")
         try:
             await self._db(
@@ -564,7 +597,13 @@ async def refresh_async(
                 store, config, feeds, articles=articles, fetcher=fetcher, pool=cpu, db=db,
                 progress=progress, due_only=due_only, article_max_age=article_max_age,
             )  # fmt: skip
-            return await run.run()
+            try:
+                return await run.run()
+            finally:
+                for spare in run.spare_pools:
+                    spare.shutdown(wait=False, cancel_futures=True)
+                if run.pool is not cpu:  # a replacement we started
+                    run.pool.shutdown(wait=False, cancel_futures=True)
     finally:
         db.shutdown(wait=True)
         if own_pool:

@@ -145,3 +145,14 @@ def _toml(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def crashing_parse(body: bytes, headers: Any = None, **kwargs: Any) -> Any:
+    """parse_feed, except that a body containing CRASH kills the worker process."""
+    import os
+
+    from briefing.fetch.parse import parse_feed
+
+    if b"CRASH" in body:
+        os._exit(3)
+    return parse_feed(body, headers, **kwargs)

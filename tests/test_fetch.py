@@ -680,3 +680,23 @@ def test_due_only_skips_feeds_checked_within_their_interval(
     assert rep.status == "skipped" and rep.error is None
     assert len(http_server.hits("/f")) == hits
     assert report(fetch_env.run(), "F").status == "not_modified"  # a manual fetch still asks
+
+
+def test_a_parser_crash_fails_one_feed_not_the_run(
+    fetch_env: FetchEnv, http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fetchenv import crashing_parse
+
+    import briefing.refresh
+
+    monkeypatch.setattr(briefing.refresh, "parse_feed", crashing_parse)
+    http_server.add("/crash", rss([("c", "CRASH")]))
+    for i in range(4):
+        http_server.add(f"/good{i}", rss([(f"g{i}", f"Good {i}")]))
+    fetch_env.configure(("Crash", "/crash"), *((f"Good {i}", f"/good{i}") for i in range(4)))
+
+    summary = fetch_env.run(pool=None)  # its own pool: this one gets broken on purpose
+
+    crash = report(summary, "Crash")
+    assert crash.status == "error" and crash.error == "the parser process crashed on this input"
+    assert [report(summary, f"Good {i}").new for i in range(4)] == [1, 1, 1, 1]
