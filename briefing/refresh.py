@@ -188,7 +188,7 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         return 0
     try:
         from briefing.threads import Item, ThreadEngine
-    except Exception:  # the engine is not available (or broken): fetching still works
+    except ImportError:  # no engine installed: fetching still works (a broken one raises)
         return 0
     # Only the order is kept for all of them; the stories themselves are loaded a chunk at a
     # time below (a cold run brings tens of thousands: memory stays flat).

@@ -123,6 +123,8 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
             f" {t['articles_failed']} kept as summary"
         )
     print(line, file=out)
+    if summary.threads_error:
+        print(f"  threads: {summary.threads_error} (the items are stored)", file=out)
     for report in summary.feeds:
         if report.status in ("error", "gone"):
             print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
