@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -24,11 +26,36 @@ from briefing.tui.widgets import ArticleView, StatusLine, StoryList, ThreadList
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
 
-PAGE = 200
+PAGE = 100  # rows per story page; a screen shows at most ~45
+COALESCE_SECONDS = 0.12
 LEVELS = ("threads", "stories", "article")
 # Below these sizes the panes stop sharing the screen.
 FULL_MIN = (110, 30)  # threads | (stories over article)
 PAIR_MIN_WIDTH = 110  # threads | (stories or article)
+
+
+class Coalescer:
+    """Calls `fn` at once, then at most once per `interval` with the latest arguments."""
+
+    def __init__(self, owner: Widget, interval: float, fn: Callable[..., object]) -> None:
+        self.owner = owner
+        self.interval = interval
+        self.fn = fn
+        self._timer: Timer | None = None
+        self._pending: tuple[object, ...] | None = None
+
+    def __call__(self, *args: object) -> None:
+        if self._timer is not None:
+            self._pending = args
+            return
+        self.fn(*args)
+        self._timer = self.owner.set_timer(self.interval, self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self._pending is not None:
+            args, self._pending = self._pending, None
+            self(*args)
 
 
 class MainScreen(Screen[None]):
@@ -56,6 +83,10 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.level = 0
+        # Holding j through the threads must not load every thread on the way: the first
+        # move loads at once, then at most one load per interval, for the latest selection.
+        self._thread_loads = Coalescer(self, COALESCE_SECONDS, self.load_stories)
+        self._article_loads = Coalescer(self, COALESCE_SECONDS, self.load_article)
         self._first_unread_on_load = False
         self._select_on_load: int | None = None
 
@@ -247,9 +278,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ navigation events
     @on(ThreadList.Highlighted)
     def thread_highlighted(self, event: ThreadList.Highlighted) -> None:
-        if self.story_list.key != event.thread.id:
-            self.story_list.set_stories([], key=event.thread.id, complete=False)
-        self.load_stories(event.thread.id)
+        self._thread_loads(event.thread.id)
 
     @on(ThreadList.Opened)
     def thread_opened(self, event: ThreadList.Opened) -> None:
@@ -259,7 +288,7 @@ class MainScreen(Screen[None]):
     def story_highlighted(self, event: StoryList.Highlighted) -> None:
         if self.article.display and (self.article.story is None or
                                      self.article.story.id != event.story.id):  # fmt: skip
-            self.load_article(event.story.id)
+            self._article_loads(event.story.id)
 
     @on(StoryList.Opened, "#stories")
     def story_opened(self, event: StoryList.Opened) -> None:
