@@ -114,6 +114,11 @@ async def test_triage_keys_write_at_once_and_undo_several_levels(cache):
         await settle(pilot)
         story = cache.store.story(g2)
         assert (story.starred, story.in_briefing, story.read) == (True, True, True)
+        # committed, not buffered: another process (a second connection) sees it now, so a
+        # kill -9 of the app would lose nothing already pressed
+        with Store.open(cache.store.path.parent) as other:
+            seen = other.story(g2)
+            assert (seen.starred, seen.in_briefing, seen.read) == (True, True, True)
         row = app.main.story_list.current
         assert (row.starred, row.in_briefing, row.read) == (True, True, True)
         assert app.main.thread_list.current.unread == 4

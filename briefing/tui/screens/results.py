@@ -24,6 +24,8 @@ from briefing.tui.widgets import StoryList
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
 
+SEARCH_LIMIT = 200
+
 
 class StoryResultsScreen(Screen[Story | None]):
     BINDINGS = [
@@ -73,15 +75,16 @@ class StoryResultsScreen(Screen[Story | None]):
         if not query:
             return
         try:
-            stories = await self.briefing.lane.latest("search", self.briefing.store.search, query)
+            stories = await self.briefing.lane.latest(
+                "search", self.briefing.store.search, query, limit=SEARCH_LIMIT
+            )
         except Stale:
             return
         results = self.query_one("#results", StoryList)
         results.set_stories(stories, key=("search", query))
         n = len(stories)
-        self._info(
-            f"{n} result{'s' if n != 1 else ''} for “{query}” — Enter opens one in its thread"
-        )
+        count = f"the best {n} results" if n >= SEARCH_LIMIT else f"{n} result{'s' * (n != 1)}"
+        self._info(f"{count} for “{query}” — Enter opens one in its thread")
         if stories:
             results.focus()
 
