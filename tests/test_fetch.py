@@ -430,6 +430,7 @@ def test_hostile_server(
     handler: Callable[[RequestHandler], None],
     expected: str,
 ) -> None:
+    bomb()  # build it before the clock starts: compressing 200 MB takes ~1 s of CPU
     scenario = Hostile(fetch_env, http_server, handler)
 
     summary, bad = scenario.run()
