@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from http import HTTPStatus
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,13 +211,10 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
         return store.create_thread("New thread")
 
     engine = ThreadEngine(next_thread_id=new_thread_id)
-    pinned_ids = store.pinned_thread_ids()
     seeded: set[int] = set()
-    for pinned in config.threads if config else ():
-        thread_id = pinned_ids.get(pinned.seed or f"title:{pinned.title}")
-        if thread_id is not None and pinned.seed_text:
-            engine.add_pinned(thread_id, pinned.title, pinned.seed_text, pinned.keywords)
-            seeded.add(thread_id)
+    for thread_id, title, text, keywords in _pinned_seeds(store, config):
+        engine.add_pinned(thread_id, title, text, keywords)
+        seeded.add(thread_id)
     fresh = {article_id for _when, article_id in order}
     known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
@@ -257,6 +255,30 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
 
 
 _CHUNK = 1000
+
+
+def _pinned_seeds(
+    store: Store, config: Config | None
+) -> list[tuple[int, str, str, tuple[str, ...]]]:
+    """(thread id, title, seed text, keywords) for every pinned thread in the cache.
+
+    Taken from the config's [[threads]]; a pinned thread the config no longer names (e.g. the
+    shipped seed thread, with a user's feeds.toml that has no [[threads]]) keeps working from
+    its shipped seed file, so new reports about it still join it."""
+    by_key = {(p.seed or f"title:{p.title}"): p for p in (config.threads if config else ())}
+    titles = {t.id: t.title for t in store.threads(include_dormant=True) if t.pinned}
+    out = []
+    for key, thread_id in store.pinned_thread_ids().items():
+        pinned = by_key.get(key)
+        if pinned is not None:
+            if pinned.seed_text:
+                out.append((thread_id, pinned.title, pinned.seed_text, pinned.keywords))
+            continue
+        shipped = resources.files("briefing.seeds").joinpath(key)
+        if not key.startswith("title:") and shipped.is_file():
+            title = titles.get(thread_id, key)
+            out.append((thread_id, title, shipped.read_text(encoding="utf-8"), ()))
+    return out
 
 
 def _engine_item(item_cls: Any, story: Story) -> Any:
