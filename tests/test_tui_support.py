@@ -3,6 +3,7 @@ and the screen as plain text."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
+from textual.worker import WorkerCancelled
 
 from briefing.config import Config, Feed, Settings
 from briefing.models import ArticleIn, FeedUpdate
@@ -120,7 +122,9 @@ async def settle(
         # Workers waiting on a dialog only finish when the dialog is answered.
         busy = [w for w in app.workers if w.group != "dialog" and not w.is_finished]
         if busy:  # (an empty list would mean "all workers")
-            await app.workers.wait_for_complete(busy)
+            # A newer load cancels an older one (exclusive workers): that is not a failure.
+            with contextlib.suppress(WorkerCancelled):
+                await app.workers.wait_for_complete(busy)
         await pilot.pause()  # type: ignore[attr-defined]
 
     for _ in range(tries):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,12 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line
+from briefing.tui.coalesce import Coalescer
 from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
 from briefing.tui.storecalls import Stale
@@ -32,30 +31,6 @@ LEVELS = ("threads", "stories", "article")
 # Below these sizes the panes stop sharing the screen.
 FULL_MIN = (110, 30)  # threads | (stories over article)
 PAIR_MIN_WIDTH = 110  # threads | (stories or article)
-
-
-class Coalescer:
-    """Calls `fn` at once, then at most once per `interval` with the latest arguments."""
-
-    def __init__(self, owner: Widget, interval: float, fn: Callable[..., object]) -> None:
-        self.owner = owner
-        self.interval = interval
-        self.fn = fn
-        self._timer: Timer | None = None
-        self._pending: tuple[object, ...] | None = None
-
-    def __call__(self, *args: object) -> None:
-        if self._timer is not None:
-            self._pending = args
-            return
-        self.fn(*args)
-        self._timer = self.owner.set_timer(self.interval, self._tick)
-
-    def _tick(self) -> None:
-        self._timer = None
-        if self._pending is not None:
-            args, self._pending = self._pending, None
-            self(*args)
 
 
 class MainScreen(Screen[None]):

@@ -95,7 +95,10 @@ class StoryList(OptionList):
         if index is not None and screen_row is not None:
             self.scroll_to(y=max(0, index - screen_row), animate=False, force=True)
         elif not same:
-            self.scroll_to(y=0, animate=False, force=True)
+            if index:  # a story asked for by id (search, new since) may be further down
+                self.call_after_refresh(self.scroll_to_highlight)
+            else:
+                self.scroll_to(y=0, animate=False, force=True)
         if self.current is not None and (old is None or self.current.id != old.id):
             self.post_message(self.Highlighted(self, self.current))
 
