@@ -290,3 +290,16 @@ async def test_new_since_last_visit_view(cache):
         await settle(pilot)
         assert app.screen is app.main
     assert cache.store.get_meta("last_visit") > "2020"
+
+
+def test_core_and_entry_point_import_without_textual():
+    """Only the reader itself loads Textual: the CLI, the store, the refresh pipeline and the
+    `briefing.tui.app` entry point (which starts the first query before importing it) do not."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, briefing.cli, briefing.store, briefing.refresh, briefing.tui.app, "
+        "briefing.tui.prefetch; assert 'textual' not in sys.modules, 'textual imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

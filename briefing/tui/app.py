@@ -1,392 +1,43 @@
-"""The reader app: wires the store lane, the screens, undo, links, export and refresh."""
+"""`briefing` with no command: open the reader.
+
+Kept free of Textual at import time: `run` starts the first store reads on a thread, then
+imports the app (Textual's import takes about as long as the thread-list query on a big
+cache, so the two overlap).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-import webbrowser
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from textual import work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.notifications import SeverityLevel
-from textual.screen import Screen
-
-from briefing.config import Config
-from briefing.models import Story, Thread
-from briefing.sanitize import clean_line
-from briefing.store import Store
-from briefing.store.db import from_db, to_db, utcnow
-from briefing.tui import refresh_hook
-from briefing.tui.format import display_zone, safe_link
-from briefing.tui.messages import RefreshFinished, RefreshProgress
-from briefing.tui.screens.dialogs import NEW_THREAD
-from briefing.tui.screens.feeds import FeedsScreen
-from briefing.tui.screens.help import HelpScreen
-from briefing.tui.screens.main import MainScreen
-from briefing.tui.screens.results import StoryResultsScreen
-from briefing.tui.storecalls import StoreLane
 
 if TYPE_CHECKING:
     from briefing.cli import Context
+    from briefing.tui.reader import BriefingApp, open_in_browser
 
-UNDO_LEVELS = 50
-TRIAGE_WORDS = {
-    ("read", True): "Marked read", ("read", False): "Marked unread",
-    ("starred", True): "Starred", ("starred", False): "Unstarred",
-    ("in_briefing", True): "Added to the briefing", ("in_briefing", False): "Removed from the briefing",
-    ("hidden", True): "Hidden", ("hidden", False): "Unhidden",
-}  # fmt: skip
+__all__ = ["BriefingApp", "open_in_browser", "run"]
 
 
-@dataclass(frozen=True, slots=True)
-class UndoStep:
-    label: str
-    revert: Callable[[], Awaitable[Any]]
+def __getattr__(name: str) -> Any:
+    if name in ("BriefingApp", "open_in_browser"):
+        from briefing.tui import reader
 
-
-def open_in_browser(url: str) -> bool:
-    """Hand an http(s) URL to the desktop browser; never a shell, never a console browser
-    that would take over this terminal."""
-    if sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("BROWSER")
-    ):
-        return False
-    return webbrowser.open(url, new=2)
-
-
-class BriefingApp(App[int]):
-    CSS_PATH = "app.tcss"
-    TITLE = "briefing"
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("a", "new_since", "New since visit", show=False, id="new_since"),
-        Binding("g", "refresh", "Refresh", show=False, id="refresh"),
-        Binding("F", "feeds", "Feeds", show=False, id="feeds"),
-        Binding("E", "export", "Export", show=False, id="export"),
-    ]
-
-    def __init__(
-        self, store: Store, config: Config, *, offline: bool, data_dir: Path | None = None,
-        open_url: Callable[[str], bool] = open_in_browser,
-    ) -> None:  # fmt: skip
-        super().__init__()
-        self.store = store
-        self.config = config
-        self.offline = offline
-        self.data_dir = data_dir or store.path.parent
-        self.open_url = open_url
-        self.lane = StoreLane(store)
-        self.zone, self.zone_label = display_zone(config.settings.timezone)
-        self.since: datetime | None = None  # the previous visit
-        self.undo_stack: list[UndoStep] = []
-        self.refreshing = False
-        self.set_keymap(dict(config.settings.keys))
-
-    def notify(
-        self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-        timeout: float | None = None, markup: bool = False,
-    ) -> None:  # fmt: skip
-        """Notifications quote feed text (titles, errors): never read them as markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
-
-    # ------------------------------------------------------------------ start / stop
-    def get_default_screen(self) -> Screen:
-        return MainScreen()
-
-    @property
-    def main(self) -> MainScreen:
-        screen = self.screen_stack[0]
-        assert isinstance(screen, MainScreen)
-        return screen
-
-    def on_mount(self) -> None:
-        self.start()
-
-    @work(group="startup")
-    async def start(self) -> None:
-        now = utcnow()
-
-        def visit() -> tuple[str | None, datetime | None]:
-            previous = self.store.get_meta("last_visit")
-            self.store.set_meta("last_visit", to_db(now) or "")
-            return previous, self.store.last_success()
-
-        previous, last_ok = await self.lane.call(visit)
-        self.since = from_db(previous)
-        self.main.status.set_state(last_success=last_ok)
-        self.main.load_threads()
-        if not self.offline:
-            self.start_refresh(due_only=True)
-            minutes = self.config.settings.refresh_interval
-            self.set_interval(minutes * 60, partial(self.start_refresh, due_only=True))
-
-    def load_threads(self) -> list[Thread]:
-        """Runs on the store thread."""
-        days = self.config.settings.dormant_after_days
-        return self.store.threads(since=self.since, dormant_after=timedelta(days=days))
-
-    async def on_unmount(self) -> None:
-        self.lane.close()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The app-wide views open from the main screen only (not on top of each other).
-        views = ("help", "search", "new_since", "feeds")
-        return not (action in views and len(self.screen_stack) > 1)
-
-    # ------------------------------------------------------------------ triage and undo
-    def push_undo(self, label: str, revert: Callable[[], Awaitable[Any]]) -> None:
-        self.undo_stack.append(UndoStep(label, revert))
-        del self.undo_stack[:-UNDO_LEVELS]
-
-    def write_triage(
-        self, screen: MainScreen, story: Story, flag: str, value: bool, *, undoable: bool = True
-    ) -> None:
-        """Show the change at once, write it at once (in order, on the store thread)."""
-        screen.story_changed(replace(story, **{flag: value}))  # type: ignore[arg-type]
-        if flag == "read" and story.read != value:
-            screen.thread_list.adjust_unread(story.thread_id, -1 if value else 1)
-        self.run_worker(self._write_triage(screen, story, flag, value, undoable), group="write")
-
-    async def _write_triage(
-        self, screen: MainScreen, story: Story, flag: str, value: bool, undoable: bool
-    ) -> None:
-        try:
-            before = await self.lane.call(self.store.set_triage, story.id, **{flag: value})
-        except Exception as exc:  # a locked or broken cache: say so, show the truth again
-            self.notify(f"Could not save: {exc}", severity="error")
-            screen.reload_all()
-            return
-        label = TRIAGE_WORDS[(flag, value)]
-        if undoable:
-            self.push_undo(label, partial(self.lane.call, self.store.set_triage, story.id,
-                                          **before))  # fmt: skip
-            self.notify(f"{label}: {clean_line(story.title, 60)}", timeout=2)
-
-    def undo(self, screen: MainScreen) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo.")
-            return
-        step = self.undo_stack.pop()
-        self.run_worker(self._undo(screen, step), group="write")
-
-    async def _undo(self, screen: MainScreen, step: UndoStep) -> None:
-        try:
-            await step.revert()
-        except Exception as exc:
-            self.notify(f"Undo failed: {exc}", severity="error")
-            return
-        screen.reload_all()
-        self.notify(f"Undone: {step.label}", timeout=2)
-
-    async def move_story(
-        self, screen: MainScreen, story: Story, choice: int | tuple[str, str]
-    ) -> None:
-        def move() -> tuple[int, int | None]:
-            if isinstance(choice, tuple) and choice[0] == NEW_THREAD:
-                target = self.store.create_thread(choice[1])
-            else:
-                target = int(choice)  # type: ignore[arg-type]
-            return target, self.store.move_story(story.id, target)
-
-        target, old = await self.lane.call(move)
-        screen.story_list.remove_story(story.id)
-        if old is not None:
-            self.push_undo("move", partial(self.lane.call, self.store.move_story, story.id, old))
-        self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
-        screen.reload_all()
-
-    async def merge_threads(self, screen: MainScreen, thread: Thread, target: int) -> None:
-        await self.lane.call(self.store.merge_threads, thread.id, target)
-        self.notify(f"Merged “{clean_line(thread.title, 50)}”.", timeout=3)
-        screen.load_threads(keep_id=target)
-
-    async def rename_thread(self, screen: MainScreen, thread: Thread, title: str) -> None:
-        await self.lane.call(self.store.rename_thread, thread.id, title)
-        self.push_undo("rename", partial(self.lane.call, self.store.rename_thread, thread.id,
-                                         thread.title))  # fmt: skip
-        screen.load_threads(keep_id=thread.id)
-
-    def set_thread_flag(self, screen: MainScreen, thread: Thread, flag: str, value: bool) -> None:
-        async def write() -> None:
-            await self.lane.call(self.store.set_thread_flag, thread.id, flag, value)
-            self.push_undo(flag, partial(self.lane.call, self.store.set_thread_flag, thread.id,
-                                         flag, not value))  # fmt: skip
-            word = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
-            self.notify(f"{word[0] if value else word[1]}: {clean_line(thread.title, 50)}")
-            screen.load_threads(keep_id=thread.id)
-
-        screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
-        self.run_worker(write(), group="write")
-
-    async def mark_thread_read(self, screen: MainScreen, thread: Thread) -> None:
-        ids = await self.lane.call(self.store.mark_thread_read, thread.id)
-
-        def unread_again() -> None:
-            for article_id in ids:
-                self.store.set_triage(article_id, read=False)
-
-        self.push_undo("mark thread read", partial(self.lane.call, unread_again))
-        self.notify(f"{len(ids)} stories marked read.", timeout=2)
-        screen.reload_all()
-
-    # ------------------------------------------------------------------ links
-    def open_link(self, link: str) -> None:
-        url = safe_link(link)
-        if url is None:
-            self.notify("Not an http(s) link; not opened.", severity="warning")
-            return
-        self._open_link(url)
-
-    @work(thread=True, group="browser")
-    def _open_link(self, url: str) -> None:
-        try:
-            opened = self.open_url(url)
-        except Exception as exc:
-            opened = False
-            self.notify(f"Could not open the browser: {exc}", severity="error")
-            return
-        if not opened:
-            self.notify("No graphical browser here (ssh?): press y to copy the link instead.",
-                        severity="warning")  # fmt: skip
-
-    def copy_link(self, link: str) -> None:
-        url = clean_line(link, 2000)
-        if not url:
-            self.notify("This story has no link.", severity="warning")
-            return
-        self.copy_to_clipboard(url)
-        self.notify("Link copied to the terminal clipboard.", timeout=2)
-
-    # ------------------------------------------------------------------ app-wide views
-    @work(group="dialog")
-    async def action_search(self) -> None:
-        screen = StoryResultsScreen(zone=self.zone, searching=True)
-        story = await self.push_screen_wait(screen)
-        if story is not None:
-            self.main.show_found(story)
-
-    @work(group="dialog")
-    async def action_new_since(self) -> None:
-        screen = StoryResultsScreen(zone=self.zone, searching=False, since=self.since)
-        story = await self.push_screen_wait(screen)
-        if story is not None:
-            self.main.show_found(story)
-
-    @work(group="dialog")
-    async def action_feeds(self) -> None:
-        feeds = await self.lane.call(self.store.feeds)
-        await self.push_screen_wait(FeedsScreen(feeds, zone=self.zone))
-
-    def binding_rows(self) -> list[tuple[str, str]]:
-        """(keys as shown, description) for every named binding, after the user's keymap."""
-        rows = [("j / k / ↑ / ↓", "move in a list, scroll the article"), ("Enter", "open")]
-        for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
-            assert isinstance(binding, Binding)
-            keys = self._keymap.get(binding.id or "", binding.key)
-            shown = ", ".join(
-                self.get_key_display(replace(binding, key=k.strip(), key_display=None))
-                for k in keys.split(",")
-            )
-            rows.append((shown, f"{binding.description}  [{binding.id}]"))
-        return rows
-
-    def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.binding_rows()))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, MainScreen):
-            return
-        for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
-            assert isinstance(binding, Binding)
-            if binding.id in ("quit",):
-                continue
-            keys = self._keymap.get(binding.id or "", binding.key)
-            yield SystemCommand(
-                binding.description, f"key: {keys}", partial(self._palette, binding.action)
-            )
-
-    def _palette(self, action: str) -> None:
-        self.call_later(self.run_action, action, self.main)
-
-    # ------------------------------------------------------------------ export
-    @work(group="export", exclusive=True)
-    async def action_export(self) -> None:
-        try:
-            from briefing.export.briefing import export_briefing  # type: ignore[attr-defined]
-        except ImportError:
-            self.notify("Export is not available in this build.", severity="warning")
-            return
-        setting = self.config.settings.export_dir
-        directory = Path(setting).expanduser() if setting else Path.home() / "briefings"
-        try:
-            result = await self.lane.call(
-                export_briefing, self.store, self.config, marked=True, fmt="markdown",
-                directory=directory,
-            )  # fmt: skip
-        except Exception as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
-            return
-        self.notify(f"Briefing written: {result}", timeout=6)
-
-    # ------------------------------------------------------------------ refresh
-    def action_refresh(self) -> None:
-        if self.offline:
-            self.notify("Offline (started with --offline): no refresh.", severity="warning")
-            return
-        if self.refreshing:
-            self.notify("A refresh is already running.")
-            return
-        self.start_refresh()
-
-    def start_refresh(self, *, due_only: bool = False) -> None:
-        """Run the fetch pipeline in a worker thread; `due_only` for the automatic runs."""
-        if self.offline or self.refreshing:
-            return
-        self.refreshing = True
-        self.main.status.set_state(progress="refreshing…")
-        self._refresh_worker(due_only)
-
-    @work(thread=True, group="refresh", exclusive=True)
-    def _refresh_worker(self, due_only: bool) -> None:
-        def progress(text: str) -> None:
-            self.post_message(RefreshProgress(text))
-
-        ok, text = refresh_hook.run_refresh(self.data_dir, self.config, progress, due_only=due_only)
-        self.post_message(RefreshFinished(ok, text))
-
-    def on_refresh_progress(self, message: RefreshProgress) -> None:
-        self.main.status.set_state(progress=message.text)
-
-    @work(group="refresh-done")
-    async def on_refresh_finished(self, message: RefreshFinished) -> None:
-        try:
-            last_ok = await self.lane.call(self.store.last_success)
-            self.main.status.set_state(last_success=last_ok, progress="")
-            if message.ok:
-                self.main.status.set_state(note=message.text)
-                self.main.reload_all()
-            else:
-                self.notify(f"Refresh failed: {message.text}", severity="error", timeout=8)
-                self.main.status.set_state(note="refresh failed")
-        finally:
-            self.refreshing = False
+        return getattr(reader, name)
+    raise AttributeError(name)
 
 
 def run(ctx: Context, offline: bool) -> int:
     """Open the reader on the cache of `ctx` (what `briefing` with no command runs)."""
+    from briefing.tui.prefetch import prefetch
+
     store = ctx.open_store()
+    startup = prefetch(store, ctx.config)
+    from briefing.tui.reader import BriefingApp
+
     try:
-        app = BriefingApp(store, ctx.config, offline=offline, data_dir=ctx.data_dir)
+        app = BriefingApp(
+            store, ctx.config, offline=offline, data_dir=ctx.data_dir, startup=startup
+        )
         result = int(app.run() or 0)
     finally:
         store.close()

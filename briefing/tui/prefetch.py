@@ -1,0 +1,37 @@
+"""The first store reads of a session (last visit, thread list), started on a plain thread
+before Textual is imported, so the query and the import overlap. No Textual here."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from briefing.config import Config
+from briefing.models import Thread
+from briefing.store import Store
+from briefing.store.db import from_db
+
+
+@dataclass(frozen=True, slots=True)
+class StartupData:
+    since: datetime | None  # the previous visit
+    threads: list[Thread]
+    last_success: datetime | None
+
+
+def thread_list(store: Store, config: Config, since: datetime | None) -> list[Thread]:
+    days = config.settings.dormant_after_days
+    return store.threads(since=since, dormant_after=timedelta(days=days))
+
+
+def load_startup(store: Store, config: Config) -> StartupData:
+    since = from_db(store.get_meta("last_visit"))
+    return StartupData(since, thread_list(store, config, since), store.last_success())
+
+
+def prefetch(store: Store, config: Config) -> Future[StartupData]:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-prefetch")
+    future = pool.submit(load_startup, store, config)
+    pool.shutdown(wait=False)
+    return future
