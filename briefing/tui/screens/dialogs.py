@@ -98,7 +98,10 @@ class ThreadPicker(ModalScreen[int | tuple[str, str] | None]):
             if all(w in title.casefold() for w in words):
                 options.add_option(Option(Content(title), id=str(thread.id)))
         if options.option_count:
-            options.highlighted = 0
+            # Enter picks the first matching thread; "+ new thread" only when nothing matches,
+            # so filtering for a thread and pressing Enter never creates one by accident.
+            has_new = self.allow_new and bool(query.strip())
+            options.highlighted = 1 if has_new and options.option_count > 1 else 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
