@@ -87,7 +87,9 @@ files:
          (`briefing doctor` prints both)"""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The full parser; with commands=False only the options of the reader itself (opening
+    the app then skips importing every command module: a faster first frame)."""
     parser = argparse.ArgumentParser(
         prog="briefing",
         description=DESCRIPTION,
@@ -103,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the reader without any network access (no refresh, no page downloads)",
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -139,8 +143,20 @@ def run_app(args: argparse.Namespace, ctx: Context) -> int:
     return run(ctx, offline=args.offline)
 
 
+def opens_app(argv: Sequence[str]) -> bool:
+    """True when the arguments name no command (nor --help/--version): the reader opens."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--feeds", "--data-dir"):
+            next(args, None)
+        elif arg != "--offline" and not arg.startswith(("--feeds=", "--data-dir=")):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(commands=not opens_app(argv))
     args = parser.parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", run_app)

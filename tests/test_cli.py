@@ -84,3 +84,11 @@ def test_doctor_reports_bad_config(tmp_path: Path) -> None:
     bad.write_text("[[feeds]]\nname = 'x'\n")
     proc = run("--feeds", str(bad), "--data-dir", str(tmp_path), "doctor")
     assert proc.returncode == 1 and "'url'" in proc.stdout
+
+
+def test_opening_the_app_skips_command_parsing() -> None:
+    from briefing.cli import opens_app
+
+    assert opens_app([]) and opens_app(["--offline", "--data-dir", "/x", "--feeds=f.toml"])
+    assert not opens_app(["threads"]) and not opens_app(["--data-dir", "/x", "fetch"])
+    assert not opens_app(["--help"]) and not opens_app(["--version"])

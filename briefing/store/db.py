@@ -472,7 +472,8 @@ class Store:
         for thread_id, day, n in self._all(
             "SELECT m.thread_id, substr(coalesce(a.published, a.first_seen), 1, 10) AS day,"
             " count(*) FROM membership m JOIN articles a ON a.id = m.article_id"
-            " WHERE day >= ? GROUP BY m.thread_id, day",
+            # The expression (not `day`) so the articles_published index is used.
+            " WHERE coalesce(a.published, a.first_seen) >= ? GROUP BY m.thread_id, day",
             (day0,),
         ):
             series = days.setdefault(thread_id, [0] * sparkline_days)
