@@ -85,24 +85,28 @@ def vectors(rows: list[dict]) -> list[dict[str, float]]:
 
 def engine_vectors(rows: list[dict]) -> list[dict[str, float]]:
     """The engine's features (words and names, tf-idf, unit each), mixed so that the dot
-    product is (1 - names_weight) * words cosine + names_weight * names cosine."""
+    product of two articles with names is (1 - names_weight) * words cosine + names_weight *
+    names cosine (the engine's same-language score; without names it is a scaled words
+    cosine, a slight difference from the engine, which then uses the words cosine alone)."""
     from briefing.threads import EngineParams, Item
     from briefing.threads.engine import _extract
 
     p = EngineParams()
     feats = [_extract(Item(r["id"], r["title"], r["text"]), p) for r in rows]
-    df = Counter(k for f in feats for k in f.words) + Counter(
-        "\x00" + k for f in feats for k in f.names
-    )
+    df = Counter(k for f in feats for k in f.words)
+    df.update("\x00" + k for f in feats for k in f.names)
     n = len(rows)
     out = []
     for f in feats:
         v: dict[str, float] = {}
-        for part, prefix, share in ((f.words, "", 1 - p.names_weight), (f.names, "\x00", 0.0)):
-            if prefix:
-                share = p.names_weight if f.names else 0.0
-            w = {prefix + k: x * (math.log((n + 1) / (df[prefix + k] + 1)) + 1.0) for k, x in
-                 part.items()}  # fmt: skip
+        for part, prefix, share in (
+            (f.words, "", 1 - p.names_weight),
+            (f.names, "\x00", p.names_weight),
+        ):
+            w = {
+                prefix + k: x * (math.log((n + 1) / (df[prefix + k] + 1)) + 1.0)
+                for k, x in part.items()
+            }
             norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
             v.update({k: x / norm * math.sqrt(share) for k, x in w.items()})
         out.append(v)
