@@ -23,6 +23,7 @@ import hashlib
 import multiprocessing
 import os
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -312,12 +313,31 @@ def _http_reason(status: int) -> str:
 
 
 # ----------------------------------------------------------------------------- the run
+def start_pool_helpers(ctx: Any) -> None:
+    """Start multiprocessing's fork server and resource tracker with the real stderr.
+
+    They pass `sys.stderr.fileno()` to their child; inside the Textual app sys.stderr is a
+    capture object whose fileno() is -1, and starting them there fails with "bad value(s) in
+    fds_to_keep". Once running they are reused by every later pool."""
+    from multiprocessing import forkserver, resource_tracker
+
+    with contextlib.suppress(Exception):
+        ctx.set_forkserver_preload(["briefing.fetch.parse", "briefing.fetch.extract"])
+    saved = sys.stderr
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+        forkserver.ensure_running()
+    finally:
+        sys.stderr = saved
+
+
 def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """The CPU pool for parsing and extraction: one worker per core (at most 4), started by a
     fork server (the parent has threads; forking it is not safe)."""
     ctx = multiprocessing.get_context("forkserver")
-    with contextlib.suppress(Exception):
-        ctx.set_forkserver_preload(["briefing.fetch.parse", "briefing.fetch.extract"])
+    start_pool_helpers(ctx)
     n = workers or min(os.cpu_count() or 2, 4)
     return ProcessPoolExecutor(max_workers=max(1, n), mp_context=ctx)
 
