@@ -268,11 +268,17 @@ def url_problem(url: str) -> str | None:
     """Why `url` is not an acceptable feed address, or None."""
     if not url:
         return "empty"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError as exc:
+        return f"not a valid URL ({exc}): {url!r}"
     if parts.scheme not in ("http", "https"):
         return f"must be an http(s) URL, not {url!r}"
     if not parts.hostname:
         return f"no host name in {url!r}"
+    if any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url):
+        return f"control characters or spaces in {url!r}"
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), DCS/SOS/PM/APC
 # (ESC P/X/^/_ ... ST), and two-character escapes (ESC + one byte).
@@ -55,3 +56,20 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def http_url(url: str | None) -> str | None:
+    """`url` if it is a well-formed http(s) URL with a host (safe to hand to a browser or to
+    the fetcher), else None. Never raises: urlsplit's ValueError ("Invalid IPv6 URL", a port
+    out of range) means "not a URL"."""
+    url = (url or "").strip()
+    if not url or any(c.isspace() or ord(c) < 32 or 127 <= ord(c) < 160 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return url

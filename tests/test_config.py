@@ -48,6 +48,14 @@ BAD_CASES = {
         GOOD + '[[feeds]]\nname = "B"\nurl = "file:///etc/passwd"\n',
         ["feeds[2] (B)", "'url'", "http(s)"],
     ),
+    "malformed_url": (
+        '[[feeds]]\nname = "A"\nurl = "http://[::1/"\n',
+        ["feeds[1] (A)", "'url'", "not a valid URL"],
+    ),
+    "bad_port": (
+        '[[feeds]]\nname = "A"\nurl = "http://a.example:99999/"\n',
+        ["feeds[1] (A)", "'url'", "not a valid URL"],
+    ),
     "duplicate_url": (
         GOOD + '[[feeds]]\nname = "B"\nurl = "https://A.example/feed/"\n',
         ["feeds[2] (B)", "duplicate of feeds[1]"],
@@ -82,7 +90,9 @@ def test_bad_config_gives_one_line_error(tmp_path: Path, case: str) -> None:
         assert fragment in message, (fragment, message)
 
 
-@pytest.mark.parametrize("case", ["syntax", "missing_url", "not_http", "duplicate_url"])
+@pytest.mark.parametrize(
+    "case", ["syntax", "missing_url", "not_http", "duplicate_url", "malformed_url"]
+)
 def test_bad_config_exits_2_without_touching_cache(tmp_path: Path, case: str) -> None:
     path = write(tmp_path, BAD_CASES[case][0])
     data = tmp_path / "data"

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import clean_line, clean_text
+from briefing.sanitize import clean_line, clean_text, http_url
 
 TITLE_CAP = 500
 AUTHOR_CAP = 200
@@ -344,8 +344,8 @@ def _item(
     if link and base and "://" not in link[:12]:
         with contextlib.suppress(ValueError):
             link = urljoin(base, link)
-    if link and not link.lower().startswith(("http://", "https://")):
-        link = ""
+    if link and not http_url(link):
+        link = ""  # not http(s), or malformed ("http://[::1/a"): never stored
     summary_html = entry.get("summary") or ""
     content_html = ""
     for content in entry.get("content") or ():

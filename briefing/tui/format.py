@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual.content import Content
 
 from briefing.models import FeedState, Story, Thread
-from briefing.sanitize import clean_line, clean_text
+from briefing.sanitize import clean_line, clean_text, http_url
 
 SPARK = "▁▂▃▄▅▆▇█"
 OUTLET_WIDTH = 14
@@ -113,13 +112,7 @@ def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
 
 def safe_link(url: str | None) -> str | None:
     """The link if it is a plain http(s) URL we may hand to a browser, else None."""
-    url = (url or "").strip()
-    if not url or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return http_url(url)
 
 
 def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Content:
