@@ -182,3 +182,29 @@ def test_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
         waited = time.monotonic() - start
     assert released.is_set() and waited >= 0.5
     blocker.close()
+
+
+def test_thread_with_every_story_hidden_stays_listed(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.set_triage(1, hidden=True)  # the seed article
+        threads = store.threads()
+        assert [t.id for t in threads] == [1]
+        assert (threads[0].stories, threads[0].unread) == (0, 0)
+        assert store.thread(1) is not None
+
+
+def test_counts_fold_copies_and_ignore_empty_joins(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        store.sync_feeds([FEED, Feed("Wire", "http://127.0.0.1:9/wire")])
+        (a,) = store.save_feed_result(FEED.url, FeedUpdate("ok", NOW), [item("1")]).new_ids
+        (b,) = store.save_feed_result(
+            "http://127.0.0.1:9/wire", FeedUpdate("ok", NOW), [item("1")]
+        ).new_ids
+        thread = store.create_thread("T")
+        empty = store.create_thread("Empty")
+        store.assign(a, thread)
+        store.assign(b, thread, duplicate_of=a)
+        t = store.thread(thread)
+        assert t and (t.stories, t.sources, t.unread) == (1, 2, 1)
+        e = store.thread(empty)
+        assert e and (e.stories, e.sources, e.unread) == (0, 0, 0)

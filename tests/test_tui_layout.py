@@ -31,7 +31,7 @@ async def test_80x24_one_pane_at_a_time(cache):
         assert lines[0].startswith("╭─ Threads (3) ")
         assert "◆ Azerbaijan–Russia crisis" in lines[1]
         assert "Georgia: protests over the foreign agents bill" in lines[3]
-        assert "5 unread" in lines[4] and "3 outlets" in lines[4]
+        assert "4 unread" in lines[4] and "3 outlets" in lines[4]
         assert lines[-2].startswith(" OFFLINE · ")
         assert "r Read" in lines[-1] and "s Star" in lines[-1]
         assert shown(app) == ["threads"] and app.focused is app.main.thread_list

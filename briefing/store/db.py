@@ -442,6 +442,7 @@ class Store:
     def threads(
         self, *, include_dormant: bool = False, dormant_after: timedelta = timedelta(days=21),
         now: datetime | None = None, since: datetime | None = None, sparkline_days: int = 14,
+        only: int | None = None,
     ) -> list[Thread]:  # fmt: skip
         """Threads in display order: pinned first, then by latest activity.
 
@@ -452,21 +453,29 @@ class Store:
         cutoff = to_db(now - dormant_after)
         since_s = to_db(since) or "9999"
         day0 = (now - timedelta(days=sparkline_days - 1)).date().isoformat()
+        # Hidden stories count nowhere; copies folded under an original are one story (but
+        # their outlets count). A thread stays listed when all its stories are hidden.
         rows = self._all(
             """
             SELECT t.id, t.title, t.pinned, t.muted, t.created, t.updated, t.user_title,
-                   count(m.article_id), count(DISTINCT a.feed_id),
-                   sum(CASE WHEN coalesce(tr.read, 0) = 0 THEN 1 ELSE 0 END),
-                   sum(CASE WHEN a.first_seen > ? THEN 1 ELSE 0 END)
+                   count(CASE WHEN v.dup IS NULL THEN v.article_id END),
+                   count(DISTINCT v.feed_id),
+                   count(CASE WHEN v.dup IS NULL AND v.read = 0 THEN v.article_id END),
+                   count(CASE WHEN v.dup IS NULL AND v.first_seen > ? THEN v.article_id END)
             FROM threads t
-            LEFT JOIN membership m ON m.thread_id = t.id
-            LEFT JOIN articles a ON a.id = m.article_id
-            LEFT JOIN triage tr ON tr.article_id = m.article_id
-            WHERE t.merged_into IS NULL AND coalesce(tr.hidden, 0) = 0
+            LEFT JOIN (
+                SELECT m.thread_id, m.article_id, m.duplicate_of AS dup, a.feed_id, a.first_seen,
+                       coalesce(tr.read, 0) AS read
+                FROM membership m
+                JOIN articles a ON a.id = m.article_id
+                LEFT JOIN triage tr ON tr.article_id = m.article_id
+                WHERE coalesce(tr.hidden, 0) = 0
+            ) v ON v.thread_id = t.id
+            WHERE t.merged_into IS NULL AND (? IS NULL OR t.id = ?)
             GROUP BY t.id
             ORDER BY t.pinned DESC, coalesce(t.updated, t.created) DESC, t.id
             """,
-            (since_s,),
+            (since_s, only, only),
         )
         days: dict[int, list[int]] = {}
         for thread_id, day, n in self._all(
@@ -506,10 +515,8 @@ class Store:
         return out
 
     def thread(self, thread_id: int) -> Thread | None:
-        for thread in self.threads(include_dormant=True):
-            if thread.id == thread_id:
-                return thread
-        return None
+        found = self.threads(include_dormant=True, only=thread_id)
+        return found[0] if found else None
 
     def active_thread_ids(self, since: datetime) -> list[int]:
         """Threads that moved since `since` or are pinned: what the engine keeps in memory."""
