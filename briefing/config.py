@@ -97,6 +97,15 @@ def resolve_data_dir(cli_dir: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+# Ids of the reader's key bindings, remappable under [keys] (tests/test_tui_keymap.py checks
+# this matches the app's Bindings; the app shows them with `?`).
+KEY_IDS = frozenset(
+    """back briefing confirm_no confirm_yes copy_link down export feeds feeds_back feeds_down
+    feeds_up help help_close hide mark_thread_read merge move mute new_since next_pane
+    next_unread open_link page picker_cancel picker_down picker_up pin previous_pane
+    prompt_cancel quit read refresh rename results_back results_tab search star undo up""".split()
+)
+
 _FEED_KEYS = {"name", "url", "tags", "general", "interval"}
 _THREAD_KEYS = {"title", "seed", "keywords"}
 _TOP_KEYS = {"settings", "feeds", "threads", "keys"}
@@ -169,10 +178,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         name = entry.get("name", "")
         if not isinstance(name, str):
             raise fail(f"{label} key 'name'", f"must be a string, not {_type(name)}")
+        if _has_controls(name):
+            raise fail(f"{label} key 'name'", "contains control characters")
         name = name.strip() or (urlsplit(url).hostname or url)
         tags = entry.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise fail(f"{label} key 'tags'", "must be an array of strings")
+        if any(_has_controls(t) for t in tags):
+            raise fail(f"{label} key 'tags'", "contains control characters")
         general = entry.get("general", False)
         if not isinstance(general, bool):
             raise fail(f"{label} key 'general'", f"must be true or false, not {_type(general)}")
@@ -206,6 +219,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip():
             raise fail(f"{label} key 'title'", "missing or not a string")
+        if _has_controls(title):
+            raise fail(f"{label} key 'title'", "contains control characters")
         seed = entry.get("seed")
         if seed is not None and not isinstance(seed, str):
             raise fail(f"{label} key 'seed'", f"must be a file name, not {_type(seed)}")
@@ -242,10 +257,13 @@ def _parse_settings(raw: Any, keys: Any, fail: Any) -> Settings:
             except (ZoneInfoNotFoundError, ValueError):
                 raise fail(f"settings key {key!r}", f"unknown time zone {value!r}") from None
         values[key] = value
-    if not isinstance(keys, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
-    ):
+    if not isinstance(keys, dict):
         raise fail("key 'keys'", 'must be a table of binding id = "keys" strings')
+    for key, value in keys.items():
+        if key not in KEY_IDS:
+            raise fail(f"keys key {key!r}", "unknown binding id (the app's ? screen lists them)")
+        if not isinstance(value, str) or not value.strip() or _has_controls(value):
+            raise fail(f"keys key {key!r}", 'must be a string of key names, e.g. "f" or "ctrl+s"')
     return Settings(**values, keys=dict(keys))
 
 
@@ -288,6 +306,11 @@ def normalise_url(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     query = f"?{parts.query}" if parts.query else ""
     return f"{parts.scheme.lower()}://{(parts.netloc or '').lower()}{path}{query}"
+
+
+def _has_controls(text: str) -> bool:
+    """Escape sequences and other control characters: never in a name we print."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)
 
 
 def _type(value: Any) -> str:

@@ -56,6 +56,11 @@ BAD_CASES = {
         '[[feeds]]\nname = "A"\nurl = "http://a.example:99999/"\n',
         ["feeds[1] (A)", "'url'", "not a valid URL"],
     ),
+    "escape_in_name": (
+        '[[feeds]]\nname = "\\u001b[31mred"\nurl = "https://a.example/"\n',
+        ["feeds[1]", "'name'", "control characters"],
+    ),
+    "unknown_key_id": ('[keys]\nnosuch = "f"\n', ["keys", "'nosuch'", "unknown binding id"]),
     "duplicate_url": (
         GOOD + '[[feeds]]\nname = "B"\nurl = "https://A.example/feed/"\n',
         ["feeds[2] (B)", "duplicate of feeds[1]"],
