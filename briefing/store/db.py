@@ -663,3 +663,57 @@ class Store:
     def thread_texts(self, thread_id: int, limit: int = 50) -> list[Story]:
         """The latest stories of a thread, with text, to rebuild the engine's view of it."""
         return self.stories(thread_id, limit=limit, include_hidden=True, fold_copies=False)
+
+    # ------------------------------------------------------------------ undo of a move
+    def placement(self, article_id: int) -> tuple[Any, ...] | None:
+        """A story's membership row, exactly: (article_id, thread_id, decided_by, duplicate_of,
+        score, decided_at); None when it is in no thread. What an undo puts back."""
+        return self._one(
+            "SELECT article_id, thread_id, decided_by, duplicate_of, score, decided_at"
+            " FROM membership WHERE article_id = ?",
+            (article_id,),
+        )
+
+    def copy_placements(self, article_id: int) -> list[tuple[Any, ...]]:
+        """The membership rows of the copies folded under a story (they follow it on a move)."""
+        return self._all(
+            "SELECT article_id, thread_id, decided_by, duplicate_of, score, decided_at"
+            " FROM membership WHERE duplicate_of = ? ORDER BY article_id",
+            (article_id,),
+        )
+
+    def restore_placement(
+        self, rows: Sequence[tuple[Any, ...]], *, clear: Sequence[int] = ()
+    ) -> None:
+        """Put membership rows back exactly as `placement()` read them (one transaction); the
+        stories in `clear` had no row before and lose theirs. Every thread touched is updated."""
+        with self._write() as db:
+            touched: set[int] = set()
+            ids = [row[0] for row in rows] + list(clear)
+            for article_id in ids:
+                old = db.execute(
+                    "SELECT thread_id FROM membership WHERE article_id = ?", (article_id,)
+                ).fetchone()
+                if old:
+                    touched.add(old[0])
+            db.executemany("DELETE FROM membership WHERE article_id = ?", [(i,) for i in clear])
+            db.executemany(
+                "INSERT OR REPLACE INTO membership (article_id, thread_id, decided_by,"
+                " duplicate_of, score, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [tuple(row) for row in rows],
+            )
+            touched.update(row[1] for row in rows)
+            for thread_id in touched:
+                self._touch_thread(db, thread_id)
+
+    def delete_thread_if_empty(self, thread_id: int) -> bool:
+        """Delete a thread that holds no story, is not pinned, has no seed and nothing was
+        merged into it (the undo of "move to a new thread"); returns whether it was deleted."""
+        with self._write() as db:
+            cur = db.execute(
+                "DELETE FROM threads WHERE id = ? AND pinned = 0 AND seed_key IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM membership WHERE thread_id = ?)"
+                " AND NOT EXISTS (SELECT 1 FROM threads WHERE merged_into = ?)",
+                (thread_id, thread_id, thread_id),
+            )
+            return cur.rowcount > 0

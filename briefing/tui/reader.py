@@ -189,17 +189,34 @@ class BriefingApp(App[int]):
     async def move_story(
         self, screen: MainScreen, story: Story, choice: int | tuple[str, str]
     ) -> None:
-        def move() -> tuple[int, int | None]:
+        store = self.store
+
+        def move() -> Callable[[], None]:
+            # Read the placement first (same store thread): the undo puts it back exactly,
+            # engine decision, score and wire-copy link included, so the engine keeps
+            # re-evaluating a story the user did not mean to move.
+            before = store.placement(story.id)
+            copies = store.copy_placements(story.id)
+            created = None
             if isinstance(choice, tuple) and choice[0] == NEW_THREAD:
-                target = self.store.create_thread(choice[1])
+                created = target = store.create_thread(choice[1])
             else:
                 target = int(choice)  # type: ignore[arg-type]
-            return target, self.store.move_story(story.id, target)
+            store.move_story(story.id, target)
 
-        target, old = await self.lane.call(move)
+            def revert() -> None:
+                if before is None:
+                    store.restore_placement(copies, clear=[story.id])
+                else:
+                    store.restore_placement([before, *copies])
+                if created is not None:
+                    store.delete_thread_if_empty(created)
+
+            return revert
+
+        revert = await self.lane.call(move)
         screen.story_list.remove_story(story.id)
-        if old is not None:
-            self.push_undo("move", partial(self.lane.call, self.store.move_story, story.id, old))
+        self.push_undo("move", partial(self.lane.call, revert))
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
         screen.reload_all()
 
