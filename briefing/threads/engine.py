@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import accumulate, chain
 
 from briefing.threads import text as tx
 from briefing.threads.params import EngineParams
@@ -61,6 +63,45 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     title_toks = tx.tokens(title)
     body_toks = tx.tokens(body)
     words: Counter[str] = Counter()
+    if p.bigram_weight or not _integral(p.title_weight, p.lead_weight):
+        _word_loop(words, title_toks, body_toks, p)
+    else:
+        # same sums and the same key order (first occurrence) as the token loop, counted in
+        # C: every weight is a whole number, so w * n is exactly the loop's n additions
+        key = tx.word_key
+        lead = p.lead_words
+        for toks, w in (
+            (title_toks, p.title_weight),
+            (body_toks[:lead], p.lead_weight),
+            (body_toks[lead:], 1.0),
+        ):
+            if toks:
+                for k, n in Counter(map(key, toks)).items():
+                    if k:
+                        words[k] += w * n
+    names: Counter[str] = Counter()
+    if title and not tx.is_title_case(title):
+        for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):
+            names[k] += p.title_weight
+    if body:
+        for k, n in Counter(
+            tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams)
+        ).items():
+            names[k] += float(n)
+    lang = (item.lang or "").lower()[:2]
+    if not lang:
+        lang = "ru" if tx.is_cyrillic(title + " " + body[:300]) else "en"
+    return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))
+
+
+def _integral(*weights: float) -> bool:
+    return all(float(w).is_integer() for w in weights)
+
+
+def _word_loop(
+    words: Counter[str], title_toks: list[str], body_toks: list[str], p: EngineParams
+) -> None:
+    """Word counts plus adjacent content-word pairs (`bigram_weight`), token by token."""
     bw = p.bigram_weight
     prev = None
     for t in title_toks:
@@ -80,21 +121,25 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             if bw and prev:
                 words[prev + " " + k] += w * bw
         prev = k
-    names: Counter[str] = Counter()
-    if title and not tx.is_title_case(title):
-        for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):
-            names[k] += p.title_weight
-    if body:
-        for k in tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams):
-            names[k] += 1.0
-    lang = (item.lang or "").lower()[:2]
-    if not lang:
-        lang = "ru" if tx.is_cyrillic(title + " " + body[:300]) else "en"
-    low = [t.lower() for t in title_toks] + [t.lower() for t in body_toks[:400]]
-    shingles = [
-        zlib.crc32(f"{low[i]} {low[i + 1]} {low[i + 2]}".encode()) for i in range(len(low) - 2)
-    ]
-    return _Features(_sublinear(words), _sublinear(names), lang, shingles)
+
+
+_PLUS1 = (1).__add__
+
+
+def _shingles(title_toks: list[str], body_toks: list[str]) -> list[int]:
+    """CRC32 of every 3-token window ("a b c", lowercased) of the title and the body's first
+    400 tokens, hashed from slices of one joined buffer (no string per window)."""
+    low = list(map(str.encode, map(str.lower, chain(title_toks, body_toks[:400]))))
+    n = len(low)
+    if n < 3:
+        return []
+    buf = memoryview(b" ".join(low))
+    offs = list(accumulate(map(_PLUS1, map(len, low)), initial=0))  # token starts
+    # window i..i+2 runs from the start of token i to the end of token i+2 (one space before
+    # the start of token i+3)
+    starts = offs[: n - 2]
+    ends = [o - 1 for o in offs[3:]]
+    return list(map(zlib.crc32, map(buf.__getitem__, map(slice, starts, ends))))
 
 
 # MinHash by one-permutation hashing (Li, Owen & Zhang 2012) with rotation densification
@@ -105,17 +150,21 @@ def _extract(item: Item, p: EngineParams) -> _Features:
 _MH_BINS = 32
 _MH_ROWS = 2
 _EMPTY = 1 << 40
+_GOLDEN = 0x9E3779B1
+_MASK32 = 0xFFFFFFFF
 _EXACT_SHINGLES = 48  # texts this short keep their shingle set for an exact check
 
 
 def _minhash(shingles: Sequence[int]) -> tuple[int, ...]:
+    # the bin is the top 5 bits of the hash, so a bin's minimum is its first hash in order
+    hs = sorted(map(_MASK32.__and__, map(_GOLDEN.__mul__, shingles)))
     sig = [_EMPTY] * _MH_BINS
-    for h in shingles:
-        h = (h * 0x9E3779B1) & 0xFFFFFFFF
-        b = h >> 27
-        v = h & 0x7FFFFFF
-        if v < sig[b]:
-            sig[b] = v
+    n = len(hs)
+    i = 0
+    for b in range(_MH_BINS):
+        i = bisect_left(hs, b << 27, i)
+        if i < n and hs[i] >> 27 == b:
+            sig[b] = hs[i] & 0x7FFFFFF
     for i in range(_MH_BINS):
         if sig[i] == _EMPTY:
             for j in range(1, _MH_BINS):
