@@ -69,3 +69,89 @@ def test_delete_thread_if_empty_keeps_pinned_and_used_threads(cache):
     assert not store.delete_thread_if_empty(1)  # the seed thread
     empty = store.create_thread("Empty")
     assert store.delete_thread_if_empty(empty) and store.thread(empty) is None
+
+
+def add_threads(cache, n: int) -> list[int]:
+    """n more threads, one story each, older than the others (listed after them)."""
+    from test_tui_support import add_articles, item
+
+    ids = []
+    for i in range(n):
+        (article,) = add_articles(cache.store, cache.config.feeds[2],
+                                  [item(f"t{i}", f"Older story {i}", 40 + i)])  # fmt: skip
+        ids.append(cache.store.create_thread(f"Older thread {i}"))
+        cache.store.assign(article, ids[-1])
+    return ids
+
+
+async def merge_current_into(pilot, app, words: str) -> None:
+    await pilot.press("M")
+    await settle(pilot)
+    await pilot.press(*words, "enter")
+    await settle(pilot)
+
+
+async def test_after_merging_away_the_open_thread_the_selection_follows_the_target(cache):
+    georgia, armenia = cache.threads["georgia"], cache.threads["armenia"]
+    older = add_threads(cache, 3)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        await merge_current_into(pilot, app, "armenia")
+        await pilot.press("y")
+        await settle(pilot, lambda: app.main.thread_list.index_of(georgia) is None)
+        await pilot.press("escape")
+        await settle(pilot)
+        threads = app.main.thread_list
+        assert threads.current.id == armenia
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert threads.current.id == older[1]
+
+
+async def test_keys_pressed_before_the_reload_after_a_merge_are_kept(cache):
+    import threading
+
+    georgia = cache.threads["georgia"]
+    older = add_threads(cache, 3)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        await merge_current_into(pilot, app, "armenia")
+        gate = threading.Event()
+        app.lane._pool.submit(gate.wait, 10)  # the store is busy (a slow disk, a long refresh)
+        await pilot.press("y", "escape", "j", "j")  # the merge and the reload wait behind it
+        threads = app.main.thread_list
+        # the old rows: seed, georgia, armenia, older...; two down from georgia
+        assert threads.current.id == older[0]
+        gate.set()
+        await settle(pilot, lambda: threads.index_of(georgia) is None)
+        assert threads.current.id == older[0]  # the reload did not take the selection away
+
+
+async def test_a_reload_asked_for_with_the_merged_thread_selects_its_target(cache):
+    import threading
+
+    armenia = cache.threads["armenia"]
+    older = add_threads(cache, 3)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, older[2])  # the last row
+        await merge_current_into(pilot, app, "armenia")
+        gate = threading.Event()
+        merge = cache.store.merge_threads
+
+        def merge_then_stall(source: int, target: int) -> None:
+            merge(source, target)
+            app.lane._pool.submit(gate.wait, 10)  # the merge's reload waits behind this
+
+        cache.store.merge_threads = merge_then_stall
+        await pilot.press("y")
+        while cache.store.thread(older[2]) is not None:
+            await pilot.pause(0.01)
+        await pilot.pause(0.05)  # the merge's reload is asked for (and waits)
+        app.main.reload_all()  # e.g. a refresh finishing: asks by the (merged) current id
+        gate.set()
+        threads = app.main.thread_list
+        await settle(pilot, lambda: threads.index_of(older[2]) is None)
+        assert threads.current.id == armenia  # not whatever row took the gone thread's index

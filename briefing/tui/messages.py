@@ -10,10 +10,13 @@ from briefing.models import Story, Thread
 
 
 class ThreadsLoaded(Message):
-    def __init__(self, threads: Sequence[Thread], *, keep_id: int | None = None) -> None:
+    def __init__(
+        self, threads: Sequence[Thread], *, keep_id: int | None = None, moves: int | None = None
+    ) -> None:
         super().__init__()
         self.threads = list(threads)
         self.keep_id = keep_id  # the thread to keep highlighted
+        self.moves = moves  # the thread list's move count when the reload was asked for
 
 
 class StoriesLoaded(Message):

@@ -220,10 +220,17 @@ class BriefingApp(App[int]):
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
         screen.reload_all()
 
-    async def merge_threads(self, screen: MainScreen, thread: Thread, target: int) -> None:
+    async def merge_threads(
+        self, screen: MainScreen, thread: Thread, target: int, *, moves: int | None = None
+    ) -> None:
+        """`moves`: the thread list's move count when the user confirmed; keys pressed after
+        that (while the merge runs) keep their selection when the list reloads."""
+        threads = screen.thread_list
+        moves = threads.moves if moves is None else moves
+        threads.redirects[thread.id] = target  # any reload while it is still listed follows
         await self.lane.call(self.store.merge_threads, thread.id, target)
         self.notify(f"Merged “{clean_line(thread.title, 50)}”.", timeout=3)
-        screen.load_threads(keep_id=target)
+        screen.load_threads(keep_id=target, moves=moves)
 
     async def rename_thread(self, screen: MainScreen, thread: Thread, title: str) -> None:
         await self.lane.call(self.store.rename_thread, thread.id, title)

@@ -164,16 +164,20 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ loading
     @work(group="threads", exclusive=True)
-    async def load_threads(self, keep_id: int | None = None) -> None:
+    async def load_threads(self, keep_id: int | None = None, moves: int | None = None) -> None:
+        """Reload the thread list; select `keep_id` unless the user moves the selection
+        before the rows arrive (`moves`: the selection's move count the request counts from)."""
         app = self.briefing
+        if moves is None:
+            moves = self.thread_list.moves
         try:
             threads = await app.lane.latest("threads", app.load_threads)
         except Stale:
             return
-        self.post_message(ThreadsLoaded(threads, keep_id=keep_id))
+        self.post_message(ThreadsLoaded(threads, keep_id=keep_id, moves=moves))
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
-        self.thread_list.set_threads(message.threads, keep_id=message.keep_id)
+        self.thread_list.set_threads(message.threads, message.keep_id, moves=message.moves)
         self.thread_list.border_title = f"Threads ({len(message.threads)})"
         if not message.threads:
             self.story_list.set_stories([], key=None)
@@ -389,8 +393,9 @@ class MainScreen(Screen[None]):
             (clean_line(target_title, 80), "bold"), "?\n", ("A merge cannot be undone with z.",
                                                              "$warning"),
         )  # fmt: skip
+        moves = self.thread_list.moves
         if await self.app.push_screen_wait(ConfirmScreen(question)):
-            await self.briefing.merge_threads(self, thread, target)
+            await self.briefing.merge_threads(self, thread, target, moves=moves)
 
     @work(group="dialog")
     async def action_rename(self) -> None:

@@ -36,6 +36,11 @@ class ThreadList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self.threads: list[Thread] = []
+        # Counts the selection's moves other than by set_threads (keys, clicks, jumps): a
+        # reload asked for before the user moved must not move the selection back.
+        self.moves = 0
+        self._quiet = False
+        self.redirects: dict[int, int] = {}  # a merged (gone) thread -> the one it went into
 
     @property
     def current(self) -> Thread | None:
@@ -44,24 +49,44 @@ class ThreadList(OptionList):
             return None
         return self.threads[index]
 
-    def set_threads(self, threads: Sequence[Thread], keep_id: int | None = None) -> None:
-        """Replace the rows; the highlighted thread (by id) keeps its row on screen."""
+    def set_threads(
+        self, threads: Sequence[Thread], keep_id: int | None = None, *, moves: int | None = None
+    ) -> None:
+        """Replace the rows; the highlighted thread (by id) keeps its row on screen.
+
+        `keep_id` is the thread to select, unless the selection moved since the reload was
+        asked for (`moves`, the count then): the user's choice wins. A thread that is gone
+        (merged) is followed to where it went; then the old index is kept."""
         old = self.current
-        keep_id = keep_id if keep_id is not None else (old.id if old else None)
+        if old is not None and (keep_id is None or (moves is not None and moves != self.moves)):
+            keep_id = old.id
         old_index = self.highlighted
         screen_row = (old_index * ROW_HEIGHT - self.scroll_y) if old_index is not None else None
         now = utcnow()
         self.threads = list(threads)
-        with self.prevent(OptionList.OptionHighlighted):
-            self.set_options(Option(thread_prompt(t, now), id=str(t.id)) for t in self.threads)
-            index = self.index_of(keep_id) if keep_id is not None else None
-            if index is None and self.threads:
-                index = min(old_index or 0, len(self.threads) - 1)
-            self.highlighted = index
+        seen: set[int] = set()
+        while keep_id in self.redirects and self.index_of(keep_id) is None and keep_id not in seen:
+            seen.add(keep_id)
+            keep_id = self.redirects[keep_id]
+        self._quiet = True
+        try:
+            with self.prevent(OptionList.OptionHighlighted):
+                self.set_options(Option(thread_prompt(t, now), id=str(t.id)) for t in self.threads)
+                index = self.index_of(keep_id) if keep_id is not None else None
+                if index is None and self.threads:
+                    index = min(old_index or 0, len(self.threads) - 1)
+                self.highlighted = index
+        finally:
+            self._quiet = False
         if index is not None and screen_row is not None:
             self.scroll_to(y=max(0, index * ROW_HEIGHT - screen_row), animate=False, force=True)
         if self.current is not None and (old is None or self.current.id != old.id):
             self.post_message(self.Highlighted(self.current))
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        if not self._quiet:
+            self.moves += 1
+        super().watch_highlighted(highlighted)
 
     def index_of(self, thread_id: int) -> int | None:
         for i, thread in enumerate(self.threads):
