@@ -155,3 +155,32 @@ async def test_a_reload_asked_for_with_the_merged_thread_selects_its_target(cach
         threads = app.main.thread_list
         await settle(pilot, lambda: threads.index_of(older[2]) is None)
         assert threads.current.id == armenia  # not whatever row took the gone thread's index
+
+
+async def test_status_line_and_thread_rows_keep_their_relative_times_true(cache, monkeypatch):
+    from datetime import timedelta
+
+    from briefing.store.db import utcnow
+    from briefing.tui.widgets import status, thread_list
+
+    clock = [utcnow()]
+    for module in (status, thread_list):
+        monkeypatch.setattr(module, "utcnow", lambda: clock[0])
+    monkeypatch.setattr(status.StatusLine, "TICK", 0.05, raising=False)
+    monkeypatch.setattr(thread_list, "TICK", 0.05, raising=False)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        line, threads = app.main.status, app.main.thread_list
+
+        def georgia_row() -> str:
+            return threads.get_option(str(cache.threads["georgia"])).prompt.plain
+
+        await settle(pilot, lambda: "just now" in str(line.content))
+        local = line.last_success.astimezone(app.zone)
+        assert f"({local:%d %b %H:%M} +04)" in str(line.content)  # Asia/Baku, zone shown
+        assert "  1h  " in georgia_row()  # its newest story is an hour old
+        clock[0] += timedelta(hours=3)  # nothing happens in the app meanwhile
+        await pilot.pause(0.3)
+        assert "last good fetch 3h ago" in str(line.content)
+        assert "  4h  " in georgia_row()

@@ -51,10 +51,16 @@ def ago(when: datetime | None, now: datetime) -> str:
     return "now"
 
 
-def clock(when: datetime | None, zone: tzinfo, *, seconds: bool = False) -> str:
+def clock(
+    when: datetime | None, zone: tzinfo, *, seconds: bool = False, with_zone: bool = False
+) -> str:
+    """A time in the display zone; `seconds` adds the year, seconds and the zone."""
     if when is None:
         return "—"
-    fmt = "%d %b %Y %H:%M:%S %Z" if seconds else "%d %b %H:%M"
+    if seconds:
+        fmt = "%d %b %Y %H:%M:%S %Z"
+    else:
+        fmt = "%d %b %H:%M %Z" if with_zone else "%d %b %H:%M"
     return when.astimezone(zone).strftime(fmt)
 
 

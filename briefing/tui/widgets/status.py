@@ -12,6 +12,8 @@ from briefing.tui.format import ago, clock
 
 
 class StatusLine(Static):
+    TICK = 30.0  # seconds between repaints of "last good fetch 5m ago" (no SQL: all in memory)
+
     def __init__(self, *, offline: bool, zone: tzinfo, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
         self.offline = offline
@@ -19,6 +21,14 @@ class StatusLine(Static):
         self.last_success: datetime | None = None
         self.progress = ""
         self.note = ""
+
+    def on_mount(self) -> None:
+        self.set_interval(self.TICK, self.tick)
+
+    def tick(self) -> None:
+        """Keep the relative time true while nothing else repaints the line."""
+        if self.last_success is not None:
+            self.update(self.render_state())
 
     def set_state(
         self, *, last_success: datetime | None = None, progress: str | None = None,
@@ -40,7 +50,7 @@ class StatusLine(Static):
         if self.last_success:
             since = ago(self.last_success, utcnow())
             last = f"last good fetch {'just now' if since == 'now' else since + ' ago'}"
-            last += f" ({clock(self.last_success, self.zone)})"
+            last += f" ({clock(self.last_success, self.zone, with_zone=True)})"
         else:
             last = "no successful fetch yet"
         parts: list[str | tuple[str, str]] = [" ", mode, " · ", (last, "dim")]

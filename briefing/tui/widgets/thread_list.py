@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from textual.binding import Binding
 from textual.message import Message
@@ -12,9 +13,10 @@ from textual.widgets.option_list import Option
 
 from briefing.models import Thread
 from briefing.store.db import utcnow
-from briefing.tui.format import thread_prompt
+from briefing.tui.format import ago, thread_prompt
 
 ROW_HEIGHT = 2
+TICK = 60.0  # seconds between updates of the rows' "last moved 5m" (no SQL: all in memory)
 
 
 class ThreadList(OptionList):
@@ -41,6 +43,17 @@ class ThreadList(OptionList):
         self.moves = 0
         self._quiet = False
         self.redirects: dict[int, int] = {}  # a merged (gone) thread -> the one it went into
+        self._ages: list[str] = []  # each row's "last moved" as shown
+
+    def on_mount(self) -> None:
+        self.set_interval(TICK, self.tick)
+
+    def tick(self) -> None:
+        """Repaint the rows whose "last moved" reads differently now (few, once a minute)."""
+        now = utcnow()
+        for index, thread in enumerate(self.threads):
+            if self._ages[index] != ago(thread.updated or thread.created, now):
+                self._set_row(index, thread, now)
 
     @property
     def current(self) -> Thread | None:
@@ -64,6 +77,7 @@ class ThreadList(OptionList):
         screen_row = (old_index * ROW_HEIGHT - self.scroll_y) if old_index is not None else None
         now = utcnow()
         self.threads = list(threads)
+        self._ages = [ago(t.updated or t.created, now) for t in self.threads]
         seen: set[int] = set()
         while keep_id in self.redirects and self.index_of(keep_id) is None and keep_id not in seen:
             seen.add(keep_id)
@@ -97,8 +111,12 @@ class ThreadList(OptionList):
     def update_thread(self, thread: Thread) -> None:
         index = self.index_of(thread.id)
         if index is not None:
-            self.threads[index] = thread
-            self.replace_option_prompt_at_index(index, thread_prompt(thread, utcnow()))
+            self._set_row(index, thread, utcnow())
+
+    def _set_row(self, index: int, thread: Thread, now: datetime) -> None:
+        self.threads[index] = thread
+        self._ages[index] = ago(thread.updated or thread.created, now)
+        self.replace_option_prompt_at_index(index, thread_prompt(thread, now))
 
     def adjust_unread(self, thread_id: int | None, delta: int) -> None:
         index = self.index_of(thread_id) if thread_id is not None else None
