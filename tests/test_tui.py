@@ -144,23 +144,31 @@ async def test_triage_keys_write_at_once_and_undo_several_levels(cache):
 
 
 async def test_move_story_to_thread_and_to_new_thread_then_undo(cache):
+    g1, copy, g4 = cache.ids["g1"], cache.ids["g1-copy"], cache.ids["g4"]
+    georgia, armenia = cache.threads["georgia"], cache.threads["armenia"]
+    cache.store.assign(g1, georgia, score=0.81)  # the engine's decisions, with their scores
+    cache.store.assign(g4, georgia, score=0.42)
+    before = {i: cache.store.placement(i) for i in (g1, copy, g4)}
+    assert before[copy][2:4] == ("engine", g1)
     app = make_app(cache)
-    g4 = cache.ids["g4"]
-    armenia = cache.threads["armenia"]
     async with app.run_test(size=(160, 50)) as pilot:
-        await open_thread(pilot, app, cache.threads["georgia"])
-        app.main.story_list.select_id(g4)
+        await open_thread(pilot, app, georgia)
+        app.main.story_list.select_id(g1)
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
         await pilot.press(*"border talks")
         await pilot.press("enter")  # a matching thread is picked, not "+ new thread"
-        await settle(pilot, lambda: app.main.story_list.index_of(g4) is None)
-        assert cache.store.story(g4).thread_id == armenia
-        assert cache.store.story(g4).decided_by == "user"
+        await settle(pilot, lambda: app.main.story_list.index_of(g1) is None)
+        assert cache.store.story(g1).thread_id == armenia
+        assert cache.store.story(g1).decided_by == "user"
+        assert cache.store.story(copy).thread_id == armenia  # the wire copy follows
         await pilot.press("z")
-        await settle(pilot, lambda: app.main.story_list.index_of(g4) is not None)
-        assert cache.store.story(g4).thread_id == cache.threads["georgia"]
+        await settle(pilot, lambda: app.main.story_list.index_of(g1) is not None)
+        # exactly the engine's placement again (thread, decided_by, duplicate_of, score), so
+        # the engine keeps re-evaluating a story the user did not mean to move
+        assert cache.store.placement(g1) == before[g1]
+        assert cache.store.placement(copy) == before[copy]
         app.main.story_list.select_id(g4)
         await pilot.press("m")
         await settle(pilot)
@@ -170,6 +178,10 @@ async def test_move_story_to_thread_and_to_new_thread_then_undo(cache):
         assert new_thread not in cache.threads.values()
         assert cache.store.thread(new_thread).title == "EU reaction"
         await settle(pilot, lambda: app.main.thread_list.index_of(new_thread) is not None)
+        await pilot.press("z")  # the thread the move created goes again
+        await settle(pilot, lambda: app.main.thread_list.index_of(new_thread) is None)
+        assert cache.store.placement(g4) == before[g4]
+        assert cache.store.thread(new_thread) is None
 
 
 async def test_merge_thread_after_confirm(cache):
