@@ -131,3 +131,47 @@ async def test_status_line_and_thread_rows_keep_their_relative_times_true(cache,
         await pilot.pause(0.3)
         assert "last good fetch 3h ago" in str(line.content)
         assert "  4h  " in georgia_row()
+
+
+HOSTILE = "[b]Pin[/] [@click=app.quit]c[/]"
+
+
+async def test_config_and_engine_text_is_never_markup(tmp_path: Path):
+    from test_tui_support import screen_text
+
+    from briefing.config import PinnedThread
+
+    keys = "f,[@click=app.quit]x[/]"  # a remapped key from feeds.toml
+    cache = build_cache(tmp_path, keys={"star": keys})
+    cache.store.ensure_pinned([PinnedThread(HOSTILE)])  # a pinned thread's title from the config
+    cache.store.rename_thread(cache.threads["armenia"], "[red]L[/] $accent", by_user=False)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+        text = screen_text(app)
+        assert HOSTILE in text and "[red]L[/] $accent" in text
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Star")
+        await settle(pilot, lambda: "key: f," in screen_text(app))
+        assert f"key: {keys}" in screen_text(app)  # the palette's help is not read as markup
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        threads = app.main.thread_list
+        threads.highlighted = threads.index_of(cache.threads["georgia"])
+        await pilot.press("M")  # the picker lists the other threads' titles
+        await settle(pilot)
+        text = screen_text(app)
+        assert HOSTILE in text and "[red]L[/] $accent" in text
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        threads.highlighted = next(i for i, t in enumerate(threads.threads) if t.title == HOSTILE)
+        await pilot.press("u", "R")  # a notification and the rename prompt quote the title
+        await settle(pilot)
+        assert HOSTILE in screen_text(app)
+        assert any(HOSTILE in n.message for n in app._notifications)
+        assert not any(n.markup for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
+    cache.store.close()

@@ -17,6 +17,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -334,8 +335,9 @@ class BriefingApp(App[int]):
             if binding.id in ("quit",):
                 continue
             keys = self._keymap.get(binding.id or "", binding.key)
+            # The palette reads help text as markup; the keys come from feeds.toml.
             yield SystemCommand(
-                binding.description, f"key: {keys}", partial(self._palette, binding.action)
+                binding.description, f"key: {escape(keys)}", partial(self._palette, binding.action)
             )
 
     def _palette(self, action: str) -> None:

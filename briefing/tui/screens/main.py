@@ -102,7 +102,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.thread_list.border_title = "Threads"
         self.story_list.border_title = "Stories"
-        self.story_list.border_subtitle = f"times: {self.briefing.zone_label}"
+        self.story_list.border_subtitle = Content(f"times: {self.briefing.zone_label}")
         self.article.border_title = "Article"
         self.thread_list.focus()
         self.apply_layout()
@@ -178,7 +178,7 @@ class MainScreen(Screen[None]):
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.thread_list.set_threads(message.threads, message.keep_id, moves=message.moves)
-        self.thread_list.border_title = f"Threads ({len(message.threads)})"
+        self.thread_list.border_title = Content(f"Threads ({len(message.threads)})")
         if not message.threads:
             self.story_list.set_stories([], key=None)
             self.article.clear()

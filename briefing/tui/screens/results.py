@@ -58,7 +58,8 @@ class StoryResultsScreen(Screen[Story | None]):
             self.query_one("#query", Input).focus()
             self._info("Type words to look for; results are ranked by relevance.")
         else:
-            pane.border_title = f"New since {clock(self.since, self.zone) if self.since else '—'}"
+            since = clock(self.since, self.zone, with_zone=True) if self.since else "—"
+            pane.border_title = Content(f"New since {since}")
             self.query_one("#results", StoryList).focus()
             self.load_new()
 
