@@ -192,6 +192,7 @@ class _Thread:
     size: int = 0
     langs: Counter[str] = field(default_factory=Counter)
     last_activity: datetime | None = None
+    last_naive: datetime | None = None  # last_activity as naive UTC
     tick: int = 0  # engine step of the last join (recency when there are no dates)
     pinned: bool = False
     fixed_title: str | None = None
@@ -210,6 +211,7 @@ class _Thread:
 
 
 _SPACE = re.compile(r"\s+")
+_Query = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]
 
 
 class ThreadEngine:
@@ -234,6 +236,8 @@ class ThreadEngine:
         # item id -> (signature, thread id, root item id, exact shingle set for short texts)
         self._dup_bands: dict[tuple[int, int, int], str] = {}
         self._dup_items: dict[str, tuple[tuple[int, ...], int, str, frozenset[int] | None]] = {}
+        # the item being assigned: (published, as naive UTC), computed once, not per thread
+        self._pub: tuple[datetime | None, datetime | None] = (None, None)
 
     # ---- public API ---------------------------------------------------------------------
 
@@ -302,6 +306,7 @@ class ThreadEngine:
             self._register_dup(item.id, f, th, root=None)
         if last_activity is not None:
             th.last_activity = last_activity
+            th.last_naive = _naive_utc(last_activity)
 
     def assign(self, item: Item) -> Decision:
         """Place one new item (call in publication order). Cost does not grow with the archive."""
@@ -325,11 +330,16 @@ class ThreadEngine:
         best_score = 0.0
         best_margin = -1.0
         scored = []
+        pw, pn = self._prep(qw, ""), self._prep(qn, "\x00")
         for th in self._candidates(qw, qn):
-            cw, cn = self._sims(th, qw, qn)
+            cw, cn = self._sims_prepped(th, pw, pn)
             scored.append((cw, cn, th))
+        short = _shortness(len(f.words), p)
+        self._pub = (item.published, _naive_utc(item.published) if item.published else None)
         for cw, cn, th in scored:
-            score, need = self._decide(th, f, cw, cn, bool(qn), item.published)
+            score, need = self._decide(
+                th, f, cw, cn, bool(qn), item.published, short=short, beat=best_margin
+            )
             if score - need > best_margin:
                 best, best_score, best_margin = th, score, score - need
         if best is not None and best_margin >= 0.0:
@@ -471,10 +481,11 @@ class ThreadEngine:
         th.size += 1
         th.langs[f.lang] += 1
         th.tick = self._tick
-        if published is not None and (
-            th.last_activity is None or _naive_utc(published) > _naive_utc(th.last_activity)
-        ):
-            th.last_activity = published
+        if published is not None:
+            naive = _naive_utc(published)
+            if th.last_naive is None or naive > th.last_naive:
+                th.last_activity = published
+                th.last_naive = naive
         if title:
             th.recent.append((title, {k: v / nw for k, v in f.words.items()} if nw else {}))
         if len(th.words) > 2 * p.centroid_terms:
@@ -531,24 +542,35 @@ class ThreadEngine:
 
     def _sims(self, th: _Thread, qw: dict[str, float], qn: dict[str, float]) -> tuple[float, float]:
         """Cosine of the item with the thread centroid: (words, names), current idf."""
+        return self._sims_prepped(th, self._prep(qw, ""), self._prep(qn, "\x00"))
+
+    def _prep(self, q: dict[str, float], prefix: str) -> _Query:
+        """A query vector as parallel tuples (keys, weights, current idf of each key): the idf
+        does not change while one item is scored, so it is computed once, not per thread."""
         n1 = self._ndocs + 1
         df = self._df
+        log = math.log
+        idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in q])
+        return tuple(q), tuple(q.values()), idf
+
+    def _sims_prepped(self, th: _Thread, pw: _Query, pn: _Query) -> tuple[float, float]:
+        # the same sums as with the idf computed per term and thread, in query order
         nw, nn = self._norms(th)
         cw = 0.0
         if nw:
-            tw = th.words
-            for k, v in qw.items():
-                c = tw.get(k)
+            get = th.words.get
+            for k, v, i in zip(*pw, strict=True):
+                c = get(k)
                 if c:
-                    cw += v * c * (math.log(n1 / (df.get(k, 0) + 1)) + 1.0)
+                    cw += v * c * i
             cw /= nw
         cn = 0.0
         if nn:
-            tn = th.names
-            for k, v in qn.items():
-                c = tn.get(k)
+            get = th.names.get
+            for k, v, i in zip(*pn, strict=True):
+                c = get(k)
                 if c:
-                    cn += v * c * (math.log(n1 / (df.get("\x00" + k, 0) + 1)) + 1.0)
+                    cn += v * c * i
             cn /= nn
         return cw, cn
 
@@ -560,11 +582,28 @@ class ThreadEngine:
         cn: float,
         item_has_names: bool,
         published: datetime | None,
+        *,
+        short: float | None = None,
+        beat: float | None = None,
     ) -> tuple[float, float]:
-        """(similarity, threshold it must reach) for an item against one thread."""
+        """(similarity, threshold it must reach) for an item against one thread.
+
+        `short` is the item's `_shortness` when the caller has it. With `beat` (the best
+        margin so far) a pinned thread whose margin cannot exceed it is not scored against
+        its seed strands: the margin returned is then a bound, still not above `beat`."""
         p = self.params
-        short = _shortness(len(f.words), p)
+        if short is None:
+            short = _shortness(len(f.words), p)
         score = self._combine(cw, cn, item_has_names, bool(th.names), f.lang, th, short)
+        need_pinned = p.pinned_threshold
+        if th.pinned and th.keywords and _mentions(f, th.keywords):
+            need_pinned = p.pinned_keyword_threshold
+        if th.facets and beat is not None:
+            # every strand score is a combination of cosines (<= 1), so the geometric mean
+            # below is at most sqrt(score); the slack covers rounding
+            bound = math.sqrt(max(score, 0.0) * max(1.0 + 1e-6, score)) + 1e-9
+            if bound - need_pinned < beat:
+                return bound, need_pinned
         if th.facets:
             # a pinned thread: the item must fit the seed as a whole *and* one of its strands
             # (geometric mean), so a story that shares only the backdrop (Karabakh, Aliyev)
@@ -578,9 +617,7 @@ class ThreadEngine:
                 best = max(best, fs)
             score = math.sqrt(max(score, 0.0) * max(best, score))
         if th.pinned:
-            need = p.pinned_threshold
-            if th.keywords and _mentions(f, th.keywords):
-                need = p.pinned_keyword_threshold
+            need = need_pinned
         else:
             need = p.threshold + short * (p.short_threshold - p.threshold)
             if p.size_slope:
@@ -589,7 +626,8 @@ class ThreadEngine:
             if cohesion and th.join_n >= p.cohesion_min_joins:
                 need = max(need, cohesion * th.join_sum / th.join_n)
         if published is not None and th.last_activity is not None and not th.pinned:
-            gap = _naive_utc(published) - _naive_utc(th.last_activity)
+            pub, naive = self._pub
+            gap = (naive if pub is published else _naive_utc(published)) - th.last_naive
             if gap > timedelta(0):
                 need += p.time_penalty * min(1.0, gap / p.time_scale)
         return score, need
