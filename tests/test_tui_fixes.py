@@ -175,3 +175,23 @@ async def test_config_and_engine_text_is_never_markup(tmp_path: Path):
         await settle(pilot)
         assert app.is_running
     cache.store.close()
+
+
+async def test_keys_typed_ahead_reach_the_pane_that_enter_opened(cache):
+    from textual import events
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == georgia)
+        # one burst, as over ssh: every key is queued before the first one is handled
+        for key, char in (("enter", "\r"), ("j", "j"), ("j", "j"), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await settle(pilot, lambda: main.article.story is not None)
+        assert main.thread_list.current.id == georgia  # the j's did not move the thread list
+        assert main.story_list.highlighted == 2
+        assert main.article.story.id == main.story_list.stories[2].id
+        assert app.focused is main.article

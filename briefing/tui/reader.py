@@ -315,7 +315,9 @@ class BriefingApp(App[int]):
         rows = [("j / k / ↑ / ↓", "move in a list, scroll the article"), ("Enter", "open")]
         for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
             assert isinstance(binding, Binding)
-            keys = self._keymap.get(binding.id or "", binding.key)
+            if not binding.id:  # Enter: the fixed first rows
+                continue
+            keys = self._keymap.get(binding.id, binding.key)
             shown = ", ".join(
                 self.get_key_display(replace(binding, key=k.strip(), key_display=None))
                 for k in keys.split(",")
@@ -332,7 +334,7 @@ class BriefingApp(App[int]):
             return
         for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
             assert isinstance(binding, Binding)
-            if binding.id in ("quit",):
+            if binding.id in ("quit", None):
                 continue
             keys = self._keymap.get(binding.id or "", binding.key)
             # The palette reads help text as markup; the keys come from feeds.toml.

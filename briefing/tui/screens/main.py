@@ -35,6 +35,7 @@ PAIR_MIN_WIDTH = 110  # threads | (stories or article)
 
 class MainScreen(Screen[None]):
     BINDINGS = [
+        Binding("enter", "open", "Open", show=False),
         Binding("escape,backspace", "back", "Back", id="back"),
         Binding("tab", "next_pane", "Pane", show=False, id="next_pane"),
         Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="previous_pane"),
@@ -75,7 +76,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield ThreadList(id="threads", classes="pane")
             with Vertical(id="right"):
-                yield StoryList(zone=app.zone, id="stories", classes="pane")
+                yield StoryList(zone=app.zone, enter_to_screen=True, id="stories", classes="pane")
                 yield ArticleView(zone=app.zone, id="article", classes="pane")
         yield StatusLine(offline=app.offline, zone=app.zone, id="status")
         yield Footer()
@@ -134,9 +135,19 @@ class MainScreen(Screen[None]):
         self.article.display = 2 in shown
 
     def go(self, level: int) -> None:
+        """Show and focus a pane. The focus moves now, not after a refresh, so keys that
+        arrived in the same burst as the one that called this (Enter j j) reach the new pane:
+        Textual resolves each key's binding against the focus when that key is handled."""
         self.level = level
         self.apply_layout()
-        self.pane(level).focus()
+        self.set_focus(self.pane(level))
+
+    def action_open(self) -> None:
+        """Enter: the thread list opens the highlighted thread, the story list the story."""
+        if self.focused is self.thread_list and self.thread_list.current is not None:
+            self.go(1)
+        elif self.focused is self.story_list and self.story_list.current is not None:
+            self.open_story(self.story_list.current)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         for level, name in enumerate(LEVELS):

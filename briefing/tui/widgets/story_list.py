@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -20,6 +21,7 @@ class StoryList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("enter", "open", "Open", show=False),
     ]
 
     class Highlighted(Message):
@@ -52,9 +54,14 @@ class StoryList(OptionList):
         def control(self) -> StoryList:
             return self.story_list
 
-    def __init__(self, *, zone: tzinfo = UTC, show_outlet: bool = True, **kwargs: object) -> None:
+    def __init__(
+        self, *, zone: tzinfo = UTC, show_outlet: bool = True, enter_to_screen: bool = False,
+        **kwargs: object,
+    ) -> None:  # fmt: skip
         super().__init__(markup=False, **kwargs)  # type: ignore[arg-type]
         self.zone = zone
+        # Leave Enter to the screen's own binding (see MainScreen.action_open).
+        self.enter_to_screen = enter_to_screen
         self.show_outlet = show_outlet
         self.stories: list[Story] = []
         self.complete = True
@@ -153,6 +160,11 @@ class StoryList(OptionList):
         if self.current is not None:
             self.post_message(self.Highlighted(self, self.current))
         self._maybe_ask_more()
+
+    def action_open(self) -> None:
+        if self.enter_to_screen:
+            raise SkipAction()
+        self.action_select()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

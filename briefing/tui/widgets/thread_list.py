@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
@@ -23,6 +24,7 @@ class ThreadList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
+        Binding("enter", "open", "Open", show=False),
     ]
 
     class Highlighted(Message):
@@ -123,6 +125,11 @@ class ThreadList(OptionList):
         if index is not None and delta:
             thread = self.threads[index]
             self.update_thread(replace(thread, unread=max(0, thread.unread + delta)))
+
+    def action_open(self) -> None:
+        # Enter is the screen's binding: it moves the focus at once, so keys typed right
+        # after it (one burst over ssh) reach the pane it opened. A click still selects.
+        raise SkipAction()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
