@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -60,8 +61,11 @@ def _sublinear(counts: Counter[str]) -> dict[str, float]:
 def _extract(item: Item, p: EngineParams) -> _Features:
     title = item.title or ""
     body = (item.text or "")[: p.max_body_chars]
-    title_toks = tx.tokens(title)
-    body_toks = tx.tokens(body)
+    fast_names = not (p.name_numbers or p.name_bigrams)
+    title_parts = tx.token_parts(title)
+    body_parts = tx.token_parts(body)
+    title_toks = title_parts[1::2]
+    body_toks = body_parts[1::2]
     words: Counter[str] = Counter()
     if p.bigram_weight or not _integral(p.title_weight, p.lead_weight):
         _word_loop(words, title_toks, body_toks, p)
@@ -81,12 +85,19 @@ def _extract(item: Item, p: EngineParams) -> _Features:
                         words[k] += w * n
     names: Counter[str] = Counter()
     if title and not tx.is_title_case(title):
-        for k in tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams):
+        for k in (
+            tx.names_from_parts(title_parts)
+            if fast_names
+            else tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams)
+        ):
             names[k] += p.title_weight
     if body:
-        for k, n in Counter(
-            tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams)
-        ).items():
+        body_names = (
+            tx.names_from_parts(body_parts)
+            if fast_names
+            else tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams)
+        )
+        for k, n in Counter(body_names).items():
             names[k] += float(n)
     lang = (item.lang or "").lower()[:2]
     if not lang:
@@ -123,9 +134,6 @@ def _word_loop(
         prev = k
 
 
-_PLUS1 = (1).__add__
-
-
 def _shingles(title_toks: list[str], body_toks: list[str]) -> list[int]:
     """CRC32 of every 3-token window ("a b c", lowercased) of the title and the body's first
     400 tokens, hashed from slices of one joined buffer (no string per window)."""
@@ -134,7 +142,7 @@ def _shingles(title_toks: list[str], body_toks: list[str]) -> list[int]:
     if n < 3:
         return []
     buf = memoryview(b" ".join(low))
-    offs = list(accumulate(map(_PLUS1, map(len, low)), initial=0))  # token starts
+    offs = list(accumulate([len(t) + 1 for t in low], initial=0))  # token starts
     # window i..i+2 runs from the start of token i to the end of token i+2 (one space before
     # the start of token i+3)
     starts = offs[: n - 2]
@@ -150,14 +158,13 @@ def _shingles(title_toks: list[str], body_toks: list[str]) -> list[int]:
 _MH_BINS = 32
 _MH_ROWS = 2
 _EMPTY = 1 << 40
-_GOLDEN = 0x9E3779B1
-_MASK32 = 0xFFFFFFFF
 _EXACT_SHINGLES = 48  # texts this short keep their shingle set for an exact check
 
 
 def _minhash(shingles: Sequence[int]) -> tuple[int, ...]:
     # the bin is the top 5 bits of the hash, so a bin's minimum is its first hash in order
-    hs = sorted(map(_MASK32.__and__, map(_GOLDEN.__mul__, shingles)))
+    hs = [(h * 0x9E3779B1) & 0xFFFFFFFF for h in shingles]
+    hs.sort()
     sig = [_EMPTY] * _MH_BINS
     n = len(hs)
     i = 0
@@ -175,9 +182,11 @@ def _minhash(shingles: Sequence[int]) -> tuple[int, ...]:
     return tuple(sig)
 
 
-def _bands(sig: tuple[int, ...]) -> list[tuple[int, int, int]]:
+def _bands(sig: Sequence[int]) -> list[int]:
+    """LSH band keys: (band number, its two bin values) packed into one int (every value is
+    below 2**41), a third of the memory of a tuple per band."""
     r = _MH_ROWS
-    return [(i, sig[i * r], sig[i * r + 1]) for i in range(len(sig) // r)]
+    return [(i << 82) | (sig[i * r] << 41) | sig[i * r + 1] for i in range(len(sig) // r)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,8 +243,9 @@ class ThreadEngine:
         self._tick = 0
         # near-duplicate index: LSH band -> first item id in it;
         # item id -> (signature, thread id, root item id, exact shingle set for short texts)
-        self._dup_bands: dict[tuple[int, int, int], str] = {}
-        self._dup_items: dict[str, tuple[tuple[int, ...], int, str, frozenset[int] | None]] = {}
+        # (signatures are kept as int64 arrays: 300 bytes instead of 1.2 KB of int objects)
+        self._dup_bands: dict[int, str] = {}
+        self._dup_items: dict[str, tuple[array[int], int, str, array[int] | None]] = {}
         # the item being assigned: (published, as naive UTC), computed once, not per thread
         self._pub: tuple[datetime | None, datetime | None] = (None, None)
 
@@ -673,7 +683,8 @@ class ThreadEngine:
             if exact is not None and len(f.shingles) <= _EXACT_SHINGLES:
                 # short texts: the 32-bin estimate is coarse, the exact Jaccard is cheap
                 mine = set(f.shingles)
-                jac = len(mine & exact) / len(mine | exact)
+                inter = len(mine.intersection(exact))
+                jac = inter / (len(mine) + len(exact) - inter)
             else:
                 jac = sum(1 for a, b in zip(sig, other, strict=True) if a == b) / len(sig)
             if jac >= self.params.dup_jaccard and thread_id in self._threads:
@@ -686,8 +697,9 @@ class ThreadEngine:
             if len(set(f.shingles)) < self.params.dup_min_shingles:
                 return
             sig = f.sig = _minhash(f.shingles)
-        exact = frozenset(f.shingles) if len(f.shingles) <= _EXACT_SHINGLES else None
-        self._dup_items[item_id] = (sig, th.id, root or item_id, exact)
+        # the distinct shingles of a short text, as a uint32 array (a frozenset costs 10x)
+        exact = array("I", set(f.shingles)) if len(f.shingles) <= _EXACT_SHINGLES else None
+        self._dup_items[item_id] = (array("q", sig), th.id, root or item_id, exact)
         th.dup_items.append(item_id)
         for band in _bands(sig):
             self._dup_bands.setdefault(band, item_id)

@@ -234,9 +234,19 @@ def name_tokens(text: str, *, numbers: bool = False, bigrams: bool = False) -> l
     """
     if numbers or bigrams:
         return _name_tokens_full(text, numbers=numbers, bigrams=bigrams)
-    # Fast path (the default features), all loops in C but one over the capitalised tokens:
-    # split() gives the same tokens as tokens() with the gap before each of them.
-    parts = _TOKEN_SPLIT.split(text)
+    return names_from_parts(token_parts(text))
+
+
+def token_parts(text: str) -> list[str]:
+    """[gap, token, gap, token, ..., gap]: `tokens(text)` is `token_parts(text)[1::2]`."""
+    return _TOKEN_SPLIT.split(text)
+
+
+def names_from_parts(parts: list[str]) -> list[str]:
+    """`name_tokens(text)` (no numbers, no pairs) from `token_parts(text)`.
+
+    All loops in C but one over the capitalised tokens; the gap before each token tells
+    whether it starts a sentence."""
     toks = parts[1::2]
     mid: list[str] = []
     initial: list[str] = []
