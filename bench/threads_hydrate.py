@@ -1,0 +1,70 @@
+"""Cost of one incremental fetch's thread step on a big cache (run by hand, not by tests).
+
+    .venv/bin/python bench/threads_hydrate.py --cache /tmp/briefing-bench/cache-30000
+
+Copies the cache's SQLite files to a temporary directory (the original is never touched),
+takes the newest article out of its thread there, and times `refresh.assign_threads` placing
+it: loading the engine with the pinned threads and every active thread (hydration, the bulk
+of the cost) and assigning one item. Prints CPU and wall time, the number of active threads
+and where the item went. `--profile` adds the top of a cProfile listing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import refresh  # noqa: E402
+from briefing.store import Store  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cache", required=True, help="data directory holding briefing.sqlite3")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    src = Path(args.cache)
+    with tempfile.TemporaryDirectory(prefix="briefing-hydrate-") as tmp:
+        for f in src.glob("briefing.sqlite3*"):
+            shutil.copy(f, tmp)
+        db = sqlite3.connect(Path(tmp) / "briefing.sqlite3")
+        aid = db.execute("SELECT max(article_id) FROM membership").fetchone()[0]
+        db.execute("DELETE FROM membership WHERE article_id = ?", (aid,))
+        db.commit()
+        db.close()
+        store = Store.open(tmp, create=False)
+        since = datetime.now(UTC) - timedelta(days=21)
+        active = len(store.active_thread_ids(since))
+        prof = cProfile.Profile() if args.profile else None
+        cpu, wall = time.process_time(), time.perf_counter()
+        if prof:
+            prof.enable()
+        placed = refresh.assign_threads(store, [aid], None)
+        if prof:
+            prof.disable()
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        print(
+            f"{active} active threads (hydrated with up to {refresh.HYDRATE_MEMBERS} stories"
+            f" each); placed {placed} item in {cpu:.2f} s CPU, {wall:.2f} s wall"
+        )
+        if prof:
+            pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
