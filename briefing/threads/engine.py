@@ -248,6 +248,9 @@ class ThreadEngine:
         self._dup_items: dict[str, tuple[array[int], int, str, array[int] | None]] = {}
         # the item being assigned: (published, as naive UTC), computed once, not per thread
         self._pub: tuple[datetime | None, datetime | None] = (None, None)
+        # the pinned-thread shortcut in _decide returns a bound, not the score: only when
+        # _decide is this class's own (a subclass may adjust the score it returns)
+        self._may_bound = type(self)._decide is ThreadEngine._decide
 
     # ---- public API ---------------------------------------------------------------------
 
@@ -348,7 +351,14 @@ class ThreadEngine:
         self._pub = (item.published, _naive_utc(item.published) if item.published else None)
         for cw, cn, th in scored:
             score, need = self._decide(
-                th, f, cw, cn, bool(qn), item.published, short=short, beat=best_margin
+                th,
+                f,
+                cw,
+                cn,
+                bool(qn),
+                item.published,
+                short=short,
+                beat=best_margin if self._may_bound else None,
             )
             if score - need > best_margin:
                 best, best_score, best_margin = th, score, score - need
@@ -572,7 +582,9 @@ class ThreadEngine:
 
     def _sims_prepped(self, th: _Thread, pw: _Query, pn: _Query) -> tuple[float, float]:
         # the same sums as with the idf computed per term and thread, in query order
-        nw, nn = self._norms(th)
+        if th.norm_at < 0 or self._ndocs > th.norm_at * 1.05 + 1:
+            self._norms(th)
+        nw, nn = th.norm_words, th.norm_names
         cw = 0.0
         if nw:
             get = th.words.get
