@@ -285,7 +285,7 @@ def cmd_only(a, ev) -> None:
         rows = load(name)
         vecs = embeddings(a.model, name, rows, a.chars)
         ords = orders(len(rows), ORDERS)
-        lo, hi, step = (0.80, 0.96, 0.01) if a.model == "e5" else (0.30, 0.80, 0.05)
+        lo, hi, step = a.grid or ((0.80, 0.96, 0.01) if a.model == "e5" else (0.30, 0.80, 0.05))
         grid = [round(x, 3) for x in np.arange(lo, hi + 1e-9, step)]
         best = None
         for t in grid:
@@ -314,16 +314,32 @@ def make_engine_class():
 
     class EmbedEngine(ThreadEngine):
         """The unchanged engine plus an embedding centroid per thread. The engine's candidate
-        score becomes score + weight * (cos(item, thread embedding centroid) - centre);
+        score becomes score + weight * (cos(item, thread embedding centroid) - centre)
+        (with veto: only when cos < centre, so it can only block a join);
         everything else (candidates, bars, cohesion, copies) is the engine's own."""
 
-        def __init__(self, params, vecs, weight: float, centre: float) -> None:
+        def __init__(self, params, vecs, weight: float, centre: float, veto=False, k=0) -> None:
             super().__init__(params)
+            self._k = k  # also score the k threads nearest by embedding (exact scan)
+            self._veto = veto
             self._vecs = vecs
             self._w = weight
             self._c = centre
             self._esum: dict[int, np.ndarray] = {}
             self._cur = None
+
+        def _candidates(self, qw, qn):
+            found = super()._candidates(qw, qn)
+            if not self._k or self._cur is None or not self._esum:
+                return found
+            have = {th.id for th in found}
+            tids = [t for t in self._esum if t not in have and t in self._threads]
+            if not tids:
+                return found
+            mat = np.stack([self._esum[t] for t in tids])
+            cos = (mat @ self._cur) / np.linalg.norm(mat, axis=1)
+            top = np.argsort(-cos)[: self._k]
+            return found + [self._threads[tids[j]] for j in top]
 
         def assign_vec(self, item, vec):
             self._cur = vec
@@ -339,12 +355,13 @@ def make_engine_class():
             super()._drop_thread(thread_id)
             self._esum.pop(thread_id, None)
 
-        def _decide(self, th, f, cw, cn, item_has_names, published):
-            score, need = super()._decide(th, f, cw, cn, item_has_names, published)
+        def _decide(self, th, *args, **kwargs):  # signature follows the engine's
+            score, need = super()._decide(th, *args, **kwargs)
             s = self._esum.get(th.id)
             if s is not None and self._w:
                 cos = float(s @ self._cur) / (float(np.linalg.norm(s)) or 1.0)
-                score = score + self._w * (cos - self._c)
+                delta = cos - self._c
+                score = score + self._w * (min(delta, 0.0) if self._veto else delta)
             return score, need
 
     return EmbedEngine
@@ -357,8 +374,8 @@ def engine_items(name: str, rows: list[dict]):
     return [it for _, it in parse_items(lines, str(DATA[name]))]
 
 
-def engine_pass(cls, params, items, vecs, order, weight, centre) -> list[int]:
-    eng = cls(params, vecs, weight, centre)
+def engine_pass(cls, params, items, vecs, order, weight, centre, veto=False, k=0) -> list[int]:
+    eng = cls(params, vecs, weight, centre, veto, k)
     pred = [0] * len(items)
     for i in order:
         pred[i] = eng.assign_vec(items[i], vecs[i]).thread_id
@@ -383,7 +400,12 @@ def cmd_combo(a, ev) -> None:
             t0 = time.perf_counter()
             m = mean_scores(
                 [
-                    score_parts(ev, name, rows, engine_pass(cls, params, items, vecs, o, w, c))
+                    score_parts(
+                        ev,
+                        name,
+                        rows,
+                        engine_pass(cls, params, items, vecs, o, w, c, a.veto, a.emb_candidates),
+                    )
                     for o in ords
                 ]
             )
@@ -455,6 +477,17 @@ def main(argv=None) -> int:
     ap.add_argument("--chars", type=int, default=1000, help="ECB+ text characters embedded")
     ap.add_argument("--weights", type=float, nargs="+", default=[0.5, 1.0, 2.0])
     ap.add_argument("--centres", type=float, nargs="+", default=None)
+    ap.add_argument(
+        "--veto", action="store_true", help="(b): the embedding only lowers scores (cos < centre)"
+    )
+    ap.add_argument("--grid", type=float, nargs=3, metavar=("LO", "HI", "STEP"), help="(a)")
+    ap.add_argument(
+        "--emb-candidates",
+        type=int,
+        default=0,
+        metavar="K",
+        help="(b): also score the K threads nearest by embedding, not only the engine's",
+    )
     ap.add_argument("--uci-orders", type=int, default=2, help="orders per UCI grid point")
     a = ap.parse_args(argv)
     miss = _have(a.model)
