@@ -25,6 +25,7 @@ import os
 import random
 import sys
 import time
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -205,6 +206,8 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
     if not order:
         return 0
     order.sort()
+    queue = array("q", [article_id for _when, article_id in order])  # 8 bytes an item
+    del order
     now = _now()
     dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
 
@@ -216,7 +219,7 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
     for thread_id, title, text, keywords in _pinned_seeds(store, config):
         engine.add_pinned(thread_id, title, text, keywords)
         seeded.add(thread_id)
-    fresh = {article_id for _when, article_id in order}
+    fresh = set(queue)
     known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
         thread = known.get(thread_id)
@@ -231,13 +234,14 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
             thread_id, members, title=thread.title if (thread.user_titled or thread.pinned)
             else None, last_activity=thread.updated,
         )  # fmt: skip
+    del fresh
     touched: set[int] = set()
     placements: list[tuple[int, int, int | None, float | None]] = []
-    for start in range(0, len(order), _CHUNK):
-        chunk = {
-            s.id: s for s in store.stories_by_id([i for _w, i in order[start : start + _CHUNK]])
-        }
-        for _when, article_id in order[start : start + _CHUNK]:
+    placed = 0
+    for start in range(0, len(queue), _CHUNK):
+        ids_chunk = queue[start : start + _CHUNK].tolist()
+        chunk = {s.id: s for s in store.stories_by_id(ids_chunk)}
+        for article_id in ids_chunk:
             story = chunk.get(article_id)
             if story is None:
                 continue
@@ -247,9 +251,11 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
                 (story.id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
             )
             touched.add(decision.thread_id)
-    placed = 0
-    for start in range(0, len(placements), 2000):  # short write transactions; readers go on
-        placed += store.assign_many(placements[start : start + 2000])
+            if len(placements) >= 2000:  # short write transactions (readers go on), and the
+                placed += store.assign_many(placements)  # list stays small on a cold run
+                placements.clear()
+    if placements:
+        placed += store.assign_many(placements)
     for thread_id in touched:
         label = engine.label(thread_id)
         if label:
