@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, chain
+from operator import itemgetter
 
 from briefing.threads import text as tx
 from briefing.threads.params import EngineParams
@@ -556,7 +557,8 @@ class ThreadEngine:
         p = self.params
         acc: dict[int, float] = {}
         for q, post in ((qw, self._post_w), (qn, self._post_n)):
-            top = sorted(q.items(), key=lambda kv: -kv[1])[: p.query_terms]
+            # highest weights first, ties in insertion order (sort is stable, also reversed)
+            top = sorted(q.items(), key=itemgetter(1), reverse=True)[: p.query_terms]
             for k, w in top:
                 s = post.get(k)
                 if not s or len(s) > p.max_postings:
