@@ -443,6 +443,23 @@ def cmd_ruen(a) -> None:
         r, e = v[2 * k], v[2 * k + 1]
         other = v[2 * ((k + 1) % len(PAIRS)) + 1]
         print(f"  {float(r @ e):.3f} | {float(r @ other):.3f} | {float(r @ u):.3f}  {ru}")
+    # a tiny stream: English reports open threads, then Russian reports of the same events
+    from briefing.threads import EngineParams, Item
+
+    stream = [(en, "en") for _, en in PAIRS[:4]] + [(ru, "ru") for ru, _ in PAIRS[:4]]
+    sv = enc.encode([t for t, _ in stream])
+    cls = make_engine_class()
+    centre = 0.86 if a.model == "e5" else 0.4
+    for w in (0.0, 4.0):
+        eng = cls(EngineParams(), sv, w, centre)
+        got = [
+            eng.assign_vec(Item(str(i), t, lang=lang), sv[i]).thread_id
+            for i, (t, lang) in enumerate(stream)
+        ]
+        print(
+            f"  engine{' + ' + a.model if w else ' alone'} (weight {w}, centre {centre}): "
+            f"threads of the 4 English then the 4 Russian headlines: {got}"
+        )
 
 
 def cmd_speed(a) -> None:
