@@ -311,6 +311,7 @@ def make_engine_class():
     import numpy as np
 
     from briefing.threads import ThreadEngine
+    from briefing.threads.engine import _shortness
 
     class EmbedEngine(ThreadEngine):
         """The unchanged engine plus an embedding centroid per thread. The engine's candidate
@@ -322,6 +323,7 @@ def make_engine_class():
             super().__init__(params)
             self._k = k  # also score the k threads nearest by embedding (exact scan)
             self._veto = veto
+            self._by_short = False  # scale the weight by the engine's shortness (0 .. 1)
             self._vecs = vecs
             self._w = weight
             self._c = centre
@@ -361,7 +363,10 @@ def make_engine_class():
             if s is not None and self._w:
                 cos = float(s @ self._cur) / (float(np.linalg.norm(s)) or 1.0)
                 delta = cos - self._c
-                score = score + self._w * (min(delta, 0.0) if self._veto else delta)
+                w = self._w
+                if self._by_short:
+                    w *= _shortness(len(args[0].words), self.params)
+                score = score + w * (min(delta, 0.0) if self._veto else delta)
             return score, need
 
     return EmbedEngine
@@ -374,8 +379,11 @@ def engine_items(name: str, rows: list[dict]):
     return [it for _, it in parse_items(lines, str(DATA[name]))]
 
 
-def engine_pass(cls, params, items, vecs, order, weight, centre, veto=False, k=0) -> list[int]:
+def engine_pass(
+    cls, params, items, vecs, order, weight, centre, veto=False, k=0, by_short=False
+) -> list[int]:
     eng = cls(params, vecs, weight, centre, veto, k)
+    eng._by_short = by_short
     pred = [0] * len(items)
     for i in order:
         pred[i] = eng.assign_vec(items[i], vecs[i]).thread_id
@@ -404,7 +412,9 @@ def cmd_combo(a, ev) -> None:
                         ev,
                         name,
                         rows,
-                        engine_pass(cls, params, items, vecs, o, w, c, a.veto, a.emb_candidates),
+                        engine_pass(
+                            cls, params, items, vecs, o, w, c, a.veto, a.emb_candidates, a.by_short
+                        ),
                     )
                     for o in ords
                 ]
@@ -416,6 +426,9 @@ def cmd_combo(a, ev) -> None:
                 f"[{time.perf_counter() - t0:.0f}s]",
                 flush=True,
             )
+            if a.show_all:  # every scored part at every point (for reading, not choosing)
+                for part, sc in m.items():
+                    print(f"      {part:9} {fmt(sc)}")
             if best is None or tp["bcubed_f1"] > best[0]["bcubed_f1"]:
                 best = (tp, (w, c))
         _, (w, c) = best
@@ -505,6 +518,12 @@ def main(argv=None) -> int:
         metavar="K",
         help="(b): also score the K threads nearest by embedding, not only the engine's",
     )
+    ap.add_argument(
+        "--by-short",
+        action="store_true",
+        help="(b): weight x the engine's shortness (full weight for headlines, 0 for articles)",
+    )
+    ap.add_argument("--show-all", action="store_true", help="(b): print every part per point")
     ap.add_argument("--uci-orders", type=int, default=2, help="orders per UCI grid point")
     a = ap.parse_args(argv)
     miss = _have(a.model)
