@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui_support import build_cache, loaded, make_app, screen_text, settle
+from test_tui_support import build_cache, loaded, make_app, open_thread, screen_text, settle
 
 from briefing.store import Store
 from briefing.store.schema import SEED_THREAD_TITLE
@@ -40,17 +40,6 @@ async def test_offline_start_shows_seed_thread_and_never_refreshes(tmp_path, mon
         await settle(pilot, lambda: app.main.article.story is not None)
         assert "Safarov" in app.main.article.text
     store.close()
-
-
-async def open_thread(pilot, app, thread_id: int) -> None:
-    """From the start: highlight the thread, Enter, wait for its stories."""
-    main = app.main
-    await settle(pilot, loaded(app))
-    while main.thread_list.current.id != thread_id:
-        await pilot.press("j")
-    await settle(pilot, lambda: main.story_list.key == thread_id and bool(main.story_list.stories))
-    await pilot.press("enter")
-    await settle(pilot, lambda: main.story_list.has_focus)
 
 
 async def test_threads_in_order_with_counts(cache):

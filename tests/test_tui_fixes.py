@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_tui_support import build_cache, loaded, make_app, settle
+from test_tui_support import build_cache, loaded, make_app, open_thread, settle
 
 
 @pytest.fixture
@@ -14,16 +14,6 @@ def cache(tmp_path: Path):
     c = build_cache(tmp_path)
     yield c
     c.store.close()
-
-
-async def open_thread(pilot, app, thread_id: int) -> None:
-    main = app.main
-    await settle(pilot, loaded(app))
-    while main.thread_list.current.id != thread_id:
-        await pilot.press("j")
-    await settle(pilot, lambda: main.story_list.key == thread_id and bool(main.story_list.stories))
-    await pilot.press("enter")
-    await settle(pilot, lambda: main.story_list.has_focus)
 
 
 def test_delete_thread_if_empty_keeps_pinned_and_used_threads(cache):

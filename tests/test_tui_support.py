@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from briefing.config import Config, Feed, Settings
@@ -158,3 +159,14 @@ def loaded(app: BriefingApp) -> Callable[[], bool]:
         )
 
     return check
+
+
+async def open_thread(pilot: Pilot, app: BriefingApp, thread_id: int) -> None:
+    """From the start: highlight the thread, Enter, wait for its stories."""
+    main = app.main
+    await settle(pilot, loaded(app))
+    while main.thread_list.current.id != thread_id:
+        await pilot.press("j")
+    await settle(pilot, lambda: main.story_list.key == thread_id and bool(main.story_list.stories))
+    await pilot.press("enter")
+    await settle(pilot, lambda: main.story_list.has_focus)
