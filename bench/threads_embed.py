@@ -53,13 +53,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "tools" / "cluster_eval.py"
-DATA = {
-    "ecbplus": SHARED / "datasets" / "ecbplus" / "ecbplus.jsonl",
-    "uci": SHARED / "datasets" / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl",
-}
-OUT = ROOT / "bench" / "out"
+# The data sets, the scorer and the output folder are threads_quality's (same folder).
+from threads_quality import DATA, EVAL, OUT  # noqa: E402
+
 ORDERS = 5
 
 PAIRS = [  # (Russian, English) reports of the same event, and an unrelated headline
