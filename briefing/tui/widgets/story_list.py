@@ -24,35 +24,31 @@ class StoryList(OptionList):
         Binding("enter", "open", "Open", show=False),
     ]
 
-    class Highlighted(Message):
-        def __init__(self, story_list: StoryList, story: Story) -> None:
+    class _Event(Message):
+        """Base of the list's messages: `control` is the list, so handlers can tell lists apart."""
+
+        def __init__(self, story_list: StoryList) -> None:
             super().__init__()
             self.story_list = story_list
-            self.story = story
 
         @property
         def control(self) -> StoryList:
             return self.story_list
 
-    class Opened(Message):
+    class Highlighted(_Event):
         def __init__(self, story_list: StoryList, story: Story) -> None:
-            super().__init__()
-            self.story_list = story_list
+            super().__init__(story_list)
             self.story = story
 
-        @property
-        def control(self) -> StoryList:
-            return self.story_list
+    class Opened(_Event):
+        def __init__(self, story_list: StoryList, story: Story) -> None:
+            super().__init__(story_list)
+            self.story = story
 
-    class NeedMore(Message):
+    class NeedMore(_Event):
         def __init__(self, story_list: StoryList, offset: int) -> None:
-            super().__init__()
-            self.story_list = story_list
+            super().__init__(story_list)
             self.offset = offset
-
-        @property
-        def control(self) -> StoryList:
-            return self.story_list
 
     def __init__(
         self, *, zone: tzinfo = UTC, show_outlet: bool = True, enter_to_screen: bool = False,
