@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from briefing.threads import Decision, EngineParams, Item, ThreadEngine
+from briefing.threads import Decision, EngineParams, Item, ThreadEngine, prepare
 from briefing.threads.cluster_cmd import seed_thread
 
 T0 = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
@@ -338,3 +339,58 @@ def test_undated_streams_keep_at_most_max_active_threads() -> None:
     assert all(d.new_thread for d in decisions)  # 40 unrelated items, 40 threads opened
     assert engine.active_threads <= 10
     assert decisions[-1].thread_id in engine.thread_ids()  # the newest are kept
+
+
+def _stream() -> list[Item]:
+    """A mixed stream: joins, new threads, a wire copy, a Russian report, a bare headline."""
+    wire = (
+        "Azerbaijan and Armenia agreed on Friday to open the Zangezur road link under the peace "
+        "deal initialled in Washington, the foreign ministries said in a joint statement."
+    )
+    return [
+        *QUAKE_A,
+        *QUAKE_B,
+        *PROTEST_EN,
+        *PASHINYAN_EN,
+        item("w1", "Baku and Yerevan agree on road link", wire, hours=9),
+        item("w2", "Baku, Yerevan agree on road link", wire, hours=9.5),
+        item(
+            "ru1",
+            "Пашинян встретился с Путиным в Москве",
+            "Никол Пашинян и Владимир Путин обсудили ОДКБ и Лачинский коридор в Кремле.",
+            hours=10,
+            lang="ru",
+        ),  # fmt: skip
+        item("h1", "Kerman earthquake toll rises", hours=11),
+    ]
+
+
+def test_prepared_items_get_the_same_decisions() -> None:
+    # prepare() is what a worker process computes ahead; through pickle, as it travels
+    stream = _stream()
+    ready = pickle.loads(pickle.dumps(prepare(stream, EngineParams())))
+    plain, fed = ThreadEngine(), ThreadEngine()
+    expected = [plain.assign(i) for i in stream]
+    assert [fed.assign(i, r) for i, r in zip(stream, ready, strict=True)] == expected
+    assert any(d.duplicate_of for d in expected)  # the stream exercises the copy path
+    assert len({d.thread_id for d in expected}) >= 4
+
+
+def test_a_word_in_most_threads_proposes_no_candidates() -> None:
+    # 40 unrelated threads that all mention "ministry": an item sharing only that word with
+    # them is scored against none of them (it used to be scored against max_candidates)
+    rng = random.Random(3)
+    letters = "bcdfghklmnprstvz"
+    found = {}
+    for share in (0.05, 1.0):
+        engine = ThreadEngine(EngineParams(common_share=share, common_floor=20))
+        for n in range(40):
+            words = " ".join("".join(rng.choices(letters, k=7)) for _ in range(4))
+            engine.assign(item(f"t{n}", f"Ministry {words}", hours=n))
+        assert engine.active_threads == 40
+        f = prepare([item("n", "Ministry says nothing new", hours=50)], engine.params)[0]
+        engine._count_df(f)
+        qw, _, _ = engine._vector(f.words, "")
+        qn, _, _ = engine._vector(f.names, "\x00")
+        found[share] = len(engine._candidates(qw, qn))
+    assert found == {0.05: 0, 1.0: EngineParams().max_candidates}

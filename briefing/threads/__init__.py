@@ -54,7 +54,7 @@ How a decision is made
    for a while (time penalty) and, for tight threads, to ``cohesion`` x their mean join score.
 """
 
-from briefing.threads.engine import Decision, Item, ThreadEngine
+from briefing.threads.engine import Decision, Item, ThreadEngine, prepare
 from briefing.threads.params import EngineParams
 
-__all__ = ["Decision", "EngineParams", "Item", "ThreadEngine"]
+__all__ = ["Decision", "EngineParams", "Item", "ThreadEngine", "prepare"]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, chain
-from operator import itemgetter
+from operator import itemgetter, mul
 
 from briefing.threads import text as tx
 from briefing.threads.params import EngineParams
@@ -53,6 +53,24 @@ class _Features:
     shingles: list[int]
     sig: tuple[int, ...] | None = None  # MinHash signature, computed on demand
     query: tuple[dict[str, float], dict[str, float]] = ({}, {})  # unit tf-idf (words, names)
+
+
+Prepared = _Features  # what `prepare` returns: opaque to callers, picklable
+
+
+def prepare(items: Sequence[Item], params: EngineParams | None = None) -> list[Prepared]:
+    """The part of `ThreadEngine.assign` that needs no engine state (tokens, term counts,
+    shingles, MinHash signature), for many items at once. Pure and picklable both ways, so
+    a caller with spare cores runs it in a worker process while the engine assigns the
+    previous batch (a cold fetch brings tens of thousands of items)."""
+    p = params or EngineParams()
+    out = []
+    for item in items:
+        f = _extract(item, p)
+        if len(set(f.shingles)) >= p.dup_min_shingles:
+            f.sig = _minhash(f.shingles)
+        out.append(f)
+    return out
 
 
 def _sublinear(counts: Counter[str]) -> dict[str, float]:
@@ -221,7 +239,7 @@ class _Thread:
 
 
 _SPACE = re.compile(r"\s+")
-_Query = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...]]
+_Query = tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]]
 
 
 class ThreadEngine:
@@ -322,11 +340,14 @@ class ThreadEngine:
             th.last_activity = last_activity
             th.last_naive = _naive_utc(last_activity)
 
-    def assign(self, item: Item) -> Decision:
-        """Place one new item (call in publication order). Cost does not grow with the archive."""
+    def assign(self, item: Item, prepared: Prepared | None = None) -> Decision:
+        """Place one new item (call in publication order). Cost does not grow with the archive.
+
+        `prepared` is `prepare([item], params)[0]` computed ahead, e.g. in another process,
+        with this engine's params: the same decision, less work here."""
         p = self.params
         self._tick += 1
-        f = _extract(item, p)
+        f = prepared if prepared is not None else _extract(item, p)
         self._count_df(f)
 
         dup = self._find_dup(f)
@@ -337,14 +358,13 @@ class ThreadEngine:
             self._register_dup(item.id, f, th, root=root)
             return Decision(item.id, thread_id, False, root, round(jac, 4))
 
-        qw = _unit(self._weigh_key(f.words, ""))
-        qn = _unit(self._weigh_key(f.names, "\x00"))
+        qw, pw, norm_w = self._vector(f.words, "")
+        qn, pn, norm_n = self._vector(f.names, "\x00")
         f.query = (qw, qn)
         best: _Thread | None = None
         best_score = 0.0
         best_margin = -1.0
         scored = []
-        pw, pn = self._prep(qw, ""), self._prep(qn, "\x00")
         for th in self._candidates(qw, qn):
             cw, cn = self._sims_prepped(th, pw, pn)
             scored.append((cw, cn, th))
@@ -366,12 +386,16 @@ class ThreadEngine:
         if best is not None and best_margin >= 0.0:
             best.join_sum += best_score
             best.join_n += 1
-            self._add_to_thread(best, f, title=item.title, published=item.published)
+            self._add_to_thread(
+                best, f, title=item.title, published=item.published, norms=(norm_w, norm_n)
+            )
             self._register_dup(item.id, f, best, root=None)
             return Decision(item.id, best.id, False, None, round(best_score, 4))
 
         th = self._new_thread(self._allocate_id())
-        self._add_to_thread(th, f, title=item.title, published=item.published)
+        self._add_to_thread(
+            th, f, title=item.title, published=item.published, norms=(norm_w, norm_n)
+        )
         self._register_dup(item.id, f, th, root=None)
         self._evict_lru()
         return Decision(item.id, th.id, True, None, round(best_score, 4))
@@ -482,14 +506,23 @@ class ThreadEngine:
         return math.log((self._ndocs + 1) / (self._df.get(key, 0) + 1)) + 1.0
 
     def _add_to_thread(
-        self, th: _Thread, f: _Features, *, title: str, published: datetime | None
+        self,
+        th: _Thread,
+        f: _Features,
+        *,
+        title: str,
+        published: datetime | None,
+        norms: tuple[float, float] | None = None,
     ) -> None:
+        """`norms`: the item's tf-idf norms (words, names) when the caller has them from the
+        current document counts."""
         p = self.params
-        qw = self._weigh_key(f.words, "")
-        qn = self._weigh_key(f.names, "\x00")
         # store idf-free contributions: tf / |doc| (doc norm at insertion time)
-        nw = _norm(qw)
-        nn = _norm(qn)
+        if norms is None:
+            nw = _norm(self._weigh_key(f.words, ""))
+            nn = _norm(self._weigh_key(f.names, "\x00"))
+        else:
+            nw, nn = norms
         post_w, post_n = self._post_w, self._post_n
         for k, v in f.words.items():
             if k not in th.words:
@@ -556,12 +589,15 @@ class ThreadEngine:
     def _candidates(self, qw: dict[str, float], qn: dict[str, float]) -> list[_Thread]:
         p = self.params
         acc: dict[int, float] = {}
+        # a term shared by most active threads says nothing about which one an item belongs
+        # to: it proposes no candidates (it still counts in the exact score)
+        limit = min(p.max_postings, max(p.common_floor, p.common_share * len(self._threads)))
         for q, post in ((qw, self._post_w), (qn, self._post_n)):
             # highest weights first, ties in insertion order (sort is stable, also reversed)
             top = sorted(q.items(), key=itemgetter(1), reverse=True)[: p.query_terms]
             for k, w in top:
                 s = post.get(k)
-                if not s or len(s) > p.max_postings:
+                if not s or len(s) > limit:
                     continue
                 for tid in s:
                     acc[tid] = acc.get(tid, 0.0) + w
@@ -573,6 +609,21 @@ class ThreadEngine:
         """Cosine of the item with the thread centroid: (words, names), current idf."""
         return self._sims_prepped(th, self._prep(qw, ""), self._prep(qn, "\x00"))
 
+    def _vector(self, tf: dict[str, float], prefix: str) -> tuple[dict[str, float], _Query, float]:
+        """An item's tf-idf vector at the current document counts, three ways: as a unit
+        dict, as parallel tuples for `_sims_prepped`, and its norm before scaling. The same
+        values as `_unit(_weigh_key(tf))`, `_prep` of that and `_norm(_weigh_key(tf))`, with
+        each idf computed once."""
+        n1 = self._ndocs + 1
+        df = self._df
+        log = math.log
+        keys = tuple(tf)
+        idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in keys])
+        raw = list(map(mul, tf.values(), idf))
+        norm = math.sqrt(sum(x * x for x in raw))
+        unit = tuple([x / norm for x in raw]) if norm else tuple(raw)
+        return dict(zip(keys, unit, strict=True)), (keys, unit, idf, (0.0,) * len(keys)), norm
+
     def _prep(self, q: dict[str, float], prefix: str) -> _Query:
         """A query vector as parallel tuples (keys, weights, current idf of each key): the idf
         does not change while one item is scored, so it is computed once, not per thread."""
@@ -580,29 +631,21 @@ class ThreadEngine:
         df = self._df
         log = math.log
         idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in q])
-        return tuple(q), tuple(q.values()), idf
+        return tuple(q), tuple(q.values()), idf, (0.0,) * len(q)  # (..., defaults)
 
     def _sims_prepped(self, th: _Thread, pw: _Query, pn: _Query) -> tuple[float, float]:
-        # the same sums as with the idf computed per term and thread, in query order
+        # the same products, summed in query order, as a loop over the terms that adds
+        # v * c * idf when the thread has the term (an absent term adds an exact 0.0); the
+        # lookups and products run in C (map), which is most of the engine's time
         if th.norm_at < 0 or self._ndocs > th.norm_at * 1.05 + 1:
             self._norms(th)
         nw, nn = th.norm_words, th.norm_names
         cw = 0.0
-        if nw:
-            get = th.words.get
-            for k, v, i in zip(*pw, strict=True):
-                c = get(k)
-                if c:
-                    cw += v * c * i
-            cw /= nw
+        if nw and pw[0]:
+            cw = sum(map(mul, map(mul, pw[1], map(th.words.get, pw[0], pw[3])), pw[2])) / nw
         cn = 0.0
-        if nn:
-            get = th.names.get
-            for k, v, i in zip(*pn, strict=True):
-                c = get(k)
-                if c:
-                    cn += v * c * i
-            cn /= nn
+        if nn and pn[0]:
+            cn = sum(map(mul, map(mul, pn[1], map(th.names.get, pn[0], pn[3])), pn[2])) / nn
         return cw, cn
 
     def _decide(
@@ -690,7 +733,7 @@ class ThreadEngine:
     def _find_dup(self, f: _Features) -> tuple[str, int, float] | None:
         if len(set(f.shingles)) < self.params.dup_min_shingles:
             return None
-        sig = f.sig = _minhash(f.shingles)
+        sig = f.sig = f.sig if f.sig is not None else _minhash(f.shingles)
         seen: set[str] = set()
         for band in _bands(sig):
             iid = self._dup_bands.get(band)
