@@ -27,7 +27,7 @@ import sys
 import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -180,17 +180,20 @@ def refresh_lock(data_dir: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 # ----------------------------------------------------------------------------- thread engine
-def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None = None) -> int:
+def assign_threads(
+    store: Store, new_ids: Sequence[int], config: Config | None = None, pool: Executor | None = None
+) -> int:
     """The one call point from fetching to the thread engine: place each new article.
 
     Loads the engine with the pinned threads (seed texts from `config`) and the threads active
     within `dormant_after_days`, then assigns the new, visible articles in publication order.
     Returns how many were placed. Never raises: the fetch is already stored, threads can be
-    rebuilt later (the error is reported by the caller as a warning)."""
+    rebuilt later (the error is reported by the caller as a warning). With a process `pool`,
+    the per-item text work of the next chunk runs there while this one is assigned."""
     if not new_ids:
         return 0
     try:
-        from briefing.threads import Item, ThreadEngine
+        from briefing.threads import Item, ThreadEngine, prepare
     except ImportError:  # no engine installed: fetching still works (a broken one raises)
         return 0
     # Only the order is kept for all of them; the stories themselves are loaded a chunk at a
@@ -238,17 +241,31 @@ def assign_threads(store: Store, new_ids: Sequence[int], config: Config | None =
     touched: set[int] = set()
     placements: list[tuple[int, int, int | None, float | None]] = []
     placed = 0
+
+    def load(start: int) -> tuple[list[Any], Future[list[Any]] | None]:
+        by_id = {s.id: s for s in store.stories_by_id(queue[start : start + _CHUNK].tolist())}
+        items = [_engine_item(Item, by_id[i]) for i in queue[start : start + _CHUNK] if i in by_id]
+        ahead = None
+        if pool is not None and len(queue) > _CHUNK:
+            with contextlib.suppress(Exception):  # a broken pool: the engine does it all
+                ahead = pool.submit(prepare, items, engine.params)
+        return items, ahead
+
+    pending = load(0)
     for start in range(0, len(queue), _CHUNK):
-        ids_chunk = queue[start : start + _CHUNK].tolist()
-        chunk = {s.id: s for s in store.stories_by_id(ids_chunk)}
-        for article_id in ids_chunk:
-            story = chunk.get(article_id)
-            if story is None:
-                continue
-            decision = engine.assign(_engine_item(Item, story))
+        items, ahead = pending
+        if start + _CHUNK < len(queue):
+            pending = load(start + _CHUNK)  # prepared in the pool while this chunk is placed
+        prepared: list[Any] = [None] * len(items)
+        if ahead is not None:
+            with contextlib.suppress(Exception):
+                prepared = ahead.result(timeout=CPU_DEADLINE)
+        for item, ready in zip(items, prepared, strict=True):
+            decision = engine.assign(item, ready)
+            story_id = int(item.id)
             dup = decision.duplicate_of or ""
             placements.append(
-                (story.id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
+                (story_id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
             )
             touched.add(decision.thread_id)
             if len(placements) >= 2000:  # short write transactions (readers go on), and the
@@ -436,7 +453,7 @@ class _Run:
             t0 = time.monotonic()
             try:
                 self.summary.threads_assigned = await self._db(
-                    assign_threads, self.store, list(self.summary.new_ids), self.config
+                    assign_threads, self.store, list(self.summary.new_ids), self.config, self.pool
                 )
             except Exception as exc:  # stored items stay; threads can be rebuilt later
                 self.summary.threads_error = clean_line(

@@ -1,0 +1,105 @@
+"""A cold fetch's thread assignment with its text work done ahead in the CPU pool places every
+story exactly as the engine alone does, and a broken pool only costs speed."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing import refresh
+from briefing.config import Feed
+from briefing.models import ArticleIn, FeedUpdate
+from briefing.store import Store
+
+T0 = datetime(2025, 7, 1, 8, 0, tzinfo=UTC)
+FEED = Feed("Wire", "https://wire.example/feed", ())
+TOPICS = [
+    ("Tbilisi", "protesters rally on Rustaveli Avenue against the Georgian Dream government"),
+    ("Gabala", "border commissions of Armenia and Azerbaijan agree on a delimitation section"),
+    ("Aktau", "investigators publish findings on the Azerbaijan Airlines crash near Aktau"),
+    ("Sukhumi", "Abkhazia's parliament debates the investment law amid street protests"),
+]
+
+
+def build(data: Path) -> tuple[Store, list[int]]:
+    store = Store.open(data)
+    store.sync_feeds([FEED])
+    items = []
+    for n in range(45):
+        place, text = TOPICS[n % len(TOPICS)]
+        title = f"{place}: {text.split(' on ')[0]} (report {n // len(TOPICS)})"
+        if n % 9 == 0:  # the same wire text again: a copy
+            title, text = f"{place}: wire report", f"{place} agency: {text}."
+        items.append(
+            ArticleIn(
+                key=f"k{n}", link=f"https://wire.example/{n}", title=title,
+                summary=f"{text} in {place}, officials said on day {n}.",
+                published=T0 + timedelta(minutes=17 * n), content_hash=f"h{n}",
+            )
+        )  # fmt: skip
+    saved = store.save_feed_result(FEED.url, FeedUpdate("ok", T0 + timedelta(days=1)), items)
+    return store, list(saved.new_ids)
+
+
+def placements(store: Store) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(store.path) as db:
+        return db.execute(
+            "SELECT m.article_id, m.thread_id, m.duplicate_of, m.score, t.title"
+            " FROM membership m JOIN threads t ON t.id = m.thread_id ORDER BY m.article_id"
+        ).fetchall()
+
+
+class Recording(Executor):
+    """Runs submitted work inline (or fails it), and counts the calls."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls = 0
+        self.fail = fail
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.calls += 1
+        future: Future[Any] = Future()
+        if self.fail:
+            future.set_exception(RuntimeError("worker died"))
+        else:
+            future.set_result(fn(*args, **kwargs))
+        return future
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(refresh, "_CHUNK", 7)  # 45 stories: seven chunks, work ahead overlaps
+
+
+def test_pool_places_every_story_as_the_engine_alone(tmp_path: Path, small_chunks: None) -> None:
+    alone, ids = build(tmp_path / "alone")
+    assert refresh.assign_threads(alone, ids) == 45
+    expected = placements(alone)
+    assert len({row[1] for row in expected}) >= 4 and any(row[2] for row in expected)
+
+    pooled, ids = build(tmp_path / "pooled")
+    with refresh.make_pool(1) as pool:
+        assert refresh.assign_threads(pooled, ids, pool=pool) == 45
+    assert placements(pooled) == expected
+
+    recording = Recording()
+    inline, ids = build(tmp_path / "inline")
+    assert refresh.assign_threads(inline, ids, pool=recording) == 45
+    assert recording.calls == 7  # every chunk was prepared ahead
+    assert placements(inline) == expected
+
+
+def test_a_failing_pool_only_costs_speed(tmp_path: Path, small_chunks: None) -> None:
+    alone, ids = build(tmp_path / "alone")
+    refresh.assign_threads(alone, ids)
+    broken, ids = build(tmp_path / "broken")
+    failing = Recording(fail=True)
+    assert refresh.assign_threads(broken, ids, pool=failing) == 45
+    assert failing.calls == 7
+    assert placements(broken) == placements(alone)
