@@ -394,3 +394,31 @@ def test_a_word_in_most_threads_proposes_no_candidates() -> None:
         qn, _, _ = engine._vector(f.names, "\x00")
         found[share] = len(engine._candidates(qw, qn))
     assert found == {0.05: 0, 1.0: EngineParams().max_candidates}
+
+
+def test_cached_thread_norms_follow_the_joins(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a join updates the thread's cached norm on the item's terms only. With the document
+    # counts frozen (so no idf moves) it must equal a full recomputation over the centroid.
+    engine = ThreadEngine()
+    stream = _stream()
+    for it in stream:
+        engine.assign(it)
+    monkeypatch.setattr(engine, "_count_df", lambda f: None)
+    for th in engine._threads.values():
+        th.norm_at = -1
+        engine._norms(th)
+    rng = random.Random(5)
+    checked = 0
+    for n in range(40):
+        base = stream[n % len(stream)]
+        words = base.text.split()
+        rng.shuffle(words)
+        d = engine.assign(item(f"v{n}", base.title, " ".join(words[:30]), hours=12 + n))
+        th = engine._threads[d.thread_id]
+        if d.new_thread or d.duplicate_of or th.norm_at < 0:
+            continue
+        cached = (th.norm_words, th.norm_names)
+        th.norm_at = -1
+        assert cached == pytest.approx(engine._norms(th), rel=1e-9)
+        checked += 1
+    assert checked >= 10

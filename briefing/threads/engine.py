@@ -11,7 +11,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from operator import itemgetter, mul
 
 from briefing.threads import text as tx
@@ -387,8 +387,9 @@ class ThreadEngine:
             best.join_sum += best_score
             best.join_n += 1
             self._add_to_thread(
-                best, f, title=item.title, published=item.published, norms=(norm_w, norm_n)
-            )
+                best, f, title=item.title, published=item.published,
+                norms=(norm_w, norm_n), idf=(pw[2], pn[2]),
+            )  # fmt: skip
             self._register_dup(item.id, f, best, root=None)
             return Decision(item.id, best.id, False, None, round(best_score, 4))
 
@@ -513,9 +514,13 @@ class ThreadEngine:
         title: str,
         published: datetime | None,
         norms: tuple[float, float] | None = None,
+        idf: tuple[Sequence[float], Sequence[float]] | None = None,
     ) -> None:
         """`norms`: the item's tf-idf norms (words, names) when the caller has them from the
-        current document counts."""
+        current document counts; `idf`: the current idf of each of its word and name keys.
+        With both, a thread whose centroid norms are cached keeps them up to date here
+        (the squared norm changes only on the item's terms) instead of recomputing them over
+        the whole centroid at its next scoring; the 5% rule in `_norms` still recomputes."""
         p = self.params
         # store idf-free contributions: tf / |doc| (doc norm at insertion time)
         if norms is None:
@@ -523,17 +528,26 @@ class ThreadEngine:
             nn = _norm(self._weigh_key(f.names, "\x00"))
         else:
             nw, nn = norms
+        inc = idf is not None and norms is not None and th.norm_at >= 0
+        sw = th.norm_words * th.norm_words
+        sn = th.norm_names * th.norm_names
         post_w, post_n = self._post_w, self._post_n
-        for k, v in f.words.items():
-            if k not in th.words:
-                th.words[k] = 0.0
+        words, names = th.words, th.names
+        idf_w, idf_n = idf if inc and idf is not None else (repeat(1.0), repeat(1.0))
+        for k, v, i in zip(f.words, f.words.values(), idf_w, strict=False):
+            old = words.get(k)
+            if old is None:
+                old = 0.0
                 post_w.setdefault(k, set()).add(th.id)
-            th.words[k] += v / nw if nw else 0.0
-        for k, v in f.names.items():
-            if k not in th.names:
-                th.names[k] = 0.0
+            new = words[k] = old + (v / nw if nw else 0.0)
+            sw += (new * new - old * old) * i * i
+        for k, v, i in zip(f.names, f.names.values(), idf_n, strict=False):
+            old = names.get(k)
+            if old is None:
+                old = 0.0
                 post_n.setdefault(k, set()).add(th.id)
-            th.names[k] += v / nn if nn else 0.0
+            new = names[k] = old + (v / nn if nn else 0.0)
+            sn += (new * new - old * old) * i * i
         th.size += 1
         th.langs[f.lang] += 1
         th.tick = self._tick
@@ -549,9 +563,13 @@ class ThreadEngine:
                 if nw
                 else (title, (), array("d"))
             )
+        if inc and len(th.words) <= 2 * p.centroid_terms:
+            th.norm_words = math.sqrt(max(sw, 0.0))
+            th.norm_names = math.sqrt(max(sn, 0.0))
+        else:
+            th.norm_at = -1  # recomputed at the next scoring
         if len(th.words) > 2 * p.centroid_terms:
             self._prune(th)
-        th.norm_at = -1
 
     def _weigh_key(self, tf: dict[str, float], prefix: str) -> dict[str, float]:
         n1 = self._ndocs + 1
