@@ -103,3 +103,17 @@ def test_a_failing_pool_only_costs_speed(tmp_path: Path, small_chunks: None) -> 
     assert refresh.assign_threads(broken, ids, pool=failing) == 45
     assert failing.calls == 7
     assert placements(broken) == placements(alone)
+
+
+def test_the_engine_queue_is_unplaced_visible_stories_oldest_first(tmp_path: Path) -> None:
+    store, ids = build(tmp_path / "q")
+    undated = store.save_feed_result(
+        FEED.url, FeedUpdate("ok", T0 + timedelta(days=2)), [ArticleIn(key="u", link="https://wire.example/u",
+                                                   title="Undated", content_hash="u")],
+    ).new_ids  # fmt: skip
+    store.set_triage(ids[3], hidden=True)
+    store.assign(ids[5], 1)
+    order = store.unplaced_order(list(reversed([*ids, *undated])))
+    # published times rise with the id; the undated story counts from when it was first seen
+    # (two days on, after every published time)
+    assert order == [i for i in ids if i not in (ids[3], ids[5])] + list(undated)

@@ -553,6 +553,24 @@ class Store:
         row = self._one(_STORY_SELECT + " WHERE a.id = ?", (article_id,))
         return _story(row) if row else None
 
+    def unplaced_order(self, ids: Sequence[int]) -> list[int]:
+        """Of these articles, the visible ones in no thread yet, oldest first (published, else
+        first seen; then id): the thread engine's queue, without loading the stories."""
+        rows: list[tuple[str, int]] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows += self._all(
+                "SELECT coalesce(a.published, a.first_seen), a.id FROM articles a"
+                " LEFT JOIN membership m ON m.article_id = a.id"
+                " LEFT JOIN triage t ON t.article_id = a.id"
+                f" WHERE a.id IN ({marks}) AND m.article_id IS NULL AND NOT coalesce(t.hidden, 0)",
+                chunk,
+            )
+        # every stored time is UTC ISO 8601 to the second: the text sorts as the time does
+        rows.sort()
+        return [article_id for _when, article_id in rows]
+
     def stories_by_id(self, ids: Sequence[int]) -> list[Story]:
         out: list[Story] = []
         for start in range(0, len(ids), 500):
