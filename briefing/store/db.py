@@ -368,23 +368,19 @@ class Store:
         transaction, each thread's `updated` recomputed once (the fetcher's batch after a run).
         Like assign(), never overrides a user's decision; returns how many were written."""
         now = to_db(utcnow())
-        written = 0
-        touched: set[int] = set()
         with self._write() as db:
-            for article_id, thread_id, duplicate_of, score in placements:
-                old = db.execute(
-                    "SELECT decided_by FROM membership WHERE article_id = ?", (article_id,)
-                ).fetchone()
-                if old is not None and old[0] == "user" and decided_by != "user":
-                    continue
-                db.execute(
-                    "INSERT OR REPLACE INTO membership (article_id, thread_id, decided_by,"
-                    " duplicate_of, score, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (article_id, thread_id, decided_by, duplicate_of, score, now),
-                )
-                written += 1
-                touched.add(thread_id)
-            for thread_id in touched:
+            # one statement for all rows (the per-row check and write were a tenth of a cold
+            # run's thread time); a user's placement is kept unless this one is the user's too
+            written = db.executemany(
+                "INSERT INTO membership (article_id, thread_id, decided_by, duplicate_of, score,"
+                " decided_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET"
+                " thread_id = excluded.thread_id, decided_by = excluded.decided_by,"
+                " duplicate_of = excluded.duplicate_of, score = excluded.score,"
+                " decided_at = excluded.decided_at"
+                " WHERE membership.decided_by != 'user' OR excluded.decided_by = 'user'",
+                [(a, t, decided_by, d, s, now) for a, t, d, s in placements],
+            ).rowcount
+            for thread_id in {t for _a, t, _d, _s in placements}:
                 self._touch_thread(db, thread_id)
         return written
 
