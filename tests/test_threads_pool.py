@@ -117,3 +117,19 @@ def test_the_engine_queue_is_unplaced_visible_stories_oldest_first(tmp_path: Pat
     # published times rise with the id; the undated story counts from when it was first seen
     # (two days on, after every published time)
     assert order == [i for i in ids if i not in (ids[3], ids[5])] + list(undated)
+
+
+def test_batch_placement_keeps_the_users_moves(tmp_path: Path) -> None:
+    store, ids = build(tmp_path / "u")
+    mine = store.create_thread("Mine")
+    store.move_story(ids[0], mine)
+    store.assign(ids[1], 1, score=0.3)  # the engine's earlier decision may be revised
+    written = store.assign_many([(ids[0], 1, None, 0.9), (ids[1], mine, None, 0.8),
+                                 (ids[2], mine, ids[1], 0.7)])  # fmt: skip
+    assert written == 2
+    rows = {row[0]: row[1:3] for row in placements(store)}
+    assert rows[ids[0]] == (mine, None)  # still where the user put it
+    assert rows[ids[1]] == (mine, None) and rows[ids[2]] == (mine, ids[1])
+    with sqlite3.connect(store.path) as db:
+        decided = dict(db.execute("SELECT article_id, decided_by FROM membership").fetchall())
+    assert decided[ids[0]] == "user" and decided[ids[1]] == "engine"
