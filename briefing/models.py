@@ -109,6 +109,7 @@ class Story:
     hidden: bool
     extract_error: str | None = None
     copies: int = 0  # other outlets carrying the same (near-duplicate) story
+    page_date: str | None = None  # the date found on the article page (ISO), as found
 
     @property
     def when(self) -> datetime:

@@ -8,7 +8,9 @@ Used by `briefing fetch` and by the app's background refresh. One run:
    validators), parse in a process pool (both cores), save each feed in ONE transaction
    (Store.save_feed_result);
 3. download the new articles' pages (same client, same limits) and extract their text in the
-   pool; store it (Store.set_article_text), or keep the summary and record why not;
+   pool; store it (Store.set_article_text) with the page's author, language and date (the
+   date also becomes the item's `published` when the feed gave none), or keep the summary
+   and record why not;
 4. hand the new articles to the thread engine through `assign_threads(store, new_ids)`.
 
 Progress is reported through a callback; the result is a RefreshSummary.
@@ -50,7 +52,7 @@ from briefing.fetch.http import (
     parse_retry_after,
     retry_after_delay,
 )
-from briefing.fetch.parse import ParsedFeed, ParseError, parse_feed
+from briefing.fetch.parse import ParsedFeed, ParseError, parse_feed, sane_page_date
 from briefing.models import FeedState, FeedUpdate, Story
 from briefing.sanitize import clean_line
 
@@ -621,6 +623,7 @@ class _Run:
                 self.store.set_article_text, article_id, text=extracted.text,
                 author=extracted.author, lang=extracted.lang,
                 error=clean_line(extracted.error, ERROR_CAP) if extracted.error else None,
+                page_date=extracted.date, page_published=sane_page_date(extracted.date, _now()),
             )  # fmt: skip
         except Exception:
             extracted = Extracted(None, error="could not store the text")

@@ -88,8 +88,8 @@ def test_stories_json_and_text(env: Path, capsys: pytest.CaptureFixture[str]) ->
     ]  # newest first, the JAMnews copy folded
     first = stories[0]
     assert set(first) == {"id", "thread_id", "title", "outlet", "link", "author", "published",
-                          "first_seen", "summary", "lang", "read", "starred", "marked",
-                          "hidden", "copies"}  # fmt: skip
+                          "page_date", "first_seen", "summary", "lang", "read", "starred",
+                          "marked", "hidden", "copies"}  # fmt: skip
     assert first["copies"] == 1 and first["thread_id"] == 2 and first["marked"] is False
     assert first["published"] == "2025-06-30T08:00:00+00:00"
     assert cli(env, "stories", "--thread", "2") == 0

@@ -62,6 +62,7 @@ def story_json(story: Story) -> dict[str, Any]:
         "link": safe_url(story.link) or None,
         "author": clean_line(story.author),
         "published": _iso(story.published),
+        "page_date": clean_line(story.page_date) or None,
         "first_seen": _iso(story.first_seen),
         "summary": clean_text(story.summary),
         "lang": story.lang,

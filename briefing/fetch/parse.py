@@ -222,6 +222,22 @@ def sane_date(parsed: Any, now: datetime) -> datetime | None:
     return when
 
 
+def sane_page_date(value: str | None, now: datetime) -> datetime | None:
+    """An article page's ISO date ("2025-06-30", or with a time) -> aware UTC datetime, or None
+    when it does not parse or lies outside the same window as feed dates. A bare date means
+    midnight UTC of that day; a time without a zone is taken as UTC."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    if when < OLDEST or when > now + FUTURE_SLACK:
+        return None
+    return when.replace(microsecond=0)
+
+
 # ----------------------------------------------------------------------------- identity
 def _digest(*parts: str) -> str:
     h = hashlib.sha256()

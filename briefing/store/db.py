@@ -42,7 +42,7 @@ SELECT a.id, a.feed_id, coalesce(f.name, 'seed article') AS outlet, a.link, a.ti
        a.author, a.published, a.first_seen, a.text, a.lang, m.thread_id, m.decided_by,
        m.duplicate_of, coalesce(t.read, 0), coalesce(t.starred, 0), coalesce(t.in_briefing, 0),
        coalesce(t.hidden, 0), a.extract_error,
-       (SELECT count(*) FROM membership d WHERE d.duplicate_of = a.id) AS copies
+       (SELECT count(*) FROM membership d WHERE d.duplicate_of = a.id) AS copies, a.page_date
 FROM articles a
 LEFT JOIN feeds f ON f.id = a.feed_id
 LEFT JOIN membership m ON m.article_id = a.id
@@ -56,7 +56,7 @@ def _story(row: sqlite3.Row | tuple[Any, ...]) -> Story:
         author=row[6], published=from_db(row[7]), first_seen=from_db(row[8]) or utcnow(),
         text=row[9], lang=row[10], thread_id=row[11], decided_by=row[12], duplicate_of=row[13],
         read=bool(row[14]), starred=bool(row[15]), in_briefing=bool(row[16]),
-        hidden=bool(row[17]), extract_error=row[18], copies=row[19],
+        hidden=bool(row[17]), extract_error=row[18], copies=row[19], page_date=row[20],
     )  # fmt: skip
 
 
@@ -279,25 +279,35 @@ class Store:
                             (article_id, checked),
                         )
                 elif old[1] != item.content_hash:
+                    # An item that now has no date keeps its stored one when its page gave
+                    # a date (set_article_text put it there if the feed never had one).
+                    published = to_db(item.published)
                     db.execute(
                         "UPDATE articles SET link = ?, title = ?, summary = ?, author = ?,"
-                        " published = ?, content_hash = ? WHERE id = ?",
-                        (item.link, item.title, item.summary, item.author,
-                         to_db(item.published), item.content_hash, old[0]),
+                        " published = CASE WHEN ? IS NULL AND page_date IS NOT NULL"
+                        " THEN published ELSE ? END, content_hash = ? WHERE id = ?",
+                        (item.link, item.title, item.summary, item.author, published,
+                         published, item.content_hash, old[0]),
                     )  # fmt: skip
                     updated += 1
         return SaveResult(tuple(new_ids), updated)
 
     def set_article_text(
         self, article_id: int, *, text: str | None, author: str | None = None,
-        lang: str | None = None, error: str | None = None,
+        lang: str | None = None, error: str | None = None, page_date: str | None = None,
+        page_published: datetime | None = None,
     ) -> None:  # fmt: skip
+        """Store what the article page gave. `page_date` is the page's date as found;
+        `page_published` (the caller checks it is a sane date) becomes `published` only when
+        the feed gave none, and never later than first seen."""
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET text = coalesce(?, text),"
                 " author = CASE WHEN author = '' THEN coalesce(?, '') ELSE author END,"
-                " lang = coalesce(?, lang), extract_error = ? WHERE id = ?",
-                (text, author, lang, error, article_id),
+                " lang = coalesce(?, lang), extract_error = ?,"
+                " page_date = coalesce(?, page_date),"
+                " published = coalesce(published, min(?, first_seen)) WHERE id = ?",
+                (text, author, lang, error, page_date, to_db(page_published), article_id),
             )
 
     def last_success(self) -> datetime | None:

@@ -144,5 +144,10 @@ def _v2(db: sqlite3.Connection, now: str) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2]
+def _v3(db: sqlite3.Connection, now: str) -> None:
+    """The date found on the article page (ISO, as trafilatura gave it), kept beside the feed's."""
+    _script(db, "ALTER TABLE articles ADD COLUMN page_date TEXT;")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
