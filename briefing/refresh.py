@@ -3,7 +3,8 @@
 Used by `briefing fetch` and by the app's background refresh. One run:
 
 1. sync the configured feeds into the cache; feeds backing off (a failure or a 429/503 whose
-   next_check is still in the future, or gone) are reported as `skipped` and not requested;
+   next_check is still in the future, or gone) are reported as `skipped` and not requested
+   (unless the run is forced: `briefing fetch --force`);
 2. fetch every other feed concurrently with one HTTP client (conditional GET with the stored
    validators), parse in a process pool (both cores), save each feed in ONE transaction
    (Store.save_feed_result);
@@ -395,8 +396,10 @@ class _Run:
         progress: ProgressCallback | None,
         due_only: bool,
         article_max_age: timedelta | None = ARTICLE_MAX_AGE,
+        force: bool = False,
     ) -> None:
         self.article_max_age = article_max_age
+        self.force = force
         self.spare_pools: list[Executor] = []  # broken pools replaced during the run
         self.solo_slots = asyncio.Semaphore(2)  # retries after a crash, one process each
         self.store = store
@@ -493,8 +496,9 @@ class _Run:
     async def _feed_inner(self, feed: Feed, state: FeedState | None) -> FeedReport:
         now = _now()
         interval = feed_interval(feed, self.config)
-        if backing_off(state, now) or (
-            self.due_only and state and state.next_check and state.next_check > now
+        if not self.force and (
+            backing_off(state, now)
+            or (self.due_only and state and state.next_check and state.next_check > now)
         ):
             assert state is not None and state.next_check is not None
             why = f"; last error: {state.last_error}" if state.last_error else ""
@@ -656,11 +660,15 @@ async def refresh_async(
     pool: Executor | None = None,
     due_only: bool = False,
     article_max_age: timedelta | None = ARTICLE_MAX_AGE,
+    force: bool = False,
 ) -> RefreshSummary:
     """One refresh run. `feed_names` limits it (names or URLs; unknown ones raise ValueError).
     `articles` defaults to settings.full_text. `due_only` (the app's periodic refresh) also
     skips feeds checked less than their interval ago. New items published more than
-    `article_max_age` ago keep their summary (no page download); None downloads them all."""
+    `article_max_age` ago keep their summary (no page download); None downloads them all.
+    `force` requests every selected feed, even one backing off (after failures, a
+    Retry-After) or marked gone; a new failure is recorded as usual (one more error, a new
+    wait)."""
     feeds = select_feeds(config, feed_names)
     if articles is None:
         articles = config.settings.full_text
@@ -679,6 +687,7 @@ async def refresh_async(
             run = _Run(
                 store, config, feeds, articles=articles, fetcher=fetcher, pool=cpu, db=db,
                 progress=progress, due_only=due_only, article_max_age=article_max_age,
+                force=force,
             )  # fmt: skip
             try:
                 return await run.run()

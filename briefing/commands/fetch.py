@@ -31,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "bring every feed up to date: new items, their article text, crisis threads",
         "briefing fetch\n"
         "briefing fetch --json --no-articles\n"
-        "briefing fetch --feed 'OC Media' --feed JAMnews --concurrency 8",
+        "briefing fetch --feed 'OC Media' --feed JAMnews --concurrency 8\n"
+        "briefing fetch --force --feed JAMnews",
     )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON summary object (per feed and totals)"
@@ -45,6 +46,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         default=None,
         help="only this feed (name or URL as in feeds.toml); repeat for several",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="also request feeds that are backing off (after failures, or a server's 429/503"
+        " Retry-After) and feeds marked gone (410), instead of reporting them skipped; a"
+        " success clears their errors, a new failure is recorded as usual and starts a new"
+        " wait; combine with --feed to retry one feed",
     )
     parser.add_argument(
         "--concurrency",
@@ -93,6 +102,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 concurrency=args.concurrency,
                 per_host=args.per_host,
                 progress=bar.update if bar else None,
+                force=args.force,
             )
         finally:
             if bar:
