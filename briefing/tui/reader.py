@@ -6,15 +6,16 @@ import asyncio
 import os
 import sys
 import webbrowser
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.markup import escape
@@ -35,7 +36,10 @@ from briefing.tui.screens.feeds import FeedsScreen
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.results import StoryResultsScreen
+from briefing.tui.screens.typeahead import TypeAhead
 from briefing.tui.storecalls import StoreLane
+
+T = TypeVar("T")
 
 UNDO_LEVELS = 50
 TRIAGE_WORDS = {
@@ -92,6 +96,8 @@ class BriefingApp(App[int]):
         self.since: datetime | None = None  # the previous visit
         self.undo_stack: list[UndoStep] = []
         self.refreshing = False
+        # The last keys handed to a screen, and which: see on_event.
+        self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
         self.set_keymap(dict(config.settings.keys))
 
     def notify(
@@ -136,6 +142,47 @@ class BriefingApp(App[int]):
 
     async def on_unmount(self) -> None:
         self.lane.close()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Type-ahead: keys typed right after the one that opens a dialog go to the dialog.
+
+        Textual hands each key to the focused widget as it arrives and resolves its binding
+        when the key comes back up to the app, against whatever is focused then. In a burst
+        (`/` then `s`), `s` is handed to the main screen's list before `/` has opened the
+        search; when it comes back, the search is the screen. Such a key is handed on to the
+        dialog's focused input instead of being dropped (or, before the dialog opened at once,
+        acted on by the main screen). A key that arrives while the dialog is still composing
+        waits for it. See screens/typeahead.py."""
+        if isinstance(event, events.Key):
+            screen = self.screen
+            if not event.is_forwarded:
+                if isinstance(screen, TypeAhead) and not screen.takes_keys:
+                    await screen.wait_until_ready()
+                self._handed_to.append((event, self.screen))
+            else:
+                handed_to = next((s for e, s in self._handed_to if e is event), None)
+                if (handed_to is not None and handed_to is not screen
+                        and isinstance(screen, TypeAhead)):  # fmt: skip
+                    await screen.wait_until_ready()
+                    if self.screen is screen:
+                        (self.focused or screen)._forward_event(event.copy())
+                        return
+        await super().on_event(event)
+
+    def open_dialog(self, screen: Screen[T]) -> asyncio.Future[T]:
+        """Push `screen` now, from the key's own handler, and return its answer to await.
+
+        Not `push_screen_wait` in a worker: a worker starts only after the keys already queued
+        have been handled, so the keys typed after the one that opens a dialog would reach the
+        screen behind it (`/` then `s` would star a story instead of searching for "s")."""
+        answer: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+
+        def done(result: T | None) -> None:
+            if not answer.done():
+                answer.set_result(result)  # type: ignore[arg-type]
+
+        self.push_screen(screen, done)
+        return answer
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The app-wide views open from the main screen only (not on top of each other).
@@ -291,24 +338,19 @@ class BriefingApp(App[int]):
         self.notify("Link copied to the terminal clipboard.", timeout=2)
 
     # ------------------------------------------------------------------ app-wide views
-    @work(group="dialog")
-    async def action_search(self) -> None:
-        screen = StoryResultsScreen(zone=self.zone, searching=True)
-        story = await self.push_screen_wait(screen)
-        if story is not None:
-            self.main.show_found(story)
+    def action_search(self) -> None:
+        self.push_screen(StoryResultsScreen(zone=self.zone, searching=True), self._found)
 
-    @work(group="dialog")
-    async def action_new_since(self) -> None:
+    def action_new_since(self) -> None:
         screen = StoryResultsScreen(zone=self.zone, searching=False, since=self.since)
-        story = await self.push_screen_wait(screen)
+        self.push_screen(screen, self._found)
+
+    def _found(self, story: Story | None) -> None:
         if story is not None:
             self.main.show_found(story)
 
-    @work(group="dialog")
-    async def action_feeds(self) -> None:
-        feeds = await self.lane.call(self.store.feeds)
-        await self.push_screen_wait(FeedsScreen(feeds, zone=self.zone))
+    def action_feeds(self) -> None:
+        self.push_screen(FeedsScreen(zone=self.zone))
 
     def binding_rows(self) -> list[tuple[str, str]]:
         """(keys as shown, description) for every named binding, after the user's keymap."""

@@ -14,11 +14,12 @@ from textual.widgets.option_list import Option
 
 from briefing.models import Thread
 from briefing.sanitize import clean_line
+from briefing.tui.screens.typeahead import TypeAhead
 
 NEW_THREAD = "new"
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TypeAhead, ModalScreen[bool]):
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm_no"),
@@ -33,11 +34,14 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(self.question, markup=False)
             yield Static(Content.assemble(("y / Enter: yes    n / Esc: no", "dim")), markup=False)
 
+    def on_mount(self) -> None:
+        self.keys_ready()
+
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
 
 
-class TextPrompt(ModalScreen[str | None]):
+class TextPrompt(TypeAhead, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
     def __init__(self, label: str, value: str = "") -> None:
@@ -50,6 +54,9 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(Content(self.label), markup=False)
             yield Input(value=self.value, id="prompt-input")
 
+    def on_mount(self) -> None:
+        self.keys_ready(self.query_one("#prompt-input", Input))
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         value = clean_line(event.value, 300)
@@ -59,7 +66,7 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ThreadPicker(ModalScreen[int | tuple[str, str] | None]):
+class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
     """Pick a thread by typing part of its title; optionally offer "new thread: <text>".
 
     Returns a thread id, (NEW_THREAD, title) or None when cancelled.
@@ -85,6 +92,7 @@ class ThreadPicker(ModalScreen[int | tuple[str, str] | None]):
 
     def on_mount(self) -> None:
         self._fill("")
+        self.keys_ready(self.query_one("#picker-input", Input))
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#picker-options", OptionList)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import tzinfo
+from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,18 +17,22 @@ from briefing.models import FeedState
 from briefing.sanitize import clean_line
 from briefing.store.db import utcnow
 from briefing.tui.format import ago, clock, feed_status
+from briefing.tui.screens.typeahead import TypeAhead
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
 
 
-class FeedsScreen(Screen[None]):
+class FeedsScreen(TypeAhead, Screen[None]):
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="feeds_back"),
         Binding("j", "cursor_down_table", show=False, id="feeds_down"),
         Binding("k", "cursor_up_table", show=False, id="feeds_up"),
     ]
 
-    def __init__(self, feeds: Sequence[FeedState], *, zone: tzinfo) -> None:
+    def __init__(self, *, zone: tzinfo) -> None:
         super().__init__()
-        self.feeds = list(feeds)
+        self.feeds: list[FeedState] = []
         self.zone = zone
 
     def compose(self) -> ComposeResult:
@@ -36,9 +41,25 @@ class FeedsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(".feeds").border_title = f"Feeds ({len(self.feeds)})"
+        self.query_one(".feeds").border_title = "Feeds"
         table = self.query_one(DataTable)
         table.add_columns("feed", "status", "last ok", "next check", "errors", "last error")
+        self.set_focus(table)
+        self.load()
+
+    @work(group="feeds")
+    async def load(self) -> None:
+        app: BriefingApp = self.app  # type: ignore[assignment]
+        try:
+            self.feeds = list(await app.lane.call(app.store.feeds))
+        except Exception as exc:  # a locked or broken cache: say so, show the empty table
+            self.notify(f"Could not read the feeds: {exc}", severity="error")
+        self.fill()
+
+    def fill(self) -> None:
+        """The rows, then the keys typed since F (j/k move among the rows, not an empty table)."""
+        self.query_one(".feeds").border_title = f"Feeds ({len(self.feeds)})"
+        table = self.query_one(DataTable)
         now = utcnow()
         # Every cell is a rich Text, so nothing from a feed is read as markup.
         for feed in self.feeds:
@@ -51,7 +72,7 @@ class FeedsScreen(Screen[None]):
                 Text(str(feed.error_count)),
                 Text(clean_line(feed.last_error, 120)),
             )
-        table.focus()
+        self.keys_ready(table)
 
     def action_cursor_down_table(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -375,27 +376,39 @@ class MainScreen(Screen[None]):
             self.notify("No thread selected.", severity="warning")
         return thread
 
-    @work(group="dialog")
-    async def action_move(self) -> None:
+    # Each dialog is pushed from the key's own handler (`open_dialog`), so the keys typed
+    # right after reach it; a worker then waits for the answer.
+    def action_move(self) -> None:
         story = self.target_story()
         if story is None:
             self.notify("No story selected.", severity="warning")
             return
         others = [t for t in self.thread_list.threads if t.id != story.thread_id]
         title = f"Move “{clean_line(story.title, 60)}” to which thread?"
-        choice = await self.app.push_screen_wait(ThreadPicker(title, others, allow_new=True))
+        self._move(story, self.briefing.open_dialog(ThreadPicker(title, others, allow_new=True)))
+
+    @work(group="dialog")
+    async def _move(self, story: Story, answer: Awaitable[int | tuple[str, str] | None]) -> None:
+        choice = await answer
         if choice is None:
             return
         await self.briefing.move_story(self, story, choice)
 
-    @work(group="dialog")
-    async def action_merge(self) -> None:
+    def action_merge(self) -> None:
         thread = self.current_thread()
         if thread is None:
             return
         others = [t for t in self.thread_list.threads if t.id != thread.id]
         title = f"Merge “{clean_line(thread.title, 60)}” into which thread?"
-        target = await self.app.push_screen_wait(ThreadPicker(title, others, allow_new=False))
+        picker = ThreadPicker(title, others, allow_new=False)
+        self._merge(thread, others, self.briefing.open_dialog(picker))
+
+    @work(group="dialog")
+    async def _merge(
+        self, thread: Thread, others: list[Thread],
+        answer: Awaitable[int | tuple[str, str] | None],
+    ) -> None:  # fmt: skip
+        target = await answer
         if not isinstance(target, int):
             return
         target_title = next((t.title for t in others if t.id == target), "?")
@@ -405,17 +418,20 @@ class MainScreen(Screen[None]):
                                                              "$warning"),
         )  # fmt: skip
         moves = self.thread_list.moves
-        if await self.app.push_screen_wait(ConfirmScreen(question)):
+        if await self.briefing.open_dialog(ConfirmScreen(question)):
             await self.briefing.merge_threads(self, thread, target, moves=moves)
 
-    @work(group="dialog")
-    async def action_rename(self) -> None:
+    def action_rename(self) -> None:
         thread = self.current_thread()
         if thread is None:
             return
-        title = await self.app.push_screen_wait(
-            TextPrompt("New title for the thread (Enter to save, Esc to cancel):", thread.title)
-        )
+        prompt = TextPrompt("New title for the thread (Enter to save, Esc to cancel):",
+                            thread.title)  # fmt: skip
+        self._rename(thread, self.briefing.open_dialog(prompt))
+
+    @work(group="dialog")
+    async def _rename(self, thread: Thread, answer: Awaitable[str | None]) -> None:
+        title = await answer
         if title and title != thread.title:
             await self.briefing.rename_thread(self, thread, title)
 
@@ -424,8 +440,7 @@ class MainScreen(Screen[None]):
         if thread is not None:
             self.briefing.set_thread_flag(self, thread, flag, not getattr(thread, flag))
 
-    @work(group="dialog")
-    async def action_mark_thread_read(self) -> None:
+    def action_mark_thread_read(self) -> None:
         thread = self.current_thread()
         if thread is None:
             return
@@ -433,7 +448,11 @@ class MainScreen(Screen[None]):
             "Mark all ", (str(thread.unread), "bold"), " unread stories of ",
             (clean_line(thread.title, 80), "bold"), " as read?",
         )  # fmt: skip
-        if await self.app.push_screen_wait(ConfirmScreen(question)):
+        self._mark_thread_read(thread, self.briefing.open_dialog(ConfirmScreen(question)))
+
+    @work(group="dialog")
+    async def _mark_thread_read(self, thread: Thread, answer: Awaitable[bool | None]) -> None:
+        if await answer:
             await self.briefing.mark_thread_read(self, thread)
 
     # ------------------------------------------------------------------ links

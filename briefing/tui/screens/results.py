@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Static
 
 from briefing.models import Story
 from briefing.tui.format import clock
+from briefing.tui.screens.typeahead import TypeAhead
 from briefing.tui.storecalls import Stale
 from briefing.tui.widgets import StoryList
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 200
 
 
-class StoryResultsScreen(Screen[Story | None]):
+class StoryResultsScreen(TypeAhead, Screen[Story | None]):
     BINDINGS = [
         Binding("escape", "close", "Back", id="results_back"),
         Binding("tab", "toggle_focus", "Input/list", show=False, id="results_tab"),
@@ -55,12 +56,12 @@ class StoryResultsScreen(Screen[Story | None]):
         pane = self.query_one(".results")
         if self.searching:
             pane.border_title = "Search"
-            self.query_one("#query", Input).focus()
             self._info("Type words to look for; results are ranked by relevance.")
+            self.keys_ready(self.query_one("#query", Input))
         else:
             since = clock(self.since, self.zone, with_zone=True) if self.since else "—"
             pane.border_title = Content(f"New since {since}")
-            self.query_one("#results", StoryList).focus()
+            self.set_focus(self.query_one("#results", StoryList))
             self.load_new()
 
     def _info(self, text: str) -> None:
@@ -91,11 +92,17 @@ class StoryResultsScreen(Screen[Story | None]):
 
     @work(group="new", exclusive=True)
     async def load_new(self) -> None:
-        stories = await self.briefing.lane.call(self.briefing.store.new_since, self.since)
-        self.query_one("#results", StoryList).set_stories(stories, key="new")
+        try:
+            stories = await self.briefing.lane.call(self.briefing.store.new_since, self.since)
+        except Exception as exc:  # a locked or broken cache
+            stories = []
+            self.notify(f"Could not read the new stories: {exc}", severity="error")
+        results = self.query_one("#results", StoryList)
+        results.set_stories(stories, key="new")
         n = len(stories)
         self._info(f"{n} stor{'ies' if n != 1 else 'y'} arrived since your last visit"
                    " — Enter opens one in its thread")  # fmt: skip
+        self.keys_ready(results)  # j/k/Enter typed after `a` act on the list, not an empty one
 
     def on_story_list_opened(self, event: StoryList.Opened) -> None:
         event.stop()

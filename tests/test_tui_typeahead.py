@@ -1,0 +1,123 @@
+"""Keys typed in the same burst as the key that opens a dialog (`/`, `m`, `M`, `R`, `F`) go to
+the dialog, never to the main screen behind it (over ssh a burst arrives all at once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_support import build_cache, loaded, make_app, settle
+from textual import events
+from textual.widgets import DataTable, Input
+
+from briefing.tui.screens.dialogs import TextPrompt, ThreadPicker
+from briefing.tui.screens.feeds import FeedsScreen
+from briefing.tui.screens.results import StoryResultsScreen
+
+CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b", "space": " "}
+
+
+@pytest.fixture
+def cache(tmp_path: Path):
+    c = build_cache(tmp_path)
+    yield c
+    c.store.close()
+
+
+def burst(app, *keys: str) -> None:
+    """Queue every key before the first one is handled (no pause between them)."""
+    for key in keys:
+        app.post_message(events.Key(key, CHARS.get(key, key if len(key) == 1 else None)))
+
+
+def triage(cache) -> list[tuple]:
+    stories = [cache.store.story(i) for i in sorted(cache.ids.values())]
+    return [(s.id, s.thread_id, s.read, s.starred, s.in_briefing, s.hidden) for s in stories]
+
+
+async def start(pilot, app):
+    await settle(pilot, loaded(app))
+    return app.main.story_list.current
+
+
+async def test_search_gets_the_keys_typed_after_the_slash(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        story = await start(pilot, app)
+        before = triage(cache)
+        burst(app, "slash", "s", "b", "r")  # s/b/r would star, brief, read on the main screen
+        await settle(pilot, lambda: isinstance(app.screen, StoryResultsScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#query", Input).value == "sbr"
+        assert triage(cache) == before
+        assert app.main.story_list.current == story
+
+
+async def test_move_picker_gets_the_filter_typed_after_m(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        story = await start(pilot, app)
+        before = triage(cache)
+        burst(app, "m", "s", "x", "j")  # s stars, x hides, j moves on the main screen
+        await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
+        await settle(pilot)
+        assert app.screen.query_one("#picker-input", Input).value == "sxj"
+        assert triage(cache) == before
+        assert app.main.story_list.current == story
+        burst(app, "escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        assert triage(cache) == before
+
+
+async def test_merge_picker_and_rename_prompt_get_the_keys_typed_after_them(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, app)
+        thread = app.main.thread_list.current
+        burst(app, "M", "u", "p")  # u mutes, p pins the thread on the main screen
+        await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
+        await settle(pilot)
+        assert app.screen.query_one("#picker-input", Input).value == "up"
+        burst(app, "escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        burst(app, "R", "u")
+        await settle(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await settle(pilot)
+        # the title starts selected, so typing replaces it
+        assert app.screen.query_one("#prompt-input", Input).value == "u"
+        burst(app, "escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        after = cache.store.thread(thread.id)
+        assert (after.title, after.pinned, after.muted) == (
+            thread.title,
+            thread.pinned,
+            thread.muted,
+        )
+
+
+async def test_feeds_screen_gets_the_keys_typed_after_f(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, app)
+        threads = app.main.thread_list
+        first = threads.highlighted
+        burst(app, "F", "j")  # j moves the thread list on the main screen
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen))
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).cursor_row == 1
+        assert threads.highlighted == first
+
+
+async def test_confirm_gets_the_answer_typed_after_a(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, app)
+        thread = app.main.thread_list.current
+        before = triage(cache)
+        burst(app, "A", "n")  # n is "next unread" on the main screen
+        await settle(pilot, lambda: app.screen is app.main and not app.workers)
+        assert triage(cache) == before
+        burst(app, "A", "y")  # y copies the link on the main screen
+        await settle(pilot, lambda: not cache.store.thread(thread.id).unread)
+        assert app.screen is app.main
+        assert not any("copied" in n.message for n in app._notifications)
