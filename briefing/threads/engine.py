@@ -640,30 +640,32 @@ class ThreadEngine:
         raw = list(map(mul, tf.values(), idf))
         norm = math.sqrt(sum(x * x for x in raw))
         unit = tuple([x / norm for x in raw]) if norm else tuple(raw)
-        return dict(zip(keys, unit, strict=True)), (keys, unit, idf, (0.0,) * len(keys)), norm
+        prepped = (keys, tuple(map(mul, unit, idf)), idf, (0.0,) * len(keys))
+        return dict(zip(keys, unit, strict=True)), prepped, norm
 
     def _prep(self, q: dict[str, float], prefix: str) -> _Query:
-        """A query vector as parallel tuples (keys, weights, current idf of each key): the idf
-        does not change while one item is scored, so it is computed once, not per thread."""
+        """A query vector as parallel tuples (keys, weight x current idf, current idf, zeros for
+        absent terms): the idf does not change while one item is scored, so it is computed
+        once, not per thread."""
         n1 = self._ndocs + 1
         df = self._df
         log = math.log
         idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in q])
-        return tuple(q), tuple(q.values()), idf, (0.0,) * len(q)  # (..., defaults)
+        return tuple(q), tuple(map(mul, q.values(), idf)), idf, (0.0,) * len(q)
 
     def _sims_prepped(self, th: _Thread, pw: _Query, pn: _Query) -> tuple[float, float]:
-        # the same products, summed in query order, as a loop over the terms that adds
-        # v * c * idf when the thread has the term (an absent term adds an exact 0.0); the
-        # lookups and products run in C (map), which is most of the engine's time
+        # sum over the query terms of (weight x idf) x centroid value, in query order (an
+        # absent term adds an exact 0.0); the lookups and products run in C (map): this is
+        # most of the engine's time
         if th.norm_at < 0 or self._ndocs > th.norm_at * 1.05 + 1:
             self._norms(th)
         nw, nn = th.norm_words, th.norm_names
         cw = 0.0
         if nw and pw[0]:
-            cw = sum(map(mul, map(mul, pw[1], map(th.words.get, pw[0], pw[3])), pw[2])) / nw
+            cw = sum(map(mul, pw[1], map(th.words.get, pw[0], pw[3]))) / nw
         cn = 0.0
         if nn and pn[0]:
-            cn = sum(map(mul, map(mul, pn[1], map(th.names.get, pn[0], pn[3])), pn[2])) / nn
+            cn = sum(map(mul, pn[1], map(th.names.get, pn[0], pn[3]))) / nn
         return cw, cn
 
     def _decide(
