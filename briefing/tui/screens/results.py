@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
 
 SEARCH_LIMIT = 200
+NEW_LIMIT = 500
 
 
 class StoryResultsScreen(TypeAhead, Screen[Story | None]):
@@ -59,8 +60,11 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
             self._info("Type words to look for; results are ranked by relevance.")
             self.keys_ready(self.query_one("#query", Input))
         else:
-            since = clock(self.since, self.zone, with_zone=True) if self.since else "—"
-            pane.border_title = Content(f"New since {since}")
+            if self.since is None:
+                pane.border_title = "New (first visit)"
+            else:
+                since = clock(self.since, self.zone, with_zone=True)
+                pane.border_title = Content(f"New since {since}")
             self.set_focus(self.query_one("#results", StoryList))
             self.load_new()
 
@@ -82,26 +86,40 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
             )
         except Stale:
             return
+        except Exception as exc:  # a locked or broken cache: say so, keep the screen
+            self.notify(f"Search failed: {exc}", severity="error")
+            return
         results = self.query_one("#results", StoryList)
         results.set_stories(stories, key=("search", query))
         n = len(stories)
+        if not n:
+            self._info(f"Nothing found for “{query}”.")
+            return
         count = f"the best {n} results" if n >= SEARCH_LIMIT else f"{n} result{'s' * (n != 1)}"
         self._info(f"{count} for “{query}” — Enter opens one in its thread")
-        if stories:
-            results.focus()
+        results.focus()
 
     @work(group="new", exclusive=True)
     async def load_new(self) -> None:
         try:
-            stories = await self.briefing.lane.call(self.briefing.store.new_since, self.since)
+            stories = await self.briefing.lane.call(
+                self.briefing.store.new_since, self.since, limit=NEW_LIMIT
+            )
         except Exception as exc:  # a locked or broken cache
             stories = []
             self.notify(f"Could not read the new stories: {exc}", severity="error")
         results = self.query_one("#results", StoryList)
         results.set_stories(stories, key="new")
         n = len(stories)
-        self._info(f"{n} stor{'ies' if n != 1 else 'y'} arrived since your last visit"
-                   " — Enter opens one in its thread")  # fmt: skip
+        if not n:
+            text = "No stories yet." if self.since is None else "Nothing new since your last visit."
+        elif self.since is None:
+            text = f"No earlier visit: the {n} latest arrivals"
+        elif n >= NEW_LIMIT:
+            text = f"The latest {n} of the stories that arrived since your last visit"
+        else:
+            text = f"{n} stor{'ies' if n != 1 else 'y'} arrived since your last visit"
+        self._info(text + (" — Enter opens one in its thread" if n else ""))
         self.keys_ready(results)  # j/k/Enter typed after `a` act on the list, not an empty one
 
     def on_story_list_opened(self, event: StoryList.Opened) -> None:
