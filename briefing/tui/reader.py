@@ -395,6 +395,15 @@ class BriefingApp(App[int]):
         except ImportError:
             self.notify("Export is not available in this build.", severity="warning")
             return
+        try:
+            marked = await self.lane.call(self.store.marked)
+        except Exception as exc:
+            self.notify(f"Export failed: {exc}", severity="error")
+            return
+        if not marked:  # an empty briefing file helps nobody: say how to fill one
+            self.notify("No story is marked for the briefing (b marks one); nothing written.",
+                        severity="warning")  # fmt: skip
+            return
         setting = self.config.settings.export_dir
         directory = Path(setting).expanduser() if setting else Path.home() / "briefings"
         try:
@@ -405,7 +414,8 @@ class BriefingApp(App[int]):
         except Exception as exc:
             self.notify(f"Export failed: {exc}", severity="error")
             return
-        self.notify(f"Briefing written: {result}", timeout=6)
+        self.notify(f"Briefing written ({len(marked)} stor{'ies' if len(marked) != 1 else 'y'}): "
+                    f"{result}", timeout=6)  # fmt: skip
 
     # ------------------------------------------------------------------ refresh
     def action_refresh(self) -> None:
