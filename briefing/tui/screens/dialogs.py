@@ -87,8 +87,10 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
             yield Static(Content(self.title_text), markup=False)
-            yield Input(placeholder="type to filter; Enter picks", id="picker-input")
+            hint = "type to filter, or a new thread's title" if self.allow_new else "type to filter"
+            yield Input(placeholder=f"{hint}; Enter picks", id="picker-input")
             yield OptionList(markup=False, id="picker-options")
+            yield Static("", id="picker-empty", markup=False)
 
     def on_mount(self) -> None:
         self._fill("")
@@ -105,6 +107,12 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
             title = clean_line(thread.title)
             if all(w in title.casefold() for w in words):
                 options.add_option(Option(Content(title), id=str(thread.id)))
+        empty = self.query_one("#picker-empty", Static)
+        empty.display = not options.option_count
+        if not options.option_count:
+            text = "No thread matches." if query.strip() or not self.allow_new else (
+                "No other thread yet: type a title to start one.")  # fmt: skip
+            empty.update(Content.assemble((text, "dim")))
         if options.option_count:
             # Enter picks the first matching thread; "+ new thread" only when nothing matches,
             # so filtering for a thread and pressing Enter never creates one by accident.

@@ -32,6 +32,7 @@ LEVELS = ("threads", "stories", "article")
 # Below these sizes the panes stop sharing the screen.
 FULL_MIN = (110, 30)  # threads | (stories over article)
 PAIR_MIN_WIDTH = 110  # threads | (stories or article)
+FOOTER_FITS = 118  # below this width the footer cuts off "? Help": the status line says it
 
 
 class MainScreen(Screen[None]):
@@ -134,6 +135,7 @@ class MainScreen(Screen[None]):
         self.query_one("#right").display = bool(shown & {1, 2})
         self.story_list.display = 1 in shown
         self.article.display = 2 in shown
+        self.status.set_state(help_hint=self.size.width < FOOTER_FITS)
 
     def go(self, level: int) -> None:
         """Show and focus a pane. The focus moves now, not after a refresh, so keys that
@@ -399,6 +401,9 @@ class MainScreen(Screen[None]):
         if thread is None:
             return
         others = [t for t in self.thread_list.threads if t.id != thread.id]
+        if not others:
+            self.notify("There is no other thread to merge into.", severity="warning")
+            return
         title = f"Merge “{clean_line(thread.title, 60)}” into which thread?"
         picker = ThreadPicker(title, others, allow_new=False)
         self._merge(thread, others, self.briefing.open_dialog(picker))
