@@ -15,7 +15,14 @@ MARKS_HELP = "Story marks: ● unread  ★ starred  B in the briefing;  +N = oth
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help_close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "close", "Close", id="help_close"),
+        # The first row says j/k move and scroll: they scroll this list too.
+        Binding("j,down", "scroll(1)", show=False),
+        Binding("k,up", "scroll(-1)", show=False),
+        Binding("space,pagedown", "page(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+    ]
 
     def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
         """rows: (keys as shown, description)."""
@@ -27,9 +34,18 @@ class HelpScreen(ModalScreen[None]):
         parts: list[str | tuple[str, str]] = [("Keys", "bold"), "\n"]
         for keys, description in self.rows:
             parts += [(keys.ljust(width), "bold $accent"), description, "\n"]
-        parts += ["\n", (MARKS_HELP, "dim"), "\n", ("ctrl+p: every action by name", "dim")]
+        parts += ["\n", (MARKS_HELP, "dim"), "\n", ("ctrl+p: every action by name", "dim"), "\n",
+                  ("Esc, q or ? closes this help; j/k scroll it.", "dim")]  # fmt: skip
         with VerticalScroll(classes="dialog help", id="help"):
             yield Static(Content.assemble(*parts), markup=False, id="help-text")
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one("#help", VerticalScroll)
+        scroll.scroll_relative(y=pages * max(1, scroll.scrollable_content_region.height - 1),
+                               animate=False)  # fmt: skip
 
     def action_close(self) -> None:
         self.dismiss(None)
