@@ -32,8 +32,9 @@ async def test_80x24_one_pane_at_a_time(cache):
         assert "◆ Azerbaijan–Russia crisis" in lines[1]
         assert "Georgia: protests over the foreign agents bill" in lines[3]
         assert "4 unread" in lines[4] and "3 outlets" in lines[4]
-        assert lines[-2].startswith(" OFFLINE · ")
-        assert "r Read" in lines[-1] and "s Star" in lines[-1]
+        # the footer has no room for "? Help" at 80 columns: the status line says it
+        assert lines[-2].startswith(" ? keys · OFFLINE · ")
+        assert "r Read" in lines[-1] and "s Star" in lines[-1] and "? Help" not in lines[-1]
         assert shown(app) == ["threads"] and app.focused is app.main.thread_list
 
         await pilot.press("j", "enter")
@@ -82,6 +83,7 @@ async def test_160x50_three_panes_and_visible_focus(cache):
         assert main.article.size.width > 80 and main.article.size.height > 20
         lines = screen_text(app).splitlines()
         assert len(lines) == 50 and all(len(line) <= 160 for line in lines)
+        assert "? Help" in lines[-1] and lines[-2].startswith(" OFFLINE · ")  # no hint needed
         top = lines[0]
         assert "Threads (3)" in top and "Georgia: protests over the foreign agents bill" in top
         # the article previews the highlighted story while the thread list keeps the focus

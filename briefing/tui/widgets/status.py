@@ -21,6 +21,7 @@ class StatusLine(Static):
         self.last_success: datetime | None = None
         self.progress = ""
         self.note = ""
+        self.help_hint = False  # "? keys" first, when the footer is too narrow to show `?`
 
     def on_mount(self) -> None:
         self.set_interval(self.TICK, self.tick)
@@ -32,7 +33,7 @@ class StatusLine(Static):
 
     def set_state(
         self, *, last_success: datetime | None = None, progress: str | None = None,
-        note: str | None = None,
+        note: str | None = None, help_hint: bool | None = None,
     ) -> None:  # fmt: skip
         if last_success is not None:
             self.last_success = last_success
@@ -40,6 +41,8 @@ class StatusLine(Static):
             self.progress = progress
         if note is not None:
             self.note = note
+        if help_hint is not None:
+            self.help_hint = help_hint
         self.update(self.render_state())
 
     def render_state(self) -> Content:
@@ -53,7 +56,10 @@ class StatusLine(Static):
             last += f" ({clock(self.last_success, self.zone, with_zone=True)})"
         else:
             last = "no successful fetch yet"
-        parts: list[str | tuple[str, str]] = [" ", mode, " · ", (last, "dim")]
+        parts: list[str | tuple[str, str]] = [" "]
+        if self.help_hint:
+            parts += [("?", "bold $accent"), " keys · "]
+        parts += [mode, " · ", (last, "dim")]
         if self.progress:
             parts += [" · ", (self.progress, "$accent")]
         if self.note:
