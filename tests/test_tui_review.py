@@ -1,0 +1,111 @@
+"""Defects found using the reader as a user: empty results said "Enter opens one", a first
+visit claimed 500 stories "arrived since your last visit", E wrote an empty briefing, M opened
+an empty picker, help did not scroll with j/k, and `?` was cut off the footer at 80 columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_tui_support import build_cache, loaded, make_app, make_config, screen_text, settle
+from textual.containers import VerticalScroll
+
+from briefing.store import Store
+from briefing.tui.screens.dialogs import ThreadPicker
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.results import StoryResultsScreen
+
+
+@pytest.fixture
+def cache(tmp_path: Path):
+    c = build_cache(tmp_path)
+    yield c
+    c.store.close()
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_search_without_results_says_so(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("slash", *"zzqx", "enter")
+        await settle(pilot, lambda: "Nothing found" in screen_text(app))
+        assert "Nothing found for “zzqx”." in screen_text(app)
+        assert "Enter opens" not in screen_text(app)
+        assert app.screen.query_one("#query").has_focus  # ready for another try
+        await pilot.press(*["backspace"] * 4, *"tbilisi", "enter")
+        await settle(pilot, lambda: "results for “tbilisi”" in screen_text(app))
+
+
+async def test_first_visit_new_view_does_not_claim_a_last_visit(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        assert app.since is None
+        await pilot.press("a")
+        await settle(pilot, lambda: isinstance(app.screen, StoryResultsScreen)
+                     and bool(app.screen.query_one("#results").stories))  # fmt: skip
+        text = screen_text(app)
+        assert "New (first visit)" in text and "No earlier visit: the 8 latest arrivals" in text
+        assert "since your last visit" not in text
+
+
+async def test_export_with_nothing_marked_writes_nothing(cache):
+    app = make_app(cache)
+    exports = Path(cache.config.settings.export_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("E")
+        await settle(pilot, lambda: any("nothing written" in m for m in messages(app)))
+        assert not exports.exists() or not any(exports.iterdir())
+        await pilot.press("b")  # mark the highlighted story, then export again
+        await settle(pilot, lambda: bool(cache.store.marked()))
+        await pilot.press("E")
+        await settle(pilot, lambda: any("Briefing written (1 story)" in m for m in messages(app)))
+        assert len(list(exports.iterdir())) == 1
+
+
+async def test_merge_with_no_other_thread_warns_and_move_offers_a_new_thread(tmp_path):
+    store = Store.open(tmp_path / "fresh")
+    cache = type("C", (), {"store": store, "config": make_config(tmp_path, feeds=())})()
+    app = make_app(cache)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot, loaded(app))
+            await pilot.press("M")
+            await settle(pilot)
+            assert app.screen is app.main
+            assert "There is no other thread to merge into." in messages(app)
+            await pilot.press("m")
+            await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
+            await settle(pilot)
+            assert "No other thread yet: type a title to start one." in screen_text(app)
+            await pilot.press(*"Baku", "enter")
+            await settle(pilot, lambda: len(app.main.thread_list.threads) == 2)
+    finally:
+        store.close()
+
+
+async def test_help_scrolls_with_j_and_k_and_says_how_to_close(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        scroll = app.screen.query_one("#help", VerticalScroll)
+        assert scroll.max_scroll_y > 0  # 80x24 cannot show every key at once
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        assert scroll.scroll_y == 3
+        await pilot.press("k")
+        await settle(pilot)
+        assert scroll.scroll_y == 2
+        await pilot.press("space")
+        await settle(pilot)
+        assert scroll.scroll_y > 2
+        assert "Esc, q or ? closes this help" in app.screen.query_one("#help-text").render().plain
+        await pilot.press("q")
+        await settle(pilot, lambda: app.screen is app.main)
