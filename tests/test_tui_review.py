@@ -109,3 +109,43 @@ async def test_help_scrolls_with_j_and_k_and_says_how_to_close(cache):
         assert "Esc, q or ? closes this help" in app.screen.query_one("#help-text").render().plain
         await pilot.press("q")
         await settle(pilot, lambda: app.screen is app.main)
+
+
+def test_refresh_summary_names_failing_and_backing_off_feeds():
+    from datetime import UTC, datetime
+
+    from briefing.refresh import FeedReport, RefreshSummary
+    from briefing.tui.refresh_hook import summarise
+
+    summary = RefreshSummary(started=datetime.now(UTC), feeds=[
+        FeedReport("A", "http://a", "ok", new=2),
+        FeedReport("B", "http://b", "error", error="connection refused"),
+        FeedReport("C", "http://c", "skipped", error="waiting until …; last error: 503"),
+        FeedReport("D", "http://d", "skipped"),  # merely not due: not a problem
+    ])  # fmt: skip
+    assert summarise(summary) == (
+        "refreshed: 2 new stories, 1 feed failing and 1 backing off (F: feeds)"
+    )
+    assert summarise(RefreshSummary(started=datetime.now(UTC))) == "refreshed: 0 new stories"
+
+
+async def test_status_line_at_80_columns_keeps_the_refresh_result(cache):
+    from datetime import UTC, datetime, timedelta
+
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        note = "refreshed: 0 new stories, 40 feeds failing (F: feeds)"
+        app.main.status.set_state(last_success=datetime.now(UTC) - timedelta(minutes=6, seconds=30),
+                                  note=note)  # fmt: skip
+        await settle(pilot)
+        line = screen_text(app).splitlines()[-2]
+        assert line.rstrip() == " ? keys · OFFLINE · " + note  # the last fetch gives way
+        app.main.status.set_state(note="refreshed: 3 new stories")
+        await settle(pilot)
+        line = screen_text(app).splitlines()[-2]
+        assert line.rstrip().endswith("3 new stories · last good fetch 6m ago"), line
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        line = screen_text(app).splitlines()[-2]
+        assert "last good fetch 6m ago (" in line and "? keys" not in line, line

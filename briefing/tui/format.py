@@ -159,6 +159,6 @@ def feed_status(feed: FeedState, zone: tzinfo, now: datetime) -> tuple[str, str]
     """A short status word and its style for the feeds screen."""
     status = feed.status
     if status in ("error", "backoff") and feed.next_check and feed.next_check > now:
-        return f"backing off until {clock(feed.next_check, zone)}", "$warning"
+        return "backing off", "$warning"  # until "next check", the column beside it
     styles = {"ok": "$success", "not_modified": "$success", "error": "$error", "gone": "$error"}
     return status.replace("_", " "), styles.get(status, "dim")

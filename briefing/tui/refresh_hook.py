@@ -30,11 +30,21 @@ def describe(progress: Any) -> str:
 
 
 def summarise(summary: Any) -> str:
+    """One line for the status bar: new stories, then the feeds that need a look (failing, or
+    skipped because they are backing off after failures), pointing at the feeds screen."""
     totals = summary.totals() if hasattr(summary, "totals") else {}
     new = totals.get("new", 0)
     text = f"refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
-    if totals.get("error"):
-        text += f", {totals['error']} feed(s) failing"
+    failing = totals.get("error", 0) + totals.get("gone", 0)
+    # A skipped feed with an error is backing off; one without is merely not due yet.
+    waiting = sum(1 for r in getattr(summary, "feeds", ()) if r.status == "skipped" and r.error)
+    problems = []
+    if failing:
+        problems.append(f"{failing} feed{'s' * (failing != 1)} failing")
+    if waiting:
+        problems.append(f"{waiting} backing off")
+    if problems:
+        text += f", {' and '.join(problems)} (F: feeds)"
     return text
 
 

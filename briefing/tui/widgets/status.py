@@ -26,6 +26,9 @@ class StatusLine(Static):
     def on_mount(self) -> None:
         self.set_interval(self.TICK, self.tick)
 
+    def on_resize(self) -> None:
+        self.update(self.render_state())
+
     def tick(self) -> None:
         """Keep the relative time true while nothing else repaints the line."""
         if self.last_success is not None:
@@ -46,22 +49,36 @@ class StatusLine(Static):
         self.update(self.render_state())
 
     def render_state(self) -> Content:
+        """Mode, then what is happening (refresh progress, the latest result), then the last
+        good fetch: the part that says least is last, and shortened first when space runs out
+        (at 80 columns "… · refreshed: 0 new stories, 40 feeds failing" must not be cut)."""
         if self.offline:
             mode = ("OFFLINE", "bold $error")
         else:
             mode = ("online", "$success")
-        if self.last_success:
-            since = ago(self.last_success, utcnow())
-            last = f"last good fetch {'just now' if since == 'now' else since + ' ago'}"
-            last += f" ({clock(self.last_success, self.zone, with_zone=True)})"
-        else:
-            last = "no successful fetch yet"
         parts: list[str | tuple[str, str]] = [" "]
         if self.help_hint:
             parts += [("?", "bold $accent"), " keys · "]
-        parts += [mode, " · ", (last, "dim")]
+        parts += [mode]
         if self.progress:
             parts += [" · ", (self.progress, "$accent")]
         if self.note:
             parts += [" · ", self.note]
-        return Content.assemble(*parts)
+        width = self.size.width
+        for last in self._last_fetch():
+            content = Content.assemble(*parts, " · ", (last, "dim"))
+            if not width or content.cell_length <= width:
+                return content
+        return Content.assemble(*parts)  # no room at all: the feeds screen (F) has it
+
+    def _last_fetch(self) -> list[str]:
+        """The last good fetch, from the longest wording to the shortest."""
+        if not self.last_success:
+            return ["no successful fetch yet", "no fetch yet"]
+        since = ago(self.last_success, utcnow())
+        since = "just now" if since == "now" else since + " ago"
+        return [
+            f"last good fetch {since} ({clock(self.last_success, self.zone, with_zone=True)})",
+            f"last good fetch {since}",
+            f"fetched {since}",
+        ]
