@@ -422,3 +422,18 @@ def test_cached_thread_norms_follow_the_joins(monkeypatch: pytest.MonkeyPatch) -
         assert cached == pytest.approx(engine._norms(th), rel=1e-9)
         checked += 1
     assert checked >= 10
+
+
+def test_a_thread_sharing_little_of_the_items_key_terms_is_not_scored() -> None:
+    found = {}
+    for ratio in (0.0, 0.75):
+        engine = ThreadEngine(EngineParams(short_candidate_ratio=ratio))
+        engine.assign(item("a", "Border commission in Gabala agrees delimitation of Tavush"))
+        engine.assign(item("b", "Gabala football club wins derby", hours=1))
+        assert engine.active_threads == 2
+        f = prepare([item("n", "Gabala commission: Tavush delimitation agreed", hours=2)])[0]
+        engine._count_df(f)
+        qw, _, _ = engine._vector(f.words, "")
+        qn, _, _ = engine._vector(f.names, "\x00")
+        found[ratio] = sorted(th.id for th in engine._candidates(qw, qn, ratio))
+    assert found == {0.0: [1, 2], 0.75: [1]}

@@ -365,10 +365,11 @@ class ThreadEngine:
         best_score = 0.0
         best_margin = -1.0
         scored = []
-        for th in self._candidates(qw, qn):
+        short = _shortness(len(f.words), p)
+        ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
+        for th in self._candidates(qw, qn, ratio):
             cw, cn = self._sims_prepped(th, pw, pn)
             scored.append((cw, cn, th))
-        short = _shortness(len(f.words), p)
         self._pub = (item.published, _naive_utc(item.published) if item.published else None)
         for cw, cn, th in scored:
             score, need = self._decide(
@@ -604,7 +605,12 @@ class ThreadEngine:
             th.norm_at = self._ndocs
         return th.norm_words, th.norm_names
 
-    def _candidates(self, qw: dict[str, float], qn: dict[str, float]) -> list[_Thread]:
+    def _candidates(
+        self, qw: dict[str, float], qn: dict[str, float], ratio: float = 0.0
+    ) -> list[_Thread]:
+        """Threads to score exactly: those sharing the item's top terms, ranked by the summed
+        weight of the shared terms, at most `max_candidates`, and (with `ratio`) only those
+        reaching `ratio` x the best one's sum; pinned threads always."""
         p = self.params
         acc: dict[int, float] = {}
         # a term shared by most active threads says nothing about which one an item belongs
@@ -620,6 +626,9 @@ class ThreadEngine:
                 for tid in s:
                     acc[tid] = acc.get(tid, 0.0) + w
         ranked = sorted(acc, key=acc.__getitem__, reverse=True)[: p.max_candidates]
+        if ratio and ranked:
+            floor = ratio * acc[ranked[0]]
+            ranked = [tid for tid in ranked if acc[tid] >= floor]
         ranked.extend(tid for tid in self._pinned if tid not in ranked)  # always considered
         return [self._threads[tid] for tid in ranked]
 
