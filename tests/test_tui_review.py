@@ -61,7 +61,7 @@ async def test_export_with_nothing_marked_writes_nothing(cache):
         await pilot.press("E")
         await settle(pilot, lambda: any("nothing written" in m for m in messages(app)))
         assert not exports.exists() or not any(exports.iterdir())
-        await pilot.press("b")  # mark the highlighted story, then export again
+        await pilot.press("enter", "b")  # mark the first story, then export again
         await settle(pilot, lambda: bool(cache.store.marked()))
         await pilot.press("E")
         await settle(pilot, lambda: any("Briefing written (1 story)" in m for m in messages(app)))
@@ -79,7 +79,7 @@ async def test_merge_with_no_other_thread_warns_and_move_offers_a_new_thread(tmp
             await settle(pilot)
             assert app.screen is app.main
             assert "There is no other thread to merge into." in messages(app)
-            await pilot.press("m")
+            await pilot.press("enter", "m")
             await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
             await settle(pilot)
             assert "No other thread yet: type a title to start one." in screen_text(app)
@@ -149,3 +149,23 @@ async def test_status_line_at_80_columns_keeps_the_refresh_result(cache):
         await settle(pilot)
         line = screen_text(app).splitlines()[-2]
         assert "last good fetch 6m ago (" in line and "? keys" not in line, line
+
+
+async def test_at_80_columns_story_keys_on_the_thread_list_touch_no_hidden_story(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        main = app.main
+        await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == cache.threads["georgia"])
+        assert not main.story_list.display  # only the thread list is on screen
+        hidden_story = main.story_list.current
+        for key in ("s", "b", "r", "x", "y", "o", "m"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.screen is main
+        assert cache.store.story(hidden_story.id) == hidden_story  # untouched
+        assert app.opened == []
+        assert "No story on screen: Enter opens the thread." in messages(app)
+        await pilot.press("enter", "s")  # with the story list on screen, s stars
+        await settle(pilot, lambda: cache.store.story(hidden_story.id).starred)

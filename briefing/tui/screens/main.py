@@ -317,10 +317,19 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ triage
     def target_story(self) -> Story | None:
+        """The story the triage keys act on: the one read, else the one highlighted in the
+        story list, if that list is on screen (at 80 columns the thread list is shown alone:
+        `s` there must not star a story the user cannot see)."""
         if self.article.has_focus and self.article.story is not None:
             index = self.story_list.index_of(self.article.story.id)
             return self.story_list.stories[index] if index is not None else self.article.story
-        return self.story_list.current
+        return self.story_list.current if self.story_list.display else None
+
+    def no_story(self) -> None:
+        if self.story_list.display or self.thread_list.current is None:
+            self.no_story()
+        else:
+            self.notify("No story on screen: Enter opens the thread.", severity="warning")
 
     def story_changed(self, story: Story) -> None:
         """Show a story's new triage state everywhere it is on screen."""
@@ -331,14 +340,14 @@ class MainScreen(Screen[None]):
     def action_toggle(self, flag: str) -> None:
         story = self.target_story()
         if story is None:
-            self.notify("No story selected.", severity="warning")
+            self.no_story()
             return
         self.briefing.write_triage(self, story, flag, not getattr(story, flag))
 
     def action_hide(self) -> None:
         story = self.target_story()
         if story is None:
-            self.notify("No story selected.", severity="warning")
+            self.no_story()
             return
         self.briefing.write_triage(self, story, "hidden", True)
         self.story_list.remove_story(story.id)
@@ -383,7 +392,7 @@ class MainScreen(Screen[None]):
     def action_move(self) -> None:
         story = self.target_story()
         if story is None:
-            self.notify("No story selected.", severity="warning")
+            self.no_story()
             return
         others = [t for t in self.thread_list.threads if t.id != story.thread_id]
         title = f"Move “{clean_line(story.title, 60)}” to which thread?"
@@ -464,14 +473,18 @@ class MainScreen(Screen[None]):
     def _link_story(self) -> Story | None:
         if self.article.display and self.article.story is not None:
             return self.article.story
-        return self.story_list.current
+        return self.story_list.current if self.story_list.display else None
 
     def action_open_link(self) -> None:
         story = self._link_story()
-        if story is not None:
+        if story is None:
+            self.no_story()
+        else:
             self.briefing.open_link(story.link)
 
     def action_copy_link(self) -> None:
         story = self._link_story()
-        if story is not None:
+        if story is None:
+            self.no_story()
+        else:
             self.briefing.copy_link(story.link)
