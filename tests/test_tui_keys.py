@@ -196,3 +196,7 @@ async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch
         assert stories.highlighted - stories.scroll_y == row  # same story on the same row
         assert app.main.article.story.id == article_id
         assert "refreshed: 1 new story" in screen_text(app)
+        # g was asked for: its result is also a message; the start-up run's was not
+        assert [n.message for n in app._notifications if "efreshed" in n.message] == [
+            "Refreshed: 1 new story"
+        ]

@@ -96,6 +96,7 @@ class BriefingApp(App[int]):
         self.since: datetime | None = None  # the previous visit
         self.undo_stack: list[UndoStep] = []
         self.refreshing = False
+        self._asked_refresh = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
         self.set_keymap(dict(config.settings.keys))
@@ -432,6 +433,7 @@ class BriefingApp(App[int]):
         if self.offline or self.refreshing:
             return
         self.refreshing = True
+        self._asked_refresh = not due_only  # g: say when it is done, even if nothing changed
         self.main.status.set_state(progress="refreshing…")
         self._refresh_worker(due_only)
 
@@ -454,6 +456,8 @@ class BriefingApp(App[int]):
             if message.ok:
                 self.main.status.set_state(note=message.text)
                 self.main.reload_all()
+                if self._asked_refresh:
+                    self.notify(message.text[:1].upper() + message.text[1:], timeout=4)
             else:
                 self.notify(f"Refresh failed: {message.text}", severity="error", timeout=8)
                 self.main.status.set_state(note="refresh failed")
