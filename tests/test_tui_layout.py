@@ -30,6 +30,7 @@ async def test_80x24_one_pane_at_a_time(cache):
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
         assert lines[0].startswith("╭─ Threads (3) ")
         assert "◆ Azerbaijan–Russia crisis" in lines[1]
+        assert "1 unread" in lines[2] and "outlet" not in lines[2]  # the seed article: no feed
         assert "Georgia: protests over the foreign agents bill" in lines[3]
         assert "4 unread" in lines[4] and "3 outlets" in lines[4]
         # the footer has no room for "? Help" at 80 columns: the status line says it

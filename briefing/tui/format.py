@@ -84,7 +84,8 @@ def thread_prompt(thread: Thread, now: datetime) -> Content:
     if thread.new:
         parts += ["  ", (f"{thread.new} new", "bold $success")]
     parts += ["  ", (f"{thread.unread} unread", "$warning" if thread.unread else "dim")]
-    parts += ["  ", (f"{thread.sources} outlet{'' if thread.sources == 1 else 's'}", "dim")]
+    if thread.sources:  # none for the seed article alone: "0 outlets" read as a fault
+        parts += ["  ", (f"{thread.sources} outlet{'' if thread.sources == 1 else 's'}", "dim")]
     return Content.assemble(mark, (clean_line(thread.title) or "(untitled)", title_style),
                             "\n", *parts)  # fmt: skip
 
