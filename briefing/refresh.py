@@ -262,10 +262,11 @@ def assign_threads(
             )
             touched.add(decision.thread_id)
             if len(placements) >= 2000:  # short write transactions (readers go on), and the
-                placed += store.assign_many(placements)  # list stays small on a cold run
+                placed += store.assign_many(placements, touch=False)  # list stays small
                 placements.clear()
     if placements:
-        placed += store.assign_many(placements)
+        placed += store.assign_many(placements, touch=False)
+    store.touch_threads(touched)  # once per thread, not once per batch
     for thread_id in touched:
         label = engine.label(thread_id)
         if label:

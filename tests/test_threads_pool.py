@@ -133,3 +133,17 @@ def test_batch_placement_keeps_the_users_moves(tmp_path: Path) -> None:
     with sqlite3.connect(store.path) as db:
         decided = dict(db.execute("SELECT article_id, decided_by FROM membership").fetchall())
     assert decided[ids[0]] == "user" and decided[ids[1]] == "engine"
+
+
+def test_each_thread_ends_dated_by_its_latest_story(tmp_path: Path, small_chunks: None) -> None:
+    # assign_threads writes its batches untouched and dates each thread once at the end
+    store, ids = build(tmp_path / "d")
+    refresh.assign_threads(store, ids)
+    with sqlite3.connect(store.path) as db:
+        rows = db.execute(
+            "SELECT t.id, t.updated, max(coalesce(a.published, a.first_seen)) FROM threads t"
+            " JOIN membership m ON m.thread_id = t.id JOIN articles a ON a.id = m.article_id"
+            " WHERE t.id != 1 GROUP BY t.id"
+        ).fetchall()
+    assert len(rows) >= 4
+    assert all(updated == latest for _id, updated, latest in rows)

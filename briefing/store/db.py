@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -372,10 +372,11 @@ class Store:
 
     def assign_many(
         self, placements: Sequence[tuple[int, int, int | None, float | None]],
-        *, decided_by: str = "engine",
+        *, decided_by: str = "engine", touch: bool = True,
     ) -> int:  # fmt: skip
         """Place many stories at once: (article_id, thread_id, duplicate_of, score) rows, in ONE
-        transaction, each thread's `updated` recomputed once (the fetcher's batch after a run).
+        transaction, each thread's `updated` recomputed once (the fetcher's batch after a run;
+        with `touch=False` the caller does that with `touch_threads` after its last batch).
         Like assign(), never overrides a user's decision; returns how many were written."""
         now = to_db(utcnow())
         with self._write() as db:
@@ -390,9 +391,16 @@ class Store:
                 " WHERE membership.decided_by != 'user' OR excluded.decided_by = 'user'",
                 [(a, t, decided_by, d, s, now) for a, t, d, s in placements],
             ).rowcount
-            for thread_id in {t for _a, t, _d, _s in placements}:
-                self._touch_thread(db, thread_id)
+            if touch:
+                for thread_id in {t for _a, t, _d, _s in placements}:
+                    self._touch_thread(db, thread_id)
         return written
+
+    def touch_threads(self, thread_ids: Iterable[int]) -> None:
+        """Recompute `updated` (the latest story's time) of these threads, in one transaction."""
+        with self._write() as db:
+            for thread_id in thread_ids:
+                self._touch_thread(db, thread_id)
 
     def move_story(self, article_id: int, thread_id: int) -> int | None:
         """A user's move: stored as decided_by='user' so the engine never undoes it.
