@@ -169,3 +169,15 @@ async def test_at_80_columns_story_keys_on_the_thread_list_touch_no_hidden_story
         assert "No story on screen: Enter opens the thread." in messages(app)
         await pilot.press("enter", "s")  # with the story list on screen, s stars
         await settle(pilot, lambda: cache.store.story(hidden_story.id).starred)
+
+
+async def test_q_closes_the_results_like_the_other_screens_and_is_typed_in_the_box(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("slash", *"tbilisiq", "backspace", "enter")  # q typed, then erased
+        await settle(pilot, lambda: app.screen.query_one("#results").has_focus)
+        assert app.screen.query_one("#query").value == "tbilisi"
+        await pilot.press("q")
+        await settle(pilot, lambda: app.screen is app.main)
+        assert app.is_running

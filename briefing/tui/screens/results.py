@@ -31,7 +31,8 @@ NEW_LIMIT = 500
 
 class StoryResultsScreen(TypeAhead, Screen[Story | None]):
     BINDINGS = [
-        Binding("escape", "close", "Back", id="results_back"),
+        # q closes, as on the feeds and help screens (in the search box it is typed)
+        Binding("escape,q", "close", "Back", id="results_back"),
         Binding("tab", "toggle_focus", "Input/list", show=False, id="results_tab"),
     ]
 
