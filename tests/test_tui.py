@@ -233,6 +233,10 @@ async def test_mark_thread_read_asks_first_and_undoes(cache):
         await pilot.press("y")
         await settle(pilot, lambda: app.main.thread_list.current.unread == 0)
         assert cache.store.thread(georgia).unread == 0
+        await pilot.press("A")  # nothing left to mark: a message, not a question
+        await settle(pilot)
+        assert app.screen is app.main
+        assert any("read already" in n.message for n in app._notifications)
         await pilot.press("z")
         await settle(pilot, lambda: app.main.thread_list.current.unread == 4)
 

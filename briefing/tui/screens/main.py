@@ -458,6 +458,9 @@ class MainScreen(Screen[None]):
         thread = self.current_thread()
         if thread is None:
             return
+        if not thread.unread:  # no "Mark all 0 unread stories … as read?"
+            self.notify("Every story of this thread is read already.")
+            return
         question = Content.assemble(
             "Mark all ", (str(thread.unread), "bold"), " unread stories of ",
             (clean_line(thread.title, 80), "bold"), " as read?",
