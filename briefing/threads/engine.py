@@ -52,6 +52,7 @@ class _Features:
     lang: str
     shingles: list[int]
     sig: tuple[int, ...] | None = None  # MinHash signature, computed on demand
+    bands: list[int] | None = None  # its LSH band keys (`_bands(sig)`), computed on demand
     query: tuple[dict[str, float], dict[str, float]] = ({}, {})  # unit tf-idf (words, names)
 
 
@@ -69,6 +70,7 @@ def prepare(items: Sequence[Item], params: EngineParams | None = None) -> list[P
         f = _extract(item, p)
         if len(set(f.shingles)) >= p.dup_min_shingles:
             f.sig = _minhash(f.shingles)
+            f.bands = _bands(f.sig)
         out.append(f)
     return out
 
@@ -760,11 +762,15 @@ class ThreadEngine:
     # ---- near-duplicates ------------------------------------------------------------------
 
     def _find_dup(self, f: _Features) -> tuple[str, int, float] | None:
-        if len(set(f.shingles)) < self.params.dup_min_shingles:
-            return None
-        sig = f.sig = f.sig if f.sig is not None else _minhash(f.shingles)
+        if f.sig is None:
+            if len(set(f.shingles)) < self.params.dup_min_shingles:
+                return None
+            f.sig = _minhash(f.shingles)
+        sig = f.sig
         seen: set[str] = set()
-        for band in _bands(sig):
+        if f.bands is None:
+            f.bands = _bands(sig)
+        for band in f.bands:
             iid = self._dup_bands.get(band)
             if iid is None or iid in seen:
                 continue
@@ -794,7 +800,7 @@ class ThreadEngine:
         exact = array("I", set(f.shingles)) if len(f.shingles) <= _EXACT_SHINGLES else None
         self._dup_items[item_id] = (array("q", sig), th.id, root or item_id, exact)
         th.dup_items.append(item_id)
-        for band in _bands(sig):
+        for band in f.bands if f.bands is not None else _bands(sig):
             self._dup_bands.setdefault(band, item_id)
 
 
