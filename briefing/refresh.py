@@ -236,8 +236,12 @@ def assign_threads(
     placed = 0
 
     def load(start: int) -> tuple[list[Any], Future[list[Any]] | None]:
-        by_id = {s.id: s for s in store.stories_by_id(queue[start : start + _CHUNK].tolist())}
-        items = [_engine_item(Item, by_id[i]) for i in queue[start : start + _CHUNK] if i in by_id]
+        by_id = {row[0]: row for row in store.engine_texts(queue[start : start + _CHUNK].tolist())}
+        items = [
+            Item(id=str(i), title=r[1], text=r[2], published=r[3], source=r[4], lang=r[5])
+            for i in queue[start : start + _CHUNK]
+            if (r := by_id.get(i)) is not None
+        ]
         ahead = None
         if pool is not None and len(queue) > _CHUNK:
             with contextlib.suppress(Exception):  # a broken pool: the engine does it all

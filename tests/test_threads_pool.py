@@ -147,3 +147,19 @@ def test_each_thread_ends_dated_by_its_latest_story(tmp_path: Path, small_chunks
         ).fetchall()
     assert len(rows) >= 4
     assert all(updated == latest for _id, updated, latest in rows)
+
+
+def test_engine_texts_reads_what_the_engine_needs(tmp_path: Path) -> None:
+    store, ids = build(tmp_path / "t")
+    seen = T0 + timedelta(days=3)
+    (undated,) = store.save_feed_result(
+        FEED.url, FeedUpdate("ok", seen), [ArticleIn(key="u", link="https://wire.example/u",
+                                                     title="Undated", summary="S", content_hash="u")],
+    ).new_ids  # fmt: skip
+    store.set_article_text(undated, text="Full text")
+    rows = {r[0]: r for r in store.engine_texts([ids[0], undated, 10**9])}
+    assert set(rows) == {ids[0], undated}  # an unknown id is skipped
+    _id, title, text, when, outlet, _lang = rows[ids[0]]
+    assert (title, when, outlet) == ("Tbilisi: wire report", T0, "Wire")
+    assert text.startswith("Tbilisi agency: protesters rally")  # the summary, without text
+    assert rows[undated][1:5] == ("Undated", "Full text", seen, "Wire")  # text; first seen

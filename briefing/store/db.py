@@ -692,6 +692,26 @@ class Store:
                 )
             return ids
 
+    def engine_texts(
+        self, ids: Sequence[int]
+    ) -> list[tuple[int, str, str, datetime, str, str | None]]:
+        """What the thread engine reads of each story, in one light query: (id, title, text
+        or else summary, published or else first seen, outlet, language)."""
+        out: list[tuple[int, str, str, datetime, str, str | None]] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            out += [
+                (r[0], r[1], r[2] or r[3], from_db(r[4] or r[5]) or utcnow(), r[6], r[7])
+                for r in self._all(
+                    "SELECT a.id, a.title, a.text, a.summary, a.published, a.first_seen,"
+                    " coalesce(f.name, 'seed article'), a.lang FROM articles a"
+                    f" LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({marks})",
+                    chunk,
+                )
+            ]
+        return out
+
     def thread_texts(self, thread_id: int, limit: int = 50) -> list[Story]:
         """The latest stories of a thread, with text, to rebuild the engine's view of it."""
         return self.stories(thread_id, limit=limit, include_hidden=True, fold_copies=False)
