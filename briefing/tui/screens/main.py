@@ -32,7 +32,9 @@ LEVELS = ("threads", "stories", "article")
 # Below these sizes the panes stop sharing the screen.
 FULL_MIN = (110, 30)  # threads | (stories over article)
 PAIR_MIN_WIDTH = 110  # threads | (stories or article)
-FOOTER_FITS = 118  # below this width the footer cuts off "? Help": the status line says it
+# Below this width the footer may cut off "? Help" (below 104 with the default keys; keys set
+# in feeds.toml can be longer names): the status line then starts with "? keys".
+FOOTER_FITS = 118
 
 
 class MainScreen(Screen[None]):
