@@ -121,3 +121,19 @@ async def test_confirm_gets_the_answer_typed_after_a(cache):
         await settle(pilot, lambda: not cache.store.thread(thread.id).unread)
         assert app.screen is app.main
         assert not any("copied" in n.message for n in app._notifications)
+
+
+async def test_a_whole_move_typed_in_one_burst(cache):
+    """m, a filter and Enter, all queued before m is handled: the story moves where asked."""
+    georgia, armenia = cache.threads["georgia"], cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, app)
+        main = app.main
+        while main.thread_list.current.id != armenia:
+            await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == armenia)
+        story = main.story_list.current
+        burst(app, "m", *"geo", "enter")
+        await settle(pilot, lambda: cache.store.story(story.id).thread_id == georgia)
+        assert app.screen is main
