@@ -29,6 +29,7 @@ import random
 import sys
 import time
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -248,11 +249,15 @@ def assign_threads(
                 ahead = pool.submit(prepare, items, engine.params)
         return items, ahead
 
-    pending = load(0)
-    for start in range(0, len(queue), _CHUNK):
-        items, ahead = pending
-        if start + _CHUNK < len(queue):
-            pending = load(start + _CHUNK)  # prepared in the pool while this chunk is placed
+    # Two chunks ahead: prepared in the pool while this one is placed. The pool's text work
+    # per item costs about as much as placing it, so one chunk ahead left the engine waiting
+    # (4.6-5.0 s for 30,000 items against 4.1-4.4 s with two, on 2 cores).
+    starts = range(0, len(queue), _CHUNK)
+    pending = deque(load(start) for start in starts[:2])
+    for n in range(len(starts)):
+        items, ahead = pending.popleft()
+        if n + 2 < len(starts):
+            pending.append(load(starts[n + 2]))
         prepared: list[Any] = [None] * len(items)
         if ahead is not None:
             with contextlib.suppress(Exception):
