@@ -283,7 +283,9 @@ def assign_threads(
     return placed
 
 
-_CHUNK = 1000
+# Stories the engine reads (and the pool prepares) at a time: with two chunks in flight, 500
+# keeps a cold run's peak RSS at 133 MB where 1000 gave 145 MB, at the same speed.
+_CHUNK = 500
 # Each active thread is rebuilt in the engine from its latest stories only: the centroid of
 # a news thread is dominated by its recent coverage, and hydration runs on every fetch (50
 # members x 300 active threads took 2.3 s a run; 20 take about 40% of that). The integration
