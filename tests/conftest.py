@@ -38,3 +38,14 @@ def fetch_env(tmp_path: Path, http_server: TestServer, cpu_pool: object) -> Iter
     env = FetchEnv(tmp_path, http_server, cpu_pool)  # type: ignore[arg-type]
     yield env
     env.close()
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[object]:
+    """The reader tests' cache (tests/test_tui_support.py: build_cache). It shadows pytest's
+    own `cache` fixture, which no test here uses."""
+    from test_tui_support import build_cache
+
+    c = build_cache(tmp_path)
+    yield c
+    c.store.close()

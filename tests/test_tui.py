@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from test_tui_support import build_cache, loaded, make_app, open_thread, screen_text, settle
+from test_tui_support import loaded, make_app, open_thread, screen_text, settle
 
 from briefing.store import Store
 from briefing.store.schema import SEED_THREAD_TITLE
 from briefing.tui import refresh_hook
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
 
 
 async def test_offline_start_shows_seed_thread_and_never_refreshes(tmp_path, monkeypatch):

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_tui_support import build_cache, loaded, make_app, open_thread, settle
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
 
 
 def test_delete_thread_if_empty_keeps_pinned_and_used_threads(cache):

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from test_tui_support import add_articles, build_cache, item, loaded, make_app, screen_text, settle
 
 from briefing.store import Store
 from briefing.tui import refresh_hook
 from briefing.tui.screens.feeds import FeedsScreen
 from briefing.tui.screens.help import HelpScreen
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
 
 
 async def open_first_story(pilot, app) -> None:

@@ -3,17 +3,7 @@ asserted on the rendered screen text; the focused pane is always the highlighted
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from test_tui_support import build_cache, loaded, make_app, screen_text, settle
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
+from test_tui_support import loaded, make_app, screen_text, settle
 
 
 def shown(app) -> list[str]:

@@ -6,21 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from test_tui_support import build_cache, loaded, make_app, make_config, screen_text, settle
+from test_tui_support import loaded, make_app, make_config, screen_text, settle
 from textual.containers import VerticalScroll
 
 from briefing.store import Store
 from briefing.tui.screens.dialogs import ThreadPicker
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.results import StoryResultsScreen
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
 
 
 def messages(app) -> list[str]:

@@ -3,10 +3,7 @@ the dialog, never to the main screen behind it (over ssh a burst arrives all at 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from test_tui_support import build_cache, loaded, make_app, settle
+from test_tui_support import loaded, make_app, settle
 from textual import events
 from textual.widgets import DataTable, Input
 
@@ -15,13 +12,6 @@ from briefing.tui.screens.feeds import FeedsScreen
 from briefing.tui.screens.results import StoryResultsScreen
 
 CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b", "space": " "}
-
-
-@pytest.fixture
-def cache(tmp_path: Path):
-    c = build_cache(tmp_path)
-    yield c
-    c.store.close()
 
 
 def burst(app, *keys: str) -> None:
