@@ -374,7 +374,9 @@ def start_pool_helpers(ctx: Any) -> None:
     from multiprocessing import forkserver, resource_tracker
 
     with contextlib.suppress(Exception):
-        ctx.set_forkserver_preload(["briefing.fetch.parse", "briefing.fetch.extract"])
+        ctx.set_forkserver_preload(
+            ["briefing.fetch.parse", "briefing.fetch.extract", "briefing.threads.engine"]
+        )
     saved = sys.stderr
     if sys.__stderr__ is not None:
         sys.stderr = sys.__stderr__
