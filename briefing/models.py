@@ -45,6 +45,7 @@ class FeedState:
     last_error: str | None = None
     status: str = "new"  # new | ok | not_modified | error | backoff | gone
     title: str | None = None
+    moved_to: str | None = None  # the last good fetch was redirected permanently (301/308) here
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,9 @@ class FeedUpdate:
     error: str | None = None
     title: str | None = None
     reset_errors: bool = False
+    # ok / not_modified only: where the feed moved permanently (301/308 all the way), else None,
+    # which clears an earlier one. Other statuses leave the stored value alone.
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

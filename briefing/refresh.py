@@ -329,6 +329,13 @@ def feed_interval(feed: Feed, config: Config) -> timedelta:
     return timedelta(minutes=feed.interval or config.settings.refresh_interval)
 
 
+def _moved_to(result: FetchResult) -> str | None:
+    """The URL a feed moved to for good (301/308 redirects only); None otherwise, and None for
+    a URL that is not one clean line of at most 2000 characters (it is shown to the user)."""
+    moved = result.moved_to
+    return moved if moved and clean_line(moved, 2000) == moved else None
+
+
 def backing_off(state: FeedState | None, now: datetime) -> bool:
     """A feed is left alone while a failure's (or Retry-After's, or Gone's) wait runs."""
     if state is None or state.next_check is None:
@@ -567,6 +574,7 @@ class _Run:
             status="ok", checked=now,
             etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
             body_hash=body_hash, next_check=now + interval, title=parsed.title, reset_errors=True,
+            moved_to=_moved_to(result),
         )  # fmt: skip
         saved = await self._db(self.store.save_feed_result, feed.url, update, parsed.items)
         self.summary.new_ids.extend(saved.new_ids)
@@ -587,7 +595,7 @@ class _Run:
         update = FeedUpdate(
             status="not_modified", checked=now,
             etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
-            next_check=now + interval, reset_errors=True,
+            next_check=now + interval, reset_errors=True, moved_to=_moved_to(result),
         )  # fmt: skip
         await self._db(self.store.save_feed_result, feed.url, update, ())
         return FeedReport(feed.name, feed.url, "not_modified", next_check=update.next_check)

@@ -44,6 +44,7 @@ except ImportError:
 USER_AGENT = f"briefing/{__version__} (+https://github.com/briefing-reader/briefing)"
 MiB = 1024 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_REDIRECT_CODES = frozenset({301, 308})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,15 @@ class FetchResult:
     status: int
     headers: Mapping[str, str]  # lower-case names
     body: bytes = b""
-    redirects: tuple[str, ...] = field(default=())
+    redirects: tuple[str, ...] = field(default=())  # the URLs that answered with a redirect
+    permanent: bool = False  # there were redirects and every one answered 301 or 308
+
+    @property
+    def moved_to(self) -> str | None:
+        """The final URL when the requested one moved permanently to a different URL."""
+        if self.permanent and self.redirects and self.url != self.redirects[0]:
+            return self.url
+        return None
 
 
 # ----------------------------------------------------------------------------- addresses
@@ -343,6 +352,7 @@ class Fetcher:
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
         deadline = time.monotonic() + self.limits.total
         hops: list[str] = []
+        permanent = True
         current = url
         method_headers = dict(headers or {})
         while True:
@@ -356,6 +366,7 @@ class Fetcher:
                     raise FetchError(f"too many redirects (more than {self.limits.max_redirects})")
                 target = urljoin(current, result.headers["location"].strip())
                 hops.append(current)
+                permanent = permanent and result.status in PERMANENT_REDIRECT_CODES
                 if host_of(target) != host_of(current):
                     # Validators belong to the original resource only.
                     method_headers.pop("If-None-Match", None)
@@ -364,7 +375,7 @@ class Fetcher:
                 continue
             return FetchResult(
                 url=current, status=result.status, headers=result.headers, body=result.body,
-                redirects=tuple(hops),
+                redirects=tuple(hops), permanent=permanent and bool(hops),
             )  # fmt: skip
 
     async def _one(

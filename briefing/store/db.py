@@ -200,7 +200,7 @@ class Store:
         where = "" if include_inactive else "WHERE active = 1"
         rows = self._all(
             "SELECT id, url, name, tags, etag, last_modified, body_hash, last_checked,"
-            " last_success, next_check, error_count, last_error, status, title"
+            " last_success, next_check, error_count, last_error, status, title, moved_to"
             f" FROM feeds {where} ORDER BY id"
         )
         return [
@@ -219,6 +219,7 @@ class Store:
                 last_error=r[11],
                 status=r[12],
                 title=r[13],
+                moved_to=r[14],
             )  # fmt: skip
             for r in rows
         ]
@@ -246,9 +247,11 @@ class Store:
                     "UPDATE feeds SET status = ?, last_checked = ?, last_success = ?,"
                     " next_check = ?, error_count = 0, last_error = NULL,"
                     " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
-                    " body_hash = coalesce(?, body_hash), title = coalesce(?, title) WHERE id = ?",
+                    " body_hash = coalesce(?, body_hash), title = coalesce(?, title),"
+                    " moved_to = ? WHERE id = ?",
                     (update.status, checked, checked, to_db(update.next_check), update.etag,
-                     update.last_modified, update.body_hash, update.title, feed_id),
+                     update.last_modified, update.body_hash, update.title, update.moved_to,
+                     feed_id),
                 )  # fmt: skip
             else:
                 db.execute(

@@ -149,5 +149,10 @@ def _v3(db: sqlite3.Connection, now: str) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN page_date TEXT;")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite3.Connection, now: str) -> None:
+    """Where a feed moved permanently (its last good fetch ended after 301/308 redirects only)."""
+    _script(db, "ALTER TABLE feeds ADD COLUMN moved_to TEXT;")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
