@@ -9,6 +9,7 @@ from typing import Any
 
 from briefing.cli import Context, add_command
 from briefing.models import FeedState
+from briefing.sanitize import clean_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +43,14 @@ def feed_json(state: FeedState) -> dict[str, Any]:
         "next_check": iso(state.next_check),
         "error_count": state.error_count,
         "last_error": state.last_error,
+        "moved_to": clean_line(state.moved_to) or None,
     }
+
+
+def moved_note(state: FeedState) -> str | None:
+    """'moved permanently to URL: update feeds.toml' for a feed that answers with 301/308."""
+    url = clean_line(state.moved_to, 300)
+    return f"moved permanently to {url}: update feeds.toml" if url else None
 
 
 def describe(state: FeedState) -> str:
@@ -55,6 +63,9 @@ def describe(state: FeedState) -> str:
         text += f", next try {state.next_check:%Y-%m-%d %H:%M} UTC"
     if state.last_error and state.status != "ok":
         text += f": {state.last_error}"
+    moved = moved_note(state)
+    if moved:
+        text += f"; {moved}"
     return text
 
 

@@ -163,3 +163,13 @@ def feed_status(feed: FeedState, zone: tzinfo, now: datetime) -> tuple[str, str]
         return "backing off", "$warning"  # until "next check", the column beside it
     styles = {"ok": "$success", "not_modified": "$success", "error": "$error", "gone": "$error"}
     return status.replace("_", " "), styles.get(status, "dim")
+
+
+def feed_note(feed: FeedState, limit: int = 120) -> str:
+    """The feeds screen's last column: the last error, and where the feed moved permanently
+    (301/308) if it did; one clean line (both come from servers)."""
+    parts = [clean_line(feed.last_error, limit)]
+    moved = clean_line(feed.moved_to, limit)
+    if moved:
+        parts.append(f"moved permanently to {moved}: update feeds.toml")
+    return "; ".join(p for p in parts if p)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
 from briefing.store.db import utcnow
-from briefing.tui.format import ago, clock, feed_status
+from briefing.tui.format import ago, clock, feed_note, feed_status
 from briefing.tui.screens.typeahead import TypeAhead
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class FeedsScreen(TypeAhead, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(".feeds").border_title = "Feeds"
         table = self.query_one(DataTable)
-        table.add_columns("feed", "status", "last ok", "next check", "errors", "last error")
+        table.add_columns("feed", "status", "last ok", "next check", "errors", "last error / note")
         self.set_focus(table)
         self.load()
 
@@ -70,7 +70,7 @@ class FeedsScreen(TypeAhead, Screen[None]):
                 Text(ago(feed.last_success, now) if feed.last_success else "never"),
                 Text(clock(feed.next_check, self.zone) if feed.next_check else "due"),
                 Text(str(feed.error_count)),
-                Text(clean_line(feed.last_error, 120)),
+                Text(feed_note(feed)),
             )
         self.keys_ready(table)
 
