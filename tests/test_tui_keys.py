@@ -57,7 +57,7 @@ async def test_space_pages_the_article_and_j_k_move(cache):
 async def test_help_lists_remapped_keys_and_remap_works(tmp_path):
     cache = build_cache(tmp_path, keys={"star": "f", "hide": "delete"})
     app = make_app(cache)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 50)) as pilot:  # tall enough for the whole help
         await open_first_story(pilot, app)
         await pilot.press("s")  # no longer star
         await settle(pilot)
@@ -74,7 +74,8 @@ async def test_help_lists_remapped_keys_and_remap_works(tmp_path):
         assert "del" in next(line for line in lines if "[hide]" in line)
         for binding_id in ("read", "briefing", "move", "merge", "rename", "pin", "mute",
                            "next_unread", "mark_thread_read", "undo", "open_link", "copy_link",
-                           "refresh", "search", "help", "quit", "new_since", "feeds", "export"):  # fmt: skip
+                           "refresh", "refresh_all", "search", "help", "quit", "new_since",
+                           "feeds", "export"):  # fmt: skip
             assert f"[{binding_id}]" in text, binding_id
         await pilot.press("escape")
         await settle(pilot)
@@ -145,6 +146,26 @@ async def test_failed_refresh_is_a_message(cache, monkeypatch):
         assert app.is_running
 
 
+async def test_shift_g_also_retries_feeds_backing_off(cache, monkeypatch):
+    calls = []
+
+    def fake_refresh(data_dir, config, report, *, due_only=False, force=False):
+        calls.append((due_only, force))
+        return True, "refreshed: 0 new stories"
+
+    monkeypatch.setattr(refresh_hook, "run_refresh", fake_refresh)
+    app = make_app(cache)
+    app.offline = False
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: not app.refreshing and loaded(app)())
+        await pilot.press("g")
+        await settle(pilot, lambda: not app.refreshing and len(calls) == 2)
+        await pilot.press("G")
+        await settle(pilot, lambda: not app.refreshing and len(calls) == 3)
+    # start-up: due feeds only; g: every feed that is not backing off; G: every feed
+    assert calls == [(True, False), (False, False), (False, True)]
+
+
 async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch):
     armenia = cache.threads["armenia"]
     oc = cache.config.feeds[0]
@@ -154,7 +175,7 @@ async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch
         cache.store.assign(article_id, armenia)
     calls = []
 
-    def fake_refresh(data_dir, config, report, *, due_only=False):
+    def fake_refresh(data_dir, config, report, *, due_only=False, force=False):
         calls.append(due_only)
         if len(calls) == 1:
             return True, "refreshed: 0 new stories"  # the start-up run

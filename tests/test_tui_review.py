@@ -116,7 +116,7 @@ def test_refresh_summary_names_failing_and_backing_off_feeds():
         FeedReport("D", "http://d", "skipped"),  # merely not due: not a problem
     ])  # fmt: skip
     assert summarise(summary) == (
-        "refreshed: 2 new stories, 1 feed failing and 1 backing off (F: feeds)"
+        "refreshed: 2 new stories, 1 feed failing and 1 backing off (F: feeds, G: retry now)"
     )
     assert summarise(RefreshSummary(started=datetime.now(UTC))) == "refreshed: 0 new stories"
 

@@ -75,6 +75,9 @@ class BriefingApp(App[int]):
         Binding("slash", "search", "Search", id="search"),
         Binding("a", "new_since", "New since visit", show=False, id="new_since"),
         Binding("g", "refresh", "Refresh", show=False, id="refresh"),
+        Binding(
+            "G", "refresh_all", "Refresh all, also feeds backing off", show=False, id="refresh_all"
+        ),  # fmt: skip
         Binding("F", "feeds", "Feeds", show=False, id="feeds"),
         Binding("E", "export", "Export", show=False, id="export"),
     ]
@@ -419,30 +422,37 @@ class BriefingApp(App[int]):
                     f"{result}", timeout=6)  # fmt: skip
 
     # ------------------------------------------------------------------ refresh
-    def action_refresh(self) -> None:
+    def action_refresh(self, force: bool = False) -> None:
         if self.offline:
             self.notify("Offline (started with --offline): no refresh.", severity="warning")
             return
         if self.refreshing:
             self.notify("A refresh is already running.")
             return
-        self.start_refresh()
+        self.start_refresh(force=force)
 
-    def start_refresh(self, *, due_only: bool = False) -> None:
+    def action_refresh_all(self) -> None:
+        """G: like g, but also the feeds that are backing off after failures or a server's
+        Retry-After, and those marked gone (what `briefing fetch --force` does)."""
+        self.action_refresh(force=True)
+
+    def start_refresh(self, *, due_only: bool = False, force: bool = False) -> None:
         """Run the fetch pipeline in a worker thread; `due_only` for the automatic runs."""
         if self.offline or self.refreshing:
             return
         self.refreshing = True
         self._asked_refresh = not due_only  # g: say when it is done, even if nothing changed
-        self.main.status.set_state(progress="refreshing…")
-        self._refresh_worker(due_only)
+        self.main.status.set_state(progress="refreshing all feeds…" if force else "refreshing…")
+        self._refresh_worker(due_only, force)
 
     @work(thread=True, group="refresh", exclusive=True)
-    def _refresh_worker(self, due_only: bool) -> None:
+    def _refresh_worker(self, due_only: bool, force: bool = False) -> None:
         def progress(text: str) -> None:
             self.post_message(RefreshProgress(text))
 
-        ok, text = refresh_hook.run_refresh(self.data_dir, self.config, progress, due_only=due_only)
+        ok, text = refresh_hook.run_refresh(
+            self.data_dir, self.config, progress, due_only=due_only, force=force
+        )
         self.post_message(RefreshFinished(ok, text))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:

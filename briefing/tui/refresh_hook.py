@@ -44,13 +44,14 @@ def summarise(summary: Any) -> str:
     if waiting:
         problems.append(f"{waiting} backing off")
     if problems:
-        text += f", {' and '.join(problems)} (F: feeds)"
+        text += f", {' and '.join(problems)} (F: feeds{', G: retry now' if waiting else ''})"
     return text
 
 
 def run_refresh(
-    data_dir: Path, config: Config, report: Report, *, due_only: bool = False
-) -> tuple[bool, str]:
+    data_dir: Path, config: Config, report: Report, *, due_only: bool = False,
+    force: bool = False,
+) -> tuple[bool, str]:  # fmt: skip
     try:
         from briefing import refresh as pipeline
     except ImportError as exc:
@@ -58,8 +59,9 @@ def run_refresh(
     try:
         with pipeline.refresh_lock(data_dir), Store.open(data_dir) as store:
             summary = pipeline.refresh(
-                store, config, progress=lambda p: report(describe(p)), due_only=due_only
-            )
+                store, config, progress=lambda p: report(describe(p)), due_only=due_only,
+                force=force,
+            )  # fmt: skip
         return True, summarise(summary)
     except pipeline.RefreshBusy as exc:
         return False, str(exc)
