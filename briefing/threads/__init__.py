@@ -29,8 +29,12 @@ Public API
     - ``load_thread(thread_id, items, *, title=None, last_activity=None)``: hydrate a thread
       from the cache with its current members, including items the user moved there; a
       ``title`` is kept as the label (user rename). Copies of those items follow them.
-    - ``assign(item) -> Decision``: place one new item. Cost is bounded by the active
-      threads that share its rarest terms (inverted index), not by the archive.
+    - ``assign(item, prepared=None) -> Decision``: place one new item. Cost is bounded by the
+      active threads that share its rarest terms (inverted index), not by the archive.
+
+``prepare(items, params=None) -> list``
+    The per-item work that needs no engine state (tokens, term counts, shingles, MinHash),
+    pure and picklable: the fetch pipeline runs it in its process pool ahead of ``assign``.
     - ``label(thread_id) -> str``: short readable title: the fixed (user / pinned) title, else
       the member headline closest to the thread centroid, else its top names.
     - ``forget_dormant(now)``: drop the state of threads quiet for ``params.dormant_after``,
@@ -43,9 +47,11 @@ How a decision is made
    and Russian stop words and light stemming; a separate *names* vector of capitalised
    tokens folded across scripts (Алиев/Aliyev, Баку/Baku, Ереван/Yerevan, Карабах/Karabakh).
    Document frequencies are learnt online from the stream.
-2. Near-duplicate check: MinHash (16 hashes, 8 LSH bands) over word 3-shingles.
-3. Candidates: threads sharing the item's top terms in an inverted index (very common terms
-   skipped), at most ``max_candidates`` scored exactly, plus pinned threads.
+2. Near-duplicate check: MinHash (32 bins, 16 LSH bands of 2) over word 3-shingles.
+3. Candidates: threads sharing the item's top terms in an inverted index (a term found in
+   most active threads proposes none), ranked by the summed weight of the shared terms; at
+   most ``max_candidates``, and only those within ``candidate_ratio`` of the best one, are
+   scored exactly, plus pinned threads.
 4. Score = (1 - w) * words cosine + w * names cosine against the thread centroid; for an item
    in a language the thread lacks, the names cosine carries the match. Pinned threads also
    require a fit with one seed paragraph (geometric mean of whole-seed and best-strand fit).
