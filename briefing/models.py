@@ -70,6 +70,7 @@ class FeedUpdate:
 class SaveResult:
     new_ids: tuple[int, ...] = ()
     updated: int = 0
+    hidden: int = 0  # of the new items, how many were stored hidden (region filter)
 
 
 @dataclass(frozen=True, slots=True)

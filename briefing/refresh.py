@@ -578,15 +578,12 @@ class _Run:
         )  # fmt: skip
         saved = await self._db(self.store.save_feed_result, feed.url, update, parsed.items)
         self.summary.new_ids.extend(saved.new_ids)
-        hidden_new = 0
-        if saved.new_ids:
+        if saved.new_ids and self.articles:  # the stories are read back only to queue pages
             stories = await self._db(self.store.stories_by_id, list(saved.new_ids))
-            hidden_new = sum(1 for s in stories if s.hidden)
-            if self.articles:
-                self._queue_articles(stories, now)
+            self._queue_articles(stories, now)
         return FeedReport(
             feed.name, feed.url, "ok", new=len(saved.new_ids), updated=saved.updated,
-            hidden=hidden_new, warning=parsed.warning, next_check=update.next_check,
+            hidden=saved.hidden, warning=parsed.warning, next_check=update.next_check,
         )  # fmt: skip
 
     async def _save_unchanged(

@@ -235,6 +235,7 @@ class Store:
     ) -> SaveResult:
         """Apply one feed check (its metadata and all its items) in one transaction."""
         new_ids: list[int] = []
+        hidden = 0
         updated = 0
         checked = to_db(update.checked)
         with self._write() as db:
@@ -277,6 +278,7 @@ class Store:
                     assert article_id is not None
                     new_ids.append(article_id)
                     if item.hidden:
+                        hidden += 1
                         db.execute(
                             "INSERT INTO triage (article_id, hidden, changed) VALUES (?, 1, ?)",
                             (article_id, checked),
@@ -293,7 +295,7 @@ class Store:
                          published, item.content_hash, old[0]),
                     )  # fmt: skip
                     updated += 1
-        return SaveResult(tuple(new_ids), updated)
+        return SaveResult(tuple(new_ids), updated, hidden)
 
     def set_article_text(
         self, article_id: int, *, text: str | None, author: str | None = None,
