@@ -103,7 +103,8 @@ KEY_IDS = frozenset(
     """back briefing confirm_no confirm_yes copy_link down export feeds feeds_back feeds_down
     feeds_up help help_close hide mark_thread_read merge move mute new_since next_pane
     next_unread open_link page picker_cancel picker_down picker_up pin previous_pane
-    prompt_cancel quit read refresh refresh_all rename results_back results_tab search star undo up""".split()
+    prompt_cancel quit read refresh refresh_all rename results_back results_tab search split
+    star undo up""".split()
 )
 
 _FEED_KEYS = {"name", "url", "tags", "general", "interval"}

@@ -442,6 +442,61 @@ class Store:
             db.execute("UPDATE threads SET merged_into = ? WHERE id = ?", (target, source))
             self._touch_thread(db, target)
 
+    def split_thread(self, article_id: int, title: str) -> tuple[int, list[tuple[Any, ...]]] | None:
+        """The user's split: the story `article_id` and every later story of its thread (by
+        published, else first seen; with their folded copies, never the seed article) go to
+        a new thread titled `title`, as the user's decision. Returns (new thread id, the
+        membership rows as they were, for an undo with `restore_placement`), or None when
+        nothing would stay behind (the story is the thread's first)."""
+        when = "coalesce(a.published, a.first_seen)"
+        with self._write() as db:
+            row = db.execute(
+                f"SELECT m.thread_id, {when} FROM membership m JOIN articles a"
+                " ON a.id = m.article_id WHERE m.article_id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            thread_id, start = row
+            roots = [
+                r[0]
+                for r in db.execute(
+                    f"SELECT m.article_id FROM membership m JOIN articles a ON a.id = m.article_id"
+                    f" WHERE m.thread_id = ? AND m.decided_by != 'seed' AND m.duplicate_of IS NULL"
+                    f" AND ({when} > ? OR ({when} = ? AND a.id >= ?))",
+                    (thread_id, start, start, article_id),
+                )
+            ]
+            if article_id not in roots:  # a copy: split from the story it is folded under
+                return None
+            marks = ",".join("?" * len(roots))
+            moving = db.execute(
+                "SELECT article_id, thread_id, decided_by, duplicate_of, score, decided_at"
+                f" FROM membership WHERE thread_id = ? AND (article_id IN ({marks})"
+                f" OR duplicate_of IN ({marks})) ORDER BY article_id",
+                (thread_id, *roots, *roots),
+            ).fetchall()
+            total = db.execute(
+                "SELECT count(*) FROM membership WHERE thread_id = ?", (thread_id,)
+            ).fetchone()[0]
+            if len(moving) >= total:
+                return None
+            now = to_db(utcnow())
+            cur = db.execute(
+                "INSERT INTO threads (title, pinned, created, updated) VALUES (?, 0, ?, ?)",
+                (title, now, now),
+            )
+            new_id = cur.lastrowid
+            assert new_id is not None
+            db.executemany(
+                "UPDATE membership SET thread_id = ?, decided_by = 'user', decided_at = ?"
+                " WHERE article_id = ?",
+                [(new_id, now, r[0]) for r in moving],
+            )
+            self._touch_thread(db, new_id)
+            self._touch_thread(db, thread_id)
+            return new_id, [tuple(r) for r in moving]
+
     def rename_thread(self, thread_id: int, title: str, *, by_user: bool = True) -> bool:
         """Set a thread's title. The engine's labels never replace a user's title."""
         with self._write() as db:

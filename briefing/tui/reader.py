@@ -272,6 +272,23 @@ class BriefingApp(App[int]):
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
         screen.reload_all()
 
+    async def split_thread(self, screen: MainScreen, story: Story) -> None:
+        store = self.store
+        result = await self.lane.call(store.split_thread, story.id, clean_line(story.title, 200))
+        if result is None:
+            self.notify("Nothing to split: every story of the thread would move.",
+                        severity="warning")  # fmt: skip
+            return
+        new_id, before = result
+
+        def revert() -> None:
+            store.restore_placement(before)
+            store.delete_thread_if_empty(new_id)
+
+        self.push_undo("split", partial(self.lane.call, revert))
+        self.notify(f"Split: {len(before)} stories in a new thread.", timeout=3)
+        screen.load_threads(keep_id=new_id)
+
     async def merge_threads(
         self, screen: MainScreen, thread: Thread, target: int, *, moves: int | None = None
     ) -> None:

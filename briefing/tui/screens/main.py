@@ -51,6 +51,7 @@ class MainScreen(Screen[None]):
         Binding("m", "move", "Move", id="move"),
         Binding("M", "merge", "Merge thread", show=False, id="merge"),
         Binding("R", "rename", "Rename thread", show=False, id="rename"),
+        Binding("S", "split", "Split thread here", show=False, id="split"),
         Binding("p", "flag('pinned')", "Pin thread", show=False, id="pin"),
         Binding("u", "flag('muted')", "Mute thread", show=False, id="mute"),
         Binding("n", "next_unread", "Next unread", id="next_unread"),
@@ -436,6 +437,29 @@ class MainScreen(Screen[None]):
         moves = self.thread_list.moves
         if await self.briefing.open_dialog(ConfirmScreen(question)):
             await self.briefing.merge_threads(self, thread, target, moves=moves)
+
+    def action_split(self) -> None:
+        """S: this story and every later one (those above it in the list) leave the thread
+        for a new one, as the user's decision (the engine never moves them back)."""
+        story = self.target_story()
+        if story is None:
+            self.no_story()
+            return
+        newer = self.story_list.index_of(story.id) or 0  # the list is newest first
+        what = (
+            f" and the {newer} newer stor{'y' if newer == 1 else 'ies'} above it go"
+            if newer else " goes"
+        )  # fmt: skip
+        question = Content.assemble(
+            "Split the thread here? ", (clean_line(story.title, 80), "bold"), what,
+            " to a new thread (z undoes it).",
+        )  # fmt: skip
+        self._split(story, self.briefing.open_dialog(ConfirmScreen(question)))
+
+    @work(group="dialog")
+    async def _split(self, story: Story, answer: Awaitable[bool | None]) -> None:
+        if await answer:
+            await self.briefing.split_thread(self, story)
 
     def action_rename(self) -> None:
         thread = self.current_thread()
