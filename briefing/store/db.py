@@ -680,12 +680,15 @@ class Store:
         ]  # fmt: skip
 
     def new_since(self, since: datetime | None, *, limit: int = 500) -> list[Story]:
+        """Stories first seen after `since` (copies folded, hidden left out), newest first by
+        the time the lists show (published, else first seen): after a first fetch everything
+        arrived at once, and arrival order looked random beside the publish times."""
         return [
             _story(r)
             for r in self._all(
                 _STORY_SELECT + " WHERE a.first_seen > ? AND coalesce(t.hidden, 0) = 0"
                 " AND m.duplicate_of IS NULL"
-                " ORDER BY a.first_seen DESC, a.id DESC LIMIT ?",
+                " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ?",
                 (to_db(since) or "", limit),
             )
         ]  # fmt: skip
