@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "briefing.commands.export",
     "briefing.commands.importing",
     "briefing.commands.scripting",
+    "briefing.commands.curate",
 ]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
