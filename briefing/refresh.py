@@ -79,6 +79,7 @@ class FeedReport:
     error: str | None = None
     warning: str | None = None  # e.g. items recovered from malformed XML
     next_check: datetime | None = None
+    moved_to: str | None = None  # the feed answered from here after 301/308 redirects only
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -584,6 +585,7 @@ class _Run:
         return FeedReport(
             feed.name, feed.url, "ok", new=len(saved.new_ids), updated=saved.updated,
             hidden=saved.hidden, warning=parsed.warning, next_check=update.next_check,
+            moved_to=update.moved_to,
         )  # fmt: skip
 
     async def _save_unchanged(
@@ -595,7 +597,10 @@ class _Run:
             next_check=now + interval, reset_errors=True, moved_to=_moved_to(result),
         )  # fmt: skip
         await self._db(self.store.save_feed_result, feed.url, update, ())
-        return FeedReport(feed.name, feed.url, "not_modified", next_check=update.next_check)
+        return FeedReport(
+            feed.name, feed.url, "not_modified", next_check=update.next_check,
+            moved_to=update.moved_to,
+        )  # fmt: skip
 
     async def _fail(
         self, feed: Feed, state: FeedState | None, now: datetime, error: str, *,

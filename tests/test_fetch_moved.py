@@ -47,9 +47,13 @@ def test_301_chain_is_recorded_shown_and_cleared_by_a_direct_200(
     http_server.add("/other", rss([("b", "Tbilisi stays")]))
     fetch_env.configure(("Moved", "/old"), ("Stays", "/other"))
 
-    assert report(fetch_env.run(), "Moved").new == 1
+    summary = fetch_env.run()
+    assert report(summary, "Moved").new == 1
     assert fetch_env.state("Moved").moved_to == new
     assert fetch_env.state("Stays").moved_to is None
+    # the run's own report (`briefing fetch --json`) says so too
+    reported = {f["name"]: f["moved_to"] for f in summary.as_dict()["feeds"]}
+    assert reported == {"Moved": new, "Stays": None}
 
     by_name = {f["name"]: f for f in json.loads(feeds_cli(fetch_env, capsys, "--json"))}
     assert by_name["Moved"]["moved_to"] == new
@@ -59,7 +63,8 @@ def test_301_chain_is_recorded_shown_and_cleared_by_a_direct_200(
     assert text.count("moved permanently") == 1
 
     # An unchanged body through the same redirects (not_modified) keeps it.
-    assert report(fetch_env.run(force=True), "Moved").status == "not_modified"
+    again = report(fetch_env.run(force=True), "Moved")
+    assert again.status == "not_modified" and again.moved_to == new
     assert fetch_env.state("Moved").moved_to == new
 
     # A failed fetch says nothing about where the feed lives: the note stays.
