@@ -483,12 +483,16 @@ class _Run:
         if self.article_tasks:
             await asyncio.gather(*self.article_tasks)
         self.summary.feeds = list(reports)
-        if self.summary.new_ids:
+        # The new stories, and any an earlier run stored but did not place (its engine failed,
+        # or the process was killed while placing): each run leaves every visible story in a
+        # thread.
+        pending = await self._db(self.store.unplaced_ids)
+        if pending:
             t0 = time.monotonic()
             release_memory()  # the fetch's buffers are free: the engine's state takes their place
             try:
                 self.summary.threads_assigned = await self._db(
-                    assign_threads, self.store, list(self.summary.new_ids), self.config, self.pool
+                    assign_threads, self.store, pending, self.config, self.pool
                 )
             except Exception as exc:  # stored items stay; threads can be rebuilt later
                 self.summary.threads_error = clean_line(

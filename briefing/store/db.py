@@ -627,6 +627,18 @@ class Store:
         row = self._one(_STORY_SELECT + " WHERE a.id = ?", (article_id,))
         return _story(row) if row else None
 
+    def unplaced_ids(self) -> list[int]:
+        """Every visible story in no thread yet: the new ones of a fetch, and any a killed or
+        failed run left unplaced."""
+        return [
+            r[0]
+            for r in self._all(
+                "SELECT a.id FROM articles a LEFT JOIN membership m ON m.article_id = a.id"
+                " LEFT JOIN triage t ON t.article_id = a.id"
+                " WHERE m.article_id IS NULL AND NOT coalesce(t.hidden, 0)"
+            )
+        ]
+
     def unplaced_order(self, ids: Sequence[int]) -> list[int]:
         """Of these articles, the visible ones in no thread yet, oldest first (published, else
         first seen; then id): the thread engine's queue, without loading the stories."""
