@@ -49,3 +49,13 @@ def cache(tmp_path: Path) -> Iterator[object]:
     c = build_cache(tmp_path)
     yield c
     c.store.close()
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze_gc() -> Iterator[None]:
+    """The reader freezes its start-up objects (gc.freeze) once settled; a test process runs
+    many readers, so each test gives them back to the collector."""
+    yield
+    import gc
+
+    gc.unfreeze()

@@ -309,3 +309,17 @@ def test_core_and_entry_point_import_without_textual():
         "briefing.tui.prefetch; assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_start_up_objects_are_frozen_once_the_first_screen_settled(cache):
+    # full collections walking the start-up objects were the slow key presses (45-80 ms)
+    import gc
+
+    from briefing.tui import reader
+
+    gc.unfreeze()
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.pause(reader.STARTUP_SETTLED + 0.3)
+        assert gc.get_freeze_count() > 1000

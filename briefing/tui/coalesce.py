@@ -22,7 +22,9 @@ class Coalescer:
         if self._timer is not None:
             self._pending = args
             return
-        self.fn(*args)
+        # after the next refresh: the key's own repaint (the moved highlight) goes out first,
+        # and the load's result cannot land in between and delay it
+        self.owner.call_after_refresh(self.fn, *args)
         self._timer = self.owner.set_timer(self.interval, self._tick)
 
     def _tick(self) -> None:
