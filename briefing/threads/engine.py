@@ -330,9 +330,9 @@ class ThreadEngine:
             f = _extract(item, self.params)
             self._count_df(f)
             if th.size and not th.pinned:  # rebuild the cohesion statistic as if assigned
-                qw = _unit(self._weigh_key(f.words, ""))
-                qn = _unit(self._weigh_key(f.names, "\x00"))
-                cw, cn = self._sims(th, qw, qn)
+                _, pw, _ = self._vector(f.words, "")
+                qn, pn, _ = self._vector(f.names, "\x00")
+                cw, cn = self._sims_prepped(th, pw, pn)
                 short = _shortness(len(f.words), self.params)
                 th.join_sum += self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th, short)
                 th.join_n += 1
@@ -634,15 +634,11 @@ class ThreadEngine:
         ranked.extend(tid for tid in self._pinned if tid not in ranked)  # always considered
         return [self._threads[tid] for tid in ranked]
 
-    def _sims(self, th: _Thread, qw: dict[str, float], qn: dict[str, float]) -> tuple[float, float]:
-        """Cosine of the item with the thread centroid: (words, names), current idf."""
-        return self._sims_prepped(th, self._prep(qw, ""), self._prep(qn, "\x00"))
-
     def _vector(self, tf: dict[str, float], prefix: str) -> tuple[dict[str, float], _Query, float]:
         """An item's tf-idf vector at the current document counts, three ways: as a unit
-        dict, as parallel tuples for `_sims_prepped`, and its norm before scaling. The same
-        values as `_unit(_weigh_key(tf))`, `_prep` of that and `_norm(_weigh_key(tf))`, with
-        each idf computed once."""
+        dict, as parallel tuples for `_sims_prepped` (keys, unit weight x idf, idf, zeros for
+        absent terms), and its norm before scaling (the same value as
+        `_norm(_weigh_key(tf))`). Each idf is computed once per item, not per thread."""
         n1 = self._ndocs + 1
         df = self._df
         log = math.log
@@ -653,16 +649,6 @@ class ThreadEngine:
         unit = tuple([x / norm for x in raw]) if norm else tuple(raw)
         prepped = (keys, tuple(map(mul, unit, idf)), idf, (0.0,) * len(keys))
         return dict(zip(keys, unit, strict=True)), prepped, norm
-
-    def _prep(self, q: dict[str, float], prefix: str) -> _Query:
-        """A query vector as parallel tuples (keys, weight x current idf, current idf, zeros for
-        absent terms): the idf does not change while one item is scored, so it is computed
-        once, not per thread."""
-        n1 = self._ndocs + 1
-        df = self._df
-        log = math.log
-        idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in q])
-        return tuple(q), tuple(map(mul, q.values(), idf)), idf, (0.0,) * len(q)
 
     def _sims_prepped(self, th: _Thread, pw: _Query, pn: _Query) -> tuple[float, float]:
         # sum over the query terms of (weight x idf) x centroid value, in query order (an
@@ -819,11 +805,6 @@ def _shortness(n_terms: int, p: EngineParams) -> float:
     if n_terms >= p.long_terms:
         return 0.0
     return math.log(p.long_terms / n_terms) / math.log(p.long_terms / p.short_terms)
-
-
-def _unit(v: dict[str, float]) -> dict[str, float]:
-    n = _norm(v)
-    return {k: x / n for k, x in v.items()} if n else v
 
 
 def _norm(v: dict[str, float]) -> float:
