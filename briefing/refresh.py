@@ -12,7 +12,8 @@ Used by `briefing fetch` and by the app's background refresh. One run:
    pool; store it (Store.set_article_text) with the page's author, language and date (the
    date also becomes the item's `published` when the feed gave none), or keep the summary
    and record why not;
-4. hand the new articles to the thread engine through `assign_threads(store, new_ids)`.
+4. hand every visible article in no thread (the new ones, and any a failed or killed run
+   left) to the thread engine through `assign_threads(store)`.
 
 Progress is reported through a callback; the result is a RefreshSummary.
 """
@@ -186,16 +187,21 @@ def refresh_lock(data_dir: str | os.PathLike[str]) -> Iterator[Path]:
 
 # ----------------------------------------------------------------------------- thread engine
 def assign_threads(
-    store: Store, new_ids: Sequence[int], config: Config | None = None, pool: Executor | None = None
+    store: Store,
+    new_ids: Sequence[int] | None = None,
+    config: Config | None = None,
+    pool: Executor | None = None,
 ) -> int:
     """The one call point from fetching to the thread engine: place each new article.
 
     Loads the engine with the pinned threads (seed texts from `config`) and the threads active
-    within `dormant_after_days`, then assigns the new, visible articles in publication order.
+    within `dormant_after_days`, then assigns the visible articles of `new_ids` that are in no
+    thread, in publication order; with None, every visible article in no thread (what a fetch
+    passes: its new ones, and any a failed or killed run left unplaced).
     Returns how many were placed. Never raises: the fetch is already stored, threads can be
     rebuilt later (the error is reported by the caller as a warning). With a process `pool`,
     the per-item text work of the next chunk runs there while this one is assigned."""
-    if not new_ids:
+    if new_ids is not None and not new_ids:
         return 0
     try:
         from briefing.threads import Item, ThreadEngine, prepare
@@ -203,9 +209,10 @@ def assign_threads(
         return 0
     # Only the order is kept for all of them; the stories themselves are loaded a chunk at a
     # time below (a cold run brings tens of thousands: memory stays flat).
-    queue = array("q", store.unplaced_order(list(new_ids)))  # 8 bytes an item
-    if not queue:
+    queue = array("q", store.unplaced_order(None if new_ids is None else list(new_ids)))
+    if not queue:  # (8 bytes an item)
         return 0
+    release_memory()  # a fetch's freed buffers go back before the engine builds its state
     now = _now()
     dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
 
@@ -483,22 +490,18 @@ class _Run:
         if self.article_tasks:
             await asyncio.gather(*self.article_tasks)
         self.summary.feeds = list(reports)
-        # The new stories, and any an earlier run stored but did not place (its engine failed,
-        # or the process was killed while placing): each run leaves every visible story in a
-        # thread.
-        pending = await self._db(self.store.unplaced_ids)
-        if pending:
-            t0 = time.monotonic()
-            release_memory()  # the fetch's buffers are free: the engine's state takes their place
-            try:
-                self.summary.threads_assigned = await self._db(
-                    assign_threads, self.store, pending, self.config, self.pool
-                )
-            except Exception as exc:  # stored items stay; threads can be rebuilt later
-                self.summary.threads_error = clean_line(
-                    f"thread engine failed: {type(exc).__name__}: {exc}", ERROR_CAP
-                )
-            self.summary.threads_seconds = time.monotonic() - t0
+        # Every visible story in no thread: this run's new ones, and any an earlier run stored
+        # but did not place (its engine failed, or the process was killed while placing).
+        t0 = time.monotonic()
+        try:
+            self.summary.threads_assigned = await self._db(
+                assign_threads, self.store, None, self.config, self.pool
+            )
+        except Exception as exc:  # stored items stay; the next run places them
+            self.summary.threads_error = clean_line(
+                f"thread engine failed: {type(exc).__name__}: {exc}", ERROR_CAP
+            )
+        self.summary.threads_seconds = time.monotonic() - t0
         self.summary.finished = _now()
         self.summary.seconds = time.monotonic() - start
         return self.summary

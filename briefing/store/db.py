@@ -627,32 +627,23 @@ class Store:
         row = self._one(_STORY_SELECT + " WHERE a.id = ?", (article_id,))
         return _story(row) if row else None
 
-    def unplaced_ids(self) -> list[int]:
-        """Every visible story in no thread yet: the new ones of a fetch, and any a killed or
-        failed run left unplaced."""
-        return [
-            r[0]
-            for r in self._all(
-                "SELECT a.id FROM articles a LEFT JOIN membership m ON m.article_id = a.id"
-                " LEFT JOIN triage t ON t.article_id = a.id"
-                " WHERE m.article_id IS NULL AND NOT coalesce(t.hidden, 0)"
-            )
-        ]
-
-    def unplaced_order(self, ids: Sequence[int]) -> list[int]:
-        """Of these articles, the visible ones in no thread yet, oldest first (published, else
-        first seen; then id): the thread engine's queue, without loading the stories."""
-        rows: list[tuple[str, int]] = []
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows += self._all(
-                "SELECT coalesce(a.published, a.first_seen), a.id FROM articles a"
-                " LEFT JOIN membership m ON m.article_id = a.id"
-                " LEFT JOIN triage t ON t.article_id = a.id"
-                f" WHERE a.id IN ({marks}) AND m.article_id IS NULL AND NOT coalesce(t.hidden, 0)",
-                chunk,
-            )
+    def unplaced_order(self, ids: Sequence[int] | None = None) -> list[int]:
+        """The thread engine's queue, without loading the stories: the visible articles in no
+        thread yet, oldest first (published, else first seen; then id). Of `ids` only, or
+        (None) all of them: a fetch's new ones and any a killed or failed run left unplaced."""
+        base = (
+            "SELECT coalesce(a.published, a.first_seen), a.id FROM articles a"
+            " LEFT JOIN membership m ON m.article_id = a.id"
+            " LEFT JOIN triage t ON t.article_id = a.id"
+            " WHERE m.article_id IS NULL AND NOT coalesce(t.hidden, 0)"
+        )
+        if ids is None:
+            rows = self._all(base)
+        else:
+            rows = []
+            for start in range(0, len(ids), 500):
+                chunk = list(ids[start : start + 500])
+                rows += self._all(base + f" AND a.id IN ({','.join('?' * len(chunk))})", chunk)
         # every stored time is UTC ISO 8601 to the second: the text sorts as the time does
         rows.sort()
         return [article_id for _when, article_id in rows]
