@@ -336,14 +336,18 @@ class Store:
         return dict(self._all("SELECT seed_key, id FROM threads WHERE seed_key IS NOT NULL"))
 
     def create_thread(self, title: str, *, pinned: bool = False) -> int:
-        now = to_db(utcnow())
         with self._write() as db:
-            cur = db.execute(
-                "INSERT INTO threads (title, pinned, created, updated) VALUES (?, ?, ?, ?)",
-                (title, int(pinned), now, now),
-            )
-            assert cur.lastrowid is not None
-            return cur.lastrowid
+            return self._insert_thread(db, title, pinned=pinned)
+
+    @staticmethod
+    def _insert_thread(db: sqlite3.Connection, title: str, *, pinned: bool = False) -> int:
+        now = to_db(utcnow())
+        cur = db.execute(
+            "INSERT INTO threads (title, pinned, created, updated) VALUES (?, ?, ?, ?)",
+            (title, int(pinned), now, now),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
 
     def assign(
         self, article_id: int, thread_id: int, *, decided_by: str = "engine",
@@ -481,13 +485,8 @@ class Store:
             ).fetchone()[0]
             if len(moving) >= total:
                 return None
+            new_id = self._insert_thread(db, title)
             now = to_db(utcnow())
-            cur = db.execute(
-                "INSERT INTO threads (title, pinned, created, updated) VALUES (?, 0, ?, ?)",
-                (title, now, now),
-            )
-            new_id = cur.lastrowid
-            assert new_id is not None
             db.executemany(
                 "UPDATE membership SET thread_id = ?, decided_by = 'user', decided_at = ?"
                 " WHERE article_id = ?",
