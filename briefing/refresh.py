@@ -61,6 +61,7 @@ from briefing.sanitize import clean_line
 
 if TYPE_CHECKING:
     from briefing.store import Store
+    from briefing.store.db import EngineText
 
 LOCK_FILENAME = "fetch.lock"
 CPU_DEADLINE = 120.0  # seconds of parsing/extraction for one document before we give up
@@ -229,9 +230,9 @@ def assign_threads(
     for thread_id in store.active_thread_ids(now - dormant):
         thread = known.get(thread_id)
         members = [
-            _engine_item(Item, s)
-            for s in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
-            if s.id not in fresh
+            _engine_item(Item, row)
+            for row in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
+            if row[0] not in fresh
         ]
         if thread is None or (not members and thread_id not in seeded and not thread.pinned):
             continue
@@ -247,9 +248,9 @@ def assign_threads(
     def load(start: int) -> tuple[list[Any], Future[list[Any]] | None]:
         by_id = {row[0]: row for row in store.engine_texts(queue[start : start + _CHUNK].tolist())}
         items = [
-            Item(id=str(i), title=r[1], text=r[2], published=r[3], source=r[4], lang=r[5])
+            _engine_item(Item, row)
             for i in queue[start : start + _CHUNK]
-            if (r := by_id.get(i)) is not None
+            if (row := by_id.get(i)) is not None
         ]
         ahead = None
         if pool is not None and len(queue) > _CHUNK:
@@ -325,11 +326,11 @@ def _pinned_seeds(
     return out
 
 
-def _engine_item(item_cls: Any, story: Story) -> Any:
+def _engine_item(item_cls: Any, row: EngineText) -> Any:
+    article_id, title, text, when, outlet, lang = row
     return item_cls(
-        id=str(story.id), title=story.title, text=story.text or story.summary,
-        published=story.published or story.first_seen, source=story.outlet, lang=story.lang,
-    )  # fmt: skip
+        id=str(article_id), title=title, text=text, published=when, source=outlet, lang=lang
+    )
 
 
 # ----------------------------------------------------------------------------- scheduling

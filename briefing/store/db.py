@@ -50,6 +50,20 @@ LEFT JOIN triage t ON t.article_id = a.id
 """
 
 
+# What the thread engine reads of a story: (id, title, text or else summary, published or
+# else first seen, outlet, language).
+EngineText = tuple[int, str, str, datetime, str, str | None]
+_ENGINE_SELECT = (
+    "SELECT a.id, a.title, a.text, a.summary, a.published, a.first_seen,"
+    " coalesce(f.name, 'seed article'), a.lang FROM articles a"
+    " LEFT JOIN feeds f ON f.id = a.feed_id"
+)
+
+
+def _engine_text(r: tuple[Any, ...]) -> EngineText:
+    return (r[0], r[1], r[2] or r[3], from_db(r[4] or r[5]) or utcnow(), r[6], r[7])
+
+
 def _story(row: sqlite3.Row | tuple[Any, ...]) -> Story:
     return Story(
         id=row[0], feed_id=row[1], outlet=row[2], link=row[3], title=row[4], summary=row[5],
@@ -757,29 +771,29 @@ class Store:
                 )
             return ids
 
-    def engine_texts(
-        self, ids: Sequence[int]
-    ) -> list[tuple[int, str, str, datetime, str, str | None]]:
-        """What the thread engine reads of each story, in one light query: (id, title, text
-        or else summary, published or else first seen, outlet, language)."""
-        out: list[tuple[int, str, str, datetime, str, str | None]] = []
+    def engine_texts(self, ids: Sequence[int]) -> list[EngineText]:
+        """What the thread engine reads of these stories, in one light query (`EngineText`)."""
+        out: list[EngineText] = []
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            out += [
-                (r[0], r[1], r[2] or r[3], from_db(r[4] or r[5]) or utcnow(), r[6], r[7])
-                for r in self._all(
-                    "SELECT a.id, a.title, a.text, a.summary, a.published, a.first_seen,"
-                    " coalesce(f.name, 'seed article'), a.lang FROM articles a"
-                    f" LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({marks})",
-                    chunk,
-                )
-            ]
+            out += map(_engine_text, self._all(_ENGINE_SELECT + f" WHERE a.id IN ({marks})", chunk))
         return out
 
-    def thread_texts(self, thread_id: int, limit: int = 50) -> list[Story]:
-        """The latest stories of a thread, with text, to rebuild the engine's view of it."""
-        return self.stories(thread_id, limit=limit, include_hidden=True, fold_copies=False)
+    def thread_texts(self, thread_id: int, limit: int = 50) -> list[EngineText]:
+        """A thread's latest `limit` stories (copies and hidden ones included), newest first,
+        as the engine reads them: what rebuilds its view of the thread."""
+        return list(
+            map(
+                _engine_text,
+                self._all(
+                    _ENGINE_SELECT + " JOIN membership m ON m.article_id = a.id"
+                    " WHERE m.thread_id = ?"
+                    " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ?",
+                    (thread_id, limit),
+                ),
+            )
+        )
 
     # ------------------------------------------------------------------ undo of a move
     def placement(self, article_id: int) -> tuple[Any, ...] | None:
