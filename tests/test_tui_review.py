@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui_support import loaded, make_app, make_config, screen_text, settle
+from test_tui_support import loaded, make_app, make_config, open_thread, screen_text, settle
 from textual.containers import VerticalScroll
 
 from briefing.store import Store
@@ -173,3 +173,17 @@ async def test_q_closes_the_results_like_the_other_screens_and_is_typed_in_the_b
         await pilot.press("q")
         await settle(pilot, lambda: app.screen is app.main)
         assert app.is_running
+
+
+async def test_story_keys_on_an_empty_story_list_say_so(cache):
+    # no_story() used to call itself here: a RecursionError that ended the app
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_thread(pilot, app, cache.threads["seed"])
+        await pilot.press("x")  # the seed thread's only story: the list is empty now
+        await settle(pilot, lambda: not app.main.story_list.stories)
+        for key in ("s", "b", "r", "m", "S", "o", "y"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert app.is_running and app.screen is app.main
+        assert any(n.message == "No story selected." for n in app._notifications)

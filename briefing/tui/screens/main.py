@@ -330,7 +330,7 @@ class MainScreen(Screen[None]):
 
     def no_story(self) -> None:
         if self.story_list.display or self.thread_list.current is None:
-            self.no_story()
+            self.notify("No story selected.", severity="warning")
         else:
             self.notify("No story on screen: Enter opens the thread.", severity="warning")
 
