@@ -187,3 +187,21 @@ async def test_story_keys_on_an_empty_story_list_say_so(cache):
             await settle(pilot)
         assert app.is_running and app.screen is app.main
         assert any(n.message == "No story selected." for n in app._notifications)
+
+
+async def test_n_goes_back_up_when_the_only_unread_stories_are_above_the_cursor(cache):
+    store, ids = cache.store, cache.ids
+    for story in store.stories(1) + store.stories(cache.threads["armenia"]):
+        store.set_triage(story.id, read=True)
+    store.set_triage(ids["g3"], read=True)
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        stories = app.main.story_list
+        await pilot.press("j", "j", "j")  # g3, the oldest and only read story
+        await settle(pilot, lambda: stories.current.id == ids["g3"])
+        await pilot.press("n")
+        await settle(pilot)
+        assert stories.current.id == ids["g1"]  # the first unread one, from the top
+        assert not app.main._first_unread_on_load
+        assert not any(n.message == "Nothing unread." for n in app._notifications)

@@ -373,11 +373,23 @@ class MainScreen(Screen[None]):
         begin = (threads.highlighted or 0) + 1
         order = list(range(begin, len(threads.threads))) + list(range(0, begin))
         for i in order:
-            if threads.threads[i].unread and not threads.threads[i].muted:
-                self._first_unread_on_load = True
-                threads.highlighted = i
-                self.go(1)
-                return
+            thread = threads.threads[i]
+            if not thread.unread or thread.muted:
+                continue
+            if i == threads.highlighted and stories.key == thread.id:
+                # back round to this thread: its unread stories are above the cursor (moving
+                # the highlight to where it already is would load nothing)
+                for j, story in enumerate(stories.stories[:start]):
+                    if not story.read:
+                        stories.highlighted = j
+                        if self.level == 2:
+                            self.open_story(story)
+                        return
+                continue
+            self._first_unread_on_load = True
+            threads.highlighted = i
+            self.go(1)
+            return
         self.notify("Nothing unread.")
 
     def action_undo(self) -> None:
