@@ -98,3 +98,15 @@ async def test_shift_s_answered_no_changes_nothing(cache):
         await pilot.press("S", "n")
         await settle(pilot, lambda: app.screen is app.main)
         assert placements(cache.store) == before and len(app.main.thread_list.threads) == 3
+
+
+def test_a_merged_seed_thread_takes_no_new_story(cache):
+    store = cache.store
+    store.merge_threads(1, cache.threads["georgia"])
+    (raid,) = add_articles(store, cache.config.feeds[0], [item(
+        "raid", "Azerbaijani police raid Sputnik office in Baku, detain staff", 0.2,
+        text="Police in Baku raided the office of Sputnik Azerbaijan, the Russian state news "
+             "agency, and detained several employees as the row between Baku and Moscow deepened.",
+    )])  # fmt: skip
+    assert refresh.assign_threads(store, [raid], cache.config) == 1
+    assert placements(store)[raid][0] != 1  # not in a thread nobody sees

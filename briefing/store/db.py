@@ -347,7 +347,14 @@ class Store:
                 )
 
     def pinned_thread_ids(self) -> dict[str, int]:
-        return dict(self._all("SELECT seed_key, id FROM threads WHERE seed_key IS NOT NULL"))
+        """Seed key -> thread of the pinned threads still shown (a merged one takes no story:
+        the engine would fill a thread nobody sees)."""
+        return dict(
+            self._all(
+                "SELECT seed_key, id FROM threads WHERE seed_key IS NOT NULL"
+                " AND merged_into IS NULL"
+            )
+        )
 
     def create_thread(self, title: str, *, pinned: bool = False) -> int:
         with self._write() as db:
