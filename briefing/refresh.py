@@ -229,16 +229,18 @@ def assign_threads(
     known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
         thread = known.get(thread_id)
-        members = [
-            _engine_item(Item, row)
-            for row in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
+        rows = [
+            (row, dup)
+            for row, dup in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
             if row[0] not in fresh
         ]
+        members = [_engine_item(Item, row) for row, _dup in rows]
+        roots = {str(row[0]): str(dup) for row, dup in rows if dup is not None}
         if thread is None or (not members and thread_id not in seeded and not thread.pinned):
             continue
         engine.load_thread(
             thread_id, members, title=thread.title if (thread.user_titled or thread.pinned)
-            else None, last_activity=thread.updated,
+            else None, last_activity=thread.updated, roots=roots,
         )  # fmt: skip
     del fresh
     touched: set[int] = set()

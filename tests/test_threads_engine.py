@@ -437,3 +437,21 @@ def test_a_thread_sharing_little_of_the_items_key_terms_is_not_scored() -> None:
         qn, _, _ = engine._vector(f.names, "\x00")
         found[ratio] = sorted(th.id for th in engine._candidates(qw, qn, ratio))
     assert found == {0.0: [1, 2], 0.75: [1]}
+
+
+def test_a_hydrated_copy_passes_new_copies_on_to_its_original() -> None:
+    # the cache gives a thread's members newest first, so a copy is loaded before the story
+    # it is folded under; a third copy must still fold under the original, not the copy
+    wire = (
+        "Azerbaijan and Armenia agreed on Friday to open the Zangezur road link under the peace "
+        "deal initialled in Washington, the foreign ministries said in a joint statement."
+    )
+    first = item("w1", "Baku and Yerevan agree on road link", wire, hours=1)
+    copy = item("w2", "Baku, Yerevan agree on road link", wire, hours=2)
+    later = item("w3", "Baku and Yerevan agree road link", wire, hours=3)
+    found = {}
+    for roots in ({"w2": "w1"}, None):
+        engine = ThreadEngine()
+        engine.load_thread(7, [copy, first], roots=roots)
+        found[bool(roots)] = engine.assign(later).duplicate_of
+    assert found == {True: "w1", False: "w2"}

@@ -787,20 +787,17 @@ class Store:
             out += map(_engine_text, self._all(_ENGINE_SELECT + f" WHERE a.id IN ({marks})", chunk))
         return out
 
-    def thread_texts(self, thread_id: int, limit: int = 50) -> list[EngineText]:
+    def thread_texts(self, thread_id: int, limit: int = 50) -> list[tuple[EngineText, int | None]]:
         """A thread's latest `limit` stories (copies and hidden ones included), newest first,
-        as the engine reads them: what rebuilds its view of the thread."""
-        return list(
-            map(
-                _engine_text,
-                self._all(
-                    _ENGINE_SELECT + " JOIN membership m ON m.article_id = a.id"
-                    " WHERE m.thread_id = ?"
-                    " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ?",
-                    (thread_id, limit),
-                ),
-            )
+        as the engine reads them, each with the story it is a copy of (or None): what
+        rebuilds the engine's view of the thread."""
+        rows = self._all(
+            _ENGINE_SELECT.replace("SELECT ", "SELECT m.duplicate_of, ", 1)
+            + " JOIN membership m ON m.article_id = a.id WHERE m.thread_id = ?"
+            " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ?",
+            (thread_id, limit),
         )
+        return [(_engine_text(r[1:]), r[0]) for r in rows]
 
     # ------------------------------------------------------------------ undo of a move
     def placement(self, article_id: int) -> tuple[Any, ...] | None:

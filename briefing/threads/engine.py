@@ -8,7 +8,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, chain, repeat
@@ -315,10 +315,12 @@ class ThreadEngine:
         *,
         title: str | None = None,
         last_activity: datetime | None = None,
+        roots: Mapping[str, str] | None = None,
     ) -> None:
         """Hydrate a thread from the cache: `items` are its current members, as placed (also
-        by the user). A given `title` is kept as the label (a user rename); without one the
-        engine labels the thread itself. Calling it again for a thread replaces its state,
+        by the user); `roots` maps a member that is a copy to the story it is folded under,
+        so a later copy folds under that story too, not under a copy. A given `title` is kept
+        as the label (a user rename); without one the engine labels the thread itself. Calling it again for a thread replaces its state,
         except for a pinned thread, whose seed is kept and the items are added."""
         th = self._threads.get(thread_id)
         if th is None or not th.pinned:
@@ -337,7 +339,7 @@ class ThreadEngine:
                 th.join_sum += self._combine(cw, cn, bool(qn), bool(th.names), f.lang, th, short)
                 th.join_n += 1
             self._add_to_thread(th, f, title=item.title, published=item.published)
-            self._register_dup(item.id, f, th, root=None)
+            self._register_dup(item.id, f, th, root=roots.get(item.id) if roots else None)
         if last_activity is not None:
             th.last_activity = last_activity
             th.last_naive = _naive_utc(last_activity)
