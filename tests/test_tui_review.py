@@ -205,3 +205,26 @@ async def test_n_goes_back_up_when_the_only_unread_stories_are_above_the_cursor(
         assert stories.current.id == ids["g1"]  # the first unread one, from the top
         assert not app.main._first_unread_on_load
         assert not any(n.message == "Nothing unread." for n in app._notifications)
+
+
+async def test_a_locked_cache_during_a_move_or_pin_is_a_message_not_the_end(cache, monkeypatch):
+    import sqlite3
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cache.store, "move_story", locked)
+    monkeypatch.setattr(cache.store, "set_thread_flag", locked)
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_thread(pilot, app, georgia)
+        await pilot.press("m", *"border talks", "enter")
+        await settle(pilot, lambda: any("Could not save" in n.message
+                                        for n in app._notifications))  # fmt: skip
+        assert app.is_running and cache.store.story(cache.ids["g1"]).thread_id == georgia
+        assert app.undo_stack == []  # nothing to undo: nothing happened
+        await pilot.press("escape", "p")
+        await settle(pilot, lambda: sum("Could not save" in n.message
+                                        for n in app._notifications) == 2)  # fmt: skip
+        assert app.is_running and not cache.store.thread(georgia).pinned

@@ -43,6 +43,7 @@ from briefing.tui.storecalls import StoreLane
 T = TypeVar("T")
 
 UNDO_LEVELS = 50
+FAILED = object()  # what BriefingApp._save returns when the write did not happen
 # Seconds after the first data arrives by which the first thread's stories and article are
 # on screen too (they load right after it): then the start-up objects are frozen (see start).
 STARTUP_SETTLED = 1.0
@@ -216,14 +217,23 @@ class BriefingApp(App[int]):
             screen.thread_list.adjust_unread(story.thread_id, -1 if value else 1)
         self.run_worker(self._write_triage(screen, story, flag, value, undoable), group="write")
 
+    async def _save(self, screen: MainScreen, func: Callable[..., T], *args: Any,
+                    **kwargs: Any) -> T | object:  # fmt: skip
+        """Run a store write on the store thread. A locked or broken cache (say a cron fetch
+        holding it past the busy timeout) is a message, and the screen shows the truth again;
+        it never ends the app. Returns FAILED then."""
+        try:
+            return await self.lane.call(func, *args, **kwargs)
+        except Exception as exc:
+            self.notify(f"Could not save: {exc}", severity="error")
+            screen.reload_all()
+            return FAILED
+
     async def _write_triage(
         self, screen: MainScreen, story: Story, flag: str, value: bool, undoable: bool
     ) -> None:
-        try:
-            before = await self.lane.call(self.store.set_triage, story.id, **{flag: value})
-        except Exception as exc:  # a locked or broken cache: say so, show the truth again
-            self.notify(f"Could not save: {exc}", severity="error")
-            screen.reload_all()
+        before = await self._save(screen, self.store.set_triage, story.id, **{flag: value})
+        if before is FAILED:
             return
         label = TRIAGE_WORDS[(flag, value)]
         if undoable:
@@ -275,7 +285,9 @@ class BriefingApp(App[int]):
 
             return revert
 
-        revert = await self.lane.call(move)
+        revert = await self._save(screen, move)
+        if revert is FAILED:
+            return
         screen.story_list.remove_story(story.id)
         self.push_undo("move", partial(self.lane.call, revert))
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
@@ -283,7 +295,10 @@ class BriefingApp(App[int]):
 
     async def split_thread(self, screen: MainScreen, story: Story) -> None:
         store = self.store
-        result = await self.lane.call(store.split_thread, story.id, clean_line(story.title, 200))
+        result = await self._save(screen, store.split_thread, story.id,
+                                  clean_line(story.title, 200))  # fmt: skip
+        if result is FAILED:
+            return
         if result is None:
             self.notify("Nothing to split: every story of the thread would move.",
                         severity="warning")  # fmt: skip
@@ -306,19 +321,26 @@ class BriefingApp(App[int]):
         threads = screen.thread_list
         moves = threads.moves if moves is None else moves
         threads.redirects[thread.id] = target  # any reload while it is still listed follows
-        await self.lane.call(self.store.merge_threads, thread.id, target)
+        if await self._save(screen, self.store.merge_threads, thread.id, target) is FAILED:
+            threads.redirects.pop(thread.id, None)
+            return
         self.notify(f"Merged “{clean_line(thread.title, 50)}”.", timeout=3)
         screen.load_threads(keep_id=target, moves=moves)
 
     async def rename_thread(self, screen: MainScreen, thread: Thread, title: str) -> None:
-        await self.lane.call(self.store.rename_thread, thread.id, title)
+        if await self._save(screen, self.store.rename_thread, thread.id, title) is FAILED:
+            return
         self.push_undo("rename", partial(self.lane.call, self.store.rename_thread, thread.id,
                                          thread.title))  # fmt: skip
         screen.load_threads(keep_id=thread.id)
 
     def set_thread_flag(self, screen: MainScreen, thread: Thread, flag: str, value: bool) -> None:
         async def write() -> None:
-            await self.lane.call(self.store.set_thread_flag, thread.id, flag, value)
+            if (
+                await self._save(screen, self.store.set_thread_flag, thread.id, flag, value)
+                is FAILED
+            ):
+                return
             self.push_undo(flag, partial(self.lane.call, self.store.set_thread_flag, thread.id,
                                          flag, not value))  # fmt: skip
             word = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
@@ -329,7 +351,9 @@ class BriefingApp(App[int]):
         self.run_worker(write(), group="write")
 
     async def mark_thread_read(self, screen: MainScreen, thread: Thread) -> None:
-        ids = await self.lane.call(self.store.mark_thread_read, thread.id)
+        ids = await self._save(screen, self.store.mark_thread_read, thread.id)
+        if ids is FAILED:
+            return
 
         def unread_again() -> None:
             for article_id in ids:
