@@ -217,8 +217,11 @@ def assign_threads(
     now = _now()
     dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
 
+    created: list[int] = []
+
     def new_thread_id() -> int:
-        return store.create_thread("New thread")
+        created.append(store.create_thread("New thread"))
+        return created[-1]
 
     engine = ThreadEngine(next_thread_id=new_thread_id)
     seeded: set[int] = set()
@@ -263,30 +266,36 @@ def assign_threads(
     # Two chunks ahead: prepared in the pool while this one is placed. The pool's text work
     # per item costs about as much as placing it, so one chunk ahead left the engine waiting
     # (4.6-5.0 s for 30,000 items against 4.1-4.4 s with two, on 2 cores).
-    starts = range(0, len(queue), _CHUNK)
-    pending = deque(load(start) for start in starts[:2])
-    for n in range(len(starts)):
-        items, ahead = pending.popleft()
-        if n + 2 < len(starts):
-            pending.append(load(starts[n + 2]))
-        prepared: list[Any] = [None] * len(items)
-        if ahead is not None:
-            with contextlib.suppress(Exception):
-                prepared = ahead.result(timeout=CPU_DEADLINE)
-        for item, ready in zip(items, prepared, strict=True):
-            decision = engine.assign(item, ready)
-            story_id = int(item.id)
-            dup = decision.duplicate_of or ""
-            placements.append(
-                (story_id, decision.thread_id, int(dup) if dup.isdigit() else None, decision.score)
-            )
-            touched.add(decision.thread_id)
-            if len(placements) >= 2000:  # short write transactions (readers go on), and the
-                placed += store.assign_many(placements, touch=False)  # list stays small
-                placements.clear()
-    if placements:
-        placed += store.assign_many(placements, touch=False)
-    store.touch_threads(touched)  # once per thread, not once per batch
+    try:
+        starts = range(0, len(queue), _CHUNK)
+        pending = deque(load(start) for start in starts[:2])
+        for n in range(len(starts)):
+            items, ahead = pending.popleft()
+            if n + 2 < len(starts):
+                pending.append(load(starts[n + 2]))
+            prepared: list[Any] = [None] * len(items)
+            if ahead is not None:
+                with contextlib.suppress(Exception):
+                    prepared = ahead.result(timeout=CPU_DEADLINE)
+            for item, ready in zip(items, prepared, strict=True):
+                decision = engine.assign(item, ready)
+                dup = decision.duplicate_of or ""
+                root = int(dup) if dup.isdigit() else None
+                placements.append((int(item.id), decision.thread_id, root, decision.score))
+                touched.add(decision.thread_id)
+                if len(placements) >= 2000:  # short write transactions (readers go on), and the
+                    placed += store.assign_many(placements, touch=False)  # list stays small
+                    placements.clear()
+        if placements:
+            placed += store.assign_many(placements, touch=False)
+        store.touch_threads(touched)  # once per thread, not once per batch
+    except BaseException:
+        # a failed write (or an interrupt): the threads opened for stories that were not
+        # written would stay empty in the list; the next run places those stories again
+        with contextlib.suppress(Exception):
+            for thread_id in created:
+                store.delete_thread_if_empty(thread_id)
+        raise
     for thread_id in touched:
         label = engine.label(thread_id)
         if label:
