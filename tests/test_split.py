@@ -110,3 +110,19 @@ def test_a_merged_seed_thread_takes_no_new_story(cache):
     )])  # fmt: skip
     assert refresh.assign_threads(store, [raid], cache.config) == 1
     assert placements(store)[raid][0] != 1  # not in a thread nobody sees
+
+
+def test_split_of_a_thread_larger_than_sqlites_parameter_limit(cache):
+    from briefing.models import ArticleIn, FeedUpdate
+
+    store, feed = cache.store, cache.config.feeds[0]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    items = [ArticleIn(key=f"big{n}", link=f"https://example.org/big{n}", title=f"Story {n}",
+                       published=start + timedelta(minutes=n), content_hash=f"big{n}")
+             for n in range(33_000)]  # fmt: skip
+    ids = store.save_feed_result(feed.url, FeedUpdate("ok", start), items).new_ids
+    big = store.create_thread("Big")
+    store.assign_many([(i, big, None, None) for i in ids])
+    new_id, moved = store.split_thread(ids[1], "Most of it")  # 32,999 stories move
+    assert len(moved) == 32_999
+    assert placements(store)[ids[0]][0] == big and placements(store)[ids[-1]][0] == new_id

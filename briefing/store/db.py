@@ -476,30 +476,26 @@ class Store:
         when = "coalesce(a.published, a.first_seen)"
         with self._write() as db:
             row = db.execute(
-                f"SELECT m.thread_id, {when} FROM membership m JOIN articles a"
-                " ON a.id = m.article_id WHERE m.article_id = ?",
+                f"SELECT m.thread_id, {when}, m.duplicate_of, m.decided_by FROM membership m"
+                " JOIN articles a ON a.id = m.article_id WHERE m.article_id = ?",
                 (article_id,),
             ).fetchone()
-            if row is None:
-                return None
-            thread_id, start = row
-            roots = [
-                r[0]
-                for r in db.execute(
-                    f"SELECT m.article_id FROM membership m JOIN articles a ON a.id = m.article_id"
-                    f" WHERE m.thread_id = ? AND m.decided_by != 'seed' AND m.duplicate_of IS NULL"
-                    f" AND ({when} > ? OR ({when} = ? AND a.id >= ?))",
-                    (thread_id, start, start, article_id),
-                )
-            ]
-            if article_id not in roots:  # a copy: split from the story it is folded under
-                return None
-            marks = ",".join("?" * len(roots))
+            if row is None or row[2] is not None or row[3] == "seed":
+                return None  # a copy splits with the story it is folded under
+            thread_id, start = row[0], row[1]
+            # the story and every later one of the thread (a subquery: a thread may hold more
+            # stories than SQLite takes parameters)
+            roots = (
+                "SELECT m.article_id FROM membership m JOIN articles a ON a.id = m.article_id"
+                " WHERE m.thread_id = ? AND m.decided_by != 'seed' AND m.duplicate_of IS NULL"
+                f" AND ({when} > ? OR ({when} = ? AND a.id >= ?))"
+            )
+            params = (thread_id, start, start, article_id)
             moving = db.execute(
                 "SELECT article_id, thread_id, decided_by, duplicate_of, score, decided_at"
-                f" FROM membership WHERE thread_id = ? AND (article_id IN ({marks})"
-                f" OR duplicate_of IN ({marks})) ORDER BY article_id",
-                (thread_id, *roots, *roots),
+                f" FROM membership WHERE thread_id = ? AND (article_id IN ({roots})"
+                f" OR duplicate_of IN ({roots})) ORDER BY article_id",
+                (thread_id, *params, *params),
             ).fetchall()
             total = db.execute(
                 "SELECT count(*) FROM membership WHERE thread_id = ?", (thread_id,)
