@@ -117,11 +117,6 @@ def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
     return Content.assemble(*parts)
 
 
-def safe_link(url: str | None) -> str | None:
-    """The link if it is a plain http(s) URL we may hand to a browser, else None."""
-    return http_url(url)
-
-
 def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Content:
     """The reader: title, outlet, author, times, link, text (or summary + note), other outlets."""
     out: list[str | tuple[str, str] | Content] = [
@@ -136,7 +131,7 @@ def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Cont
     out += ["\n", marks(story), "  "]
     link = clean_line(story.link, 500)
     if link:
-        out += [(link, "underline" if safe_link(story.link) else "dim strike")]
+        out += [(link, "underline" if http_url(story.link) else "dim strike")]
     else:
         out += [("(no link)", "dim")]
     out += ["\n\n"]

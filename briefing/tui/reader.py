@@ -25,11 +25,11 @@ from textual.screen import Screen
 
 from briefing.config import Config
 from briefing.models import Story, Thread
-from briefing.sanitize import clean_line
+from briefing.sanitize import clean_line, http_url
 from briefing.store import Store
 from briefing.store.db import to_db, utcnow
 from briefing.tui import refresh_hook
-from briefing.tui.format import display_zone, safe_link
+from briefing.tui.format import display_zone
 from briefing.tui.messages import RefreshFinished, RefreshProgress, ThreadsLoaded
 from briefing.tui.prefetch import StartupData, load_startup, thread_list
 from briefing.tui.screens.dialogs import NEW_THREAD
@@ -365,7 +365,7 @@ class BriefingApp(App[int]):
 
     # ------------------------------------------------------------------ links
     def open_link(self, link: str) -> None:
-        url = safe_link(link)
+        url = http_url(link)
         if url is None:
             self.notify("Not an http(s) link; not opened.", severity="warning")
             return
@@ -445,7 +445,10 @@ class BriefingApp(App[int]):
     @work(group="export", exclusive=True)
     async def action_export(self) -> None:
         try:
-            from briefing.export.briefing import export_briefing  # type: ignore[attr-defined]
+            from briefing.export.briefing import (  # type: ignore[attr-defined]
+                default_export_dir,
+                export_briefing,
+            )
         except ImportError:
             self.notify("Export is not available in this build.", severity="warning")
             return
@@ -458,8 +461,7 @@ class BriefingApp(App[int]):
             self.notify("No story is marked for the briefing (b marks one); nothing written.",
                         severity="warning")  # fmt: skip
             return
-        setting = self.config.settings.export_dir
-        directory = Path(setting).expanduser() if setting else Path.home() / "briefings"
+        directory = default_export_dir(self.config)
         try:
             result = await self.lane.call(
                 export_briefing, self.store, self.config, marked=True, fmt="markdown",
