@@ -31,7 +31,7 @@ import sys
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field, replace
@@ -225,11 +225,12 @@ def assign_threads(
 
     engine = ThreadEngine(next_thread_id=new_thread_id)
     seeded: set[int] = set()
-    for thread_id, title, text, keywords in _pinned_seeds(store, config):
+    known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
+    titles = {thread_id: t.title for thread_id, t in known.items()}
+    for thread_id, title, text, keywords in _pinned_seeds(store, config, titles):
         engine.add_pinned(thread_id, title, text, keywords)
         seeded.add(thread_id)
     fresh = set(queue)
-    known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
     for thread_id in store.active_thread_ids(now - dormant):
         thread = known.get(thread_id)
         rows = [
@@ -296,10 +297,7 @@ def assign_threads(
             for thread_id in created:
                 store.delete_thread_if_empty(thread_id)
         raise
-    for thread_id in touched:
-        label = engine.label(thread_id)
-        if label:
-            store.rename_thread(thread_id, label, by_user=False)
+    store.label_threads({thread_id: engine.label(thread_id) for thread_id in touched})
     return placed
 
 
@@ -314,15 +312,17 @@ HYDRATE_MEMBERS = 20
 
 
 def _pinned_seeds(
-    store: Store, config: Config | None
+    store: Store, config: Config | None, titles: Mapping[int, str] | None = None
 ) -> list[tuple[int, str, str, tuple[str, ...]]]:
     """(thread id, title, seed text, keywords) for every pinned thread in the cache.
 
     Taken from the config's [[threads]]; a pinned thread the config no longer names (e.g. the
     shipped seed thread, with a user's feeds.toml that has no [[threads]]) keeps working from
-    its shipped seed file, so new reports about it still join it."""
+    its shipped seed file, so new reports about it still join it. `titles`: thread id ->
+    title, when the caller has read the threads already."""
     by_key = {(p.seed or f"title:{p.title}"): p for p in (config.threads if config else ())}
-    titles = {t.id: t.title for t in store.threads(include_dormant=True) if t.pinned}
+    if titles is None:
+        titles = {t.id: t.title for t in store.threads(include_dormant=True) if t.pinned}
     out = []
     for key, thread_id in store.pinned_thread_ids().items():
         pinned = by_key.get(key)

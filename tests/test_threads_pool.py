@@ -163,3 +163,13 @@ def test_engine_texts_reads_what_the_engine_needs(tmp_path: Path) -> None:
     assert (title, when, outlet) == ("Tbilisi: wire report", T0, "Wire")
     assert text.startswith("Tbilisi agency: protesters rally")  # the summary, without text
     assert rows[undated][1:5] == ("Undated", "Full text", seen, "Wire")  # text; first seen
+
+
+def test_engine_labels_never_replace_a_users_title(tmp_path: Path) -> None:
+    store, _ids = build(tmp_path / "l")
+    mine, engines = store.create_thread("Mine"), store.create_thread("New thread")
+    store.rename_thread(mine, "My title")
+    store.label_threads({mine: "Engine label", engines: "Gabala talks", 1: ""})
+    titles = {t.id: t.title for t in store.threads(include_dormant=True)}
+    assert titles[mine] == "My title" and titles[engines] == "Gabala talks"
+    assert titles[1].startswith("Azerbaijan–Russia crisis")  # an empty label changes nothing

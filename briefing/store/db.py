@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -522,6 +522,15 @@ class Store:
                 (title, int(by_user), thread_id, int(by_user)),
             )
             return cur.rowcount > 0
+
+    def label_threads(self, labels: Mapping[int, str]) -> None:
+        """The engine's titles for these threads, in one transaction: a thread the user
+        renamed keeps the user's title, an empty label changes nothing."""
+        with self._write() as db:
+            db.executemany(
+                "UPDATE threads SET title = ? WHERE id = ? AND user_title = 0 AND title != ?",
+                [(label, thread_id, label) for thread_id, label in labels.items() if label],
+            )
 
     def set_thread_flag(self, thread_id: int, flag: str, value: bool) -> None:
         if flag not in ("pinned", "muted"):
