@@ -83,6 +83,9 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         self.title_text = title
         self.threads = list(threads)
         self.allow_new = allow_new
+        # (id, title as shown, folded for matching): cleaned once, not on every key typed
+        self._rows = [(str(t.id), title, title.casefold())
+                      for t in self.threads for title in [clean_line(t.title)]]  # fmt: skip
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -99,14 +102,13 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one("#picker-options", OptionList)
         words = query.casefold().split()
-        options.clear_options()
+        found = []
         if self.allow_new and query.strip():
             label = Content.assemble(("+ new thread: ", "bold $success"), clean_line(query))
-            options.add_option(Option(label, id="new"))
-        for thread in self.threads:
-            title = clean_line(thread.title)
-            if all(w in title.casefold() for w in words):
-                options.add_option(Option(Content(title), id=str(thread.id)))
+            found.append(Option(label, id="new"))
+        found += [Option(Content(title), id=thread_id) for thread_id, title, key in self._rows
+                  if all(w in key for w in words)]  # fmt: skip
+        options.set_options(found)  # one update of the list, not one per row
         empty = self.query_one("#picker-empty", Static)
         empty.display = not options.option_count
         if not options.option_count:
