@@ -47,14 +47,17 @@ class Context:
         return load_config(self.feeds_path)
 
     def open_store(self) -> Store:
-        """The cache, with the configured feeds and pinned threads in it. Loads the config
-        first, so a bad config stops us before the cache is touched."""
+        """The cache, with the configured feeds and pinned threads in it, and without the
+        empty threads a killed engine run left (Store.delete_empty_threads: only those older
+        than an hour, so never one a running fetch is filling). Loads the config first, so a
+        bad config stops us before the cache is touched."""
         from briefing.store import Store
 
         config = self.config
         store = Store.open(self.data_dir)
         store.sync_feeds(config.feeds)
         store.ensure_pinned(config.threads)
+        store.delete_empty_threads()
         return store
 
 

@@ -170,6 +170,6 @@ def test_engine_labels_never_replace_a_users_title(tmp_path: Path) -> None:
     mine, engines = store.create_thread("Mine"), store.create_thread("New thread")
     store.rename_thread(mine, "My title")
     store.label_threads({mine: "Engine label", engines: "Gabala talks", 1: ""})
-    titles = {t.id: t.title for t in store.threads(include_dormant=True)}
+    titles = {t.id: t.title for t in store.threads(include_empty=True)}
     assert titles[mine] == "My title" and titles[engines] == "Gabala talks"
     assert titles[1].startswith("Azerbaijan–Russia crisis")  # an empty label changes nothing

@@ -77,7 +77,7 @@ def run_move(args: argparse.Namespace, ctx: Context) -> int:
             title = _title(args.new)
             if title is None:
                 return _fail("move", "--new needs a title")
-            target = store.create_thread(title)
+            target = store.create_thread(title, by_user=True)
         else:
             if store.thread(args.thread_id) is None:
                 return _fail("move", f"no thread {args.thread_id} (see `briefing threads --all`)")

@@ -356,16 +356,22 @@ class Store:
             )
         )
 
-    def create_thread(self, title: str, *, pinned: bool = False) -> int:
+    def create_thread(self, title: str, *, pinned: bool = False, by_user: bool = False) -> int:
+        """A new thread. `by_user`: the user named it (the app's or the CLI's "new thread"),
+        so it is kept like a renamed one: listed while empty, never relabelled by the engine,
+        never removed by `delete_empty_threads`."""
         with self._write() as db:
-            return self._insert_thread(db, title, pinned=pinned)
+            return self._insert_thread(db, title, pinned=pinned, by_user=by_user)
 
     @staticmethod
-    def _insert_thread(db: sqlite3.Connection, title: str, *, pinned: bool = False) -> int:
+    def _insert_thread(
+        db: sqlite3.Connection, title: str, *, pinned: bool = False, by_user: bool = False
+    ) -> int:
         now = to_db(utcnow())
         cur = db.execute(
-            "INSERT INTO threads (title, pinned, created, updated) VALUES (?, ?, ?, ?)",
-            (title, int(pinned), now, now),
+            "INSERT INTO threads (title, user_title, pinned, created, updated)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (title, int(by_user), int(pinned), now, now),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
@@ -541,19 +547,24 @@ class Store:
     def threads(
         self, *, include_dormant: bool = False, dormant_after: timedelta = timedelta(days=21),
         now: datetime | None = None, since: datetime | None = None, sparkline_days: int = 14,
-        only: int | None = None,
+        only: int | None = None, include_empty: bool = False,
     ) -> list[Thread]:  # fmt: skip
         """Threads in display order: pinned first, then by latest activity.
 
         `since` marks stories first seen after it as new. Dormant threads (no story for
-        `dormant_after`, not pinned) are left out unless asked for.
+        `dormant_after`, not pinned) are left out unless asked for. So are threads with no
+        visible story (none, or all hidden or copies: an engine thread a killed run left
+        empty, or one a running placement has not filled yet) unless pinned or named by the
+        user (`user_title`: renamed, or created by the user), or asked for with
+        `include_empty` (`only` implies it: a thread asked for by id is always given).
         """
         now = now or utcnow()
         cutoff = to_db(now - dormant_after)
         since_s = to_db(since) or "9999"
         day0 = (now - timedelta(days=sparkline_days - 1)).date().isoformat()
         # Hidden stories count nowhere; copies folded under an original are one story (but
-        # their outlets count). A thread stays listed when all its stories are hidden.
+        # their outlets count). A thread whose stories are all hidden is left out like an
+        # empty one (HAVING), unless pinned or the user's.
         rows = self._all(
             """
             SELECT t.id, t.title, t.pinned, t.muted, t.created, t.updated, t.user_title,
@@ -572,9 +583,11 @@ class Store:
             ) v ON v.thread_id = t.id
             WHERE t.merged_into IS NULL AND (? IS NULL OR t.id = ?)
             GROUP BY t.id
+            HAVING ? OR t.pinned OR t.user_title
+                OR count(CASE WHEN v.dup IS NULL THEN v.article_id END) > 0
             ORDER BY t.pinned DESC, coalesce(t.updated, t.created) DESC, t.id
             """,
-            (since_s, only, only),
+            (since_s, only, only, int(include_empty or only is not None)),
         )
         days: dict[int, list[int]] = {}
         for thread_id, day, n in self._all(
@@ -857,3 +870,30 @@ class Store:
                 (thread_id, thread_id, thread_id),
             )
             return cur.rowcount > 0
+
+    def delete_empty_threads(
+        self, *, older_than: timedelta = timedelta(hours=1), now: datetime | None = None
+    ) -> int:
+        """Delete the engine's threads that hold no story at all (not even a hidden one): the
+        "New thread" rows a killed engine run opened and never filled. Returns how many.
+
+        Kept: threads with any user state (pinned, muted, a seed, a user's title: renamed or
+        created by the user), merged ones and those something was merged into (a merge's
+        undo needs both), threads created within `older_than` (a run may be filling them right
+        now: it opens a thread before it writes the thread's stories), and threads that lost
+        their stories to a move (their `updated` was reset to NULL then: an open app's undo
+        may put the stories back). Only reads when there is nothing to delete."""
+        cutoff = to_db((now or utcnow()) - older_than)
+        where = (
+            "t.pinned = 0 AND t.muted = 0 AND t.user_title = 0 AND t.seed_key IS NULL"
+            " AND t.merged_into IS NULL AND t.updated IS NOT NULL AND t.created < ?"
+            " AND NOT EXISTS (SELECT 1 FROM membership m WHERE m.thread_id = t.id)"
+            " AND NOT EXISTS (SELECT 1 FROM threads s WHERE s.merged_into = t.id)"
+        )
+        if self._one(f"SELECT 1 FROM threads t WHERE {where} LIMIT 1", (cutoff,)) is None:
+            return 0
+        with self._write() as db:
+            return db.execute(
+                f"DELETE FROM threads WHERE id IN (SELECT t.id FROM threads t WHERE {where})",
+                (cutoff,),
+            ).rowcount

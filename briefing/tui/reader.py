@@ -270,7 +270,7 @@ class BriefingApp(App[int]):
             copies = store.copy_placements(story.id)
             created = None
             if isinstance(choice, tuple) and choice[0] == NEW_THREAD:
-                created = target = store.create_thread(choice[1])
+                created = target = store.create_thread(choice[1], by_user=True)
             else:
                 target = int(choice)  # type: ignore[arg-type]
             store.move_story(story.id, target)
