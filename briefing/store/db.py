@@ -589,12 +589,16 @@ class Store:
             """,
             (since_s, only, only, int(include_empty or only is not None)),
         )
+        # The sparkline counts what `stories` counts: visible originals (no hidden story, no
+        # copy folded under an original).
         days: dict[int, list[int]] = {}
         for thread_id, day, n in self._all(
             "SELECT m.thread_id, substr(coalesce(a.published, a.first_seen), 1, 10) AS day,"
             " count(*) FROM membership m JOIN articles a ON a.id = m.article_id"
+            " LEFT JOIN triage tr ON tr.article_id = m.article_id"
             # The expression (not `day`) so the articles_published index is used.
-            " WHERE coalesce(a.published, a.first_seen) >= ? GROUP BY m.thread_id, day",
+            " WHERE coalesce(a.published, a.first_seen) >= ? AND m.duplicate_of IS NULL"
+            " AND coalesce(tr.hidden, 0) = 0 GROUP BY m.thread_id, day",
             (day0,),
         ):
             series = days.setdefault(thread_id, [0] * sparkline_days)
