@@ -7,7 +7,8 @@ import importlib
 import sqlite3
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,24 @@ COMMAND_MODULES = [
 ]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def missing_threads(store: Store, command: str, thread_ids: Iterable[int]) -> int | None:
+    """The commands' check of thread ids: None when each one names a thread; else prints
+    `briefing COMMAND: no thread N, M (see ...)` and returns EXIT_USAGE."""
+    missing = [str(i) for i in thread_ids if not store.thread_exists(i)]
+    if not missing:
+        return None
+    print(
+        f"briefing {command}: no thread {', '.join(missing)} (see `briefing threads --all`)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A time as the commands' JSON gives it (ISO 8601), or None."""
+    return moment.isoformat() if moment else None
 
 
 class Context:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefing.cli import EXIT_USAGE, Context, add_command
+from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
 from briefing.sanitize import clean_line
 
 
@@ -79,8 +79,8 @@ def run_move(args: argparse.Namespace, ctx: Context) -> int:
                 return _fail("move", "--new needs a title")
             target = store.create_thread(title, by_user=True)
         else:
-            if store.thread(args.thread_id) is None:
-                return _fail("move", f"no thread {args.thread_id} (see `briefing threads --all`)")
+            if (failed := missing_threads(store, "move", [args.thread_id])) is not None:
+                return failed
             target = args.thread_id
         store.move_story(story.id, target)
     print(f"moved story {story.id} to thread {target}")
@@ -91,9 +91,8 @@ def run_merge(args: argparse.Namespace, ctx: Context) -> int:
     if args.thread_id == args.into:
         return _fail("merge", "a thread cannot be merged into itself")
     with ctx.open_store() as store:
-        for thread_id in (args.thread_id, args.into):
-            if store.thread(thread_id) is None:
-                return _fail("merge", f"no thread {thread_id} (see `briefing threads --all`)")
+        if (failed := missing_threads(store, "merge", [args.thread_id, args.into])) is not None:
+            return failed
         store.merge_threads(args.thread_id, args.into)
     print(f"merged thread {args.thread_id} into thread {args.into}")
     return 0
@@ -124,8 +123,8 @@ def run_rename(args: argparse.Namespace, ctx: Context) -> int:
     if title is None:
         return _fail("rename", "the title is empty")
     with ctx.open_store() as store:
-        if store.thread(args.thread_id) is None:
-            return _fail("rename", f"no thread {args.thread_id} (see `briefing threads --all`)")
+        if (failed := missing_threads(store, "rename", [args.thread_id])) is not None:
+            return failed
         store.rename_thread(args.thread_id, title)
     print(f"renamed thread {args.thread_id}")
     return 0

@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.cli import EXIT_USAGE, Context, add_command
+from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
 from briefing.export.briefing import (
     RENDERERS,
     build_briefing,
@@ -72,14 +72,8 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
             print(f"briefing export: --since: {exc}", file=sys.stderr)
             return EXIT_USAGE
     with ctx.open_store() as store:
-        missing = [t for t in args.thread if store.thread(t) is None]
-        if missing:
-            print(
-                f"briefing export: no thread {', '.join(map(str, missing))} "
-                "(see `briefing threads --all`)",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+        if (failed := missing_threads(store, "export", args.thread)) is not None:
+            return failed
         model = build_briefing(
             store, config, since=since, thread_ids=args.thread, marked=args.marked, now=now
         )

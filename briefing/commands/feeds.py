@@ -7,7 +7,7 @@ import contextlib
 import json
 from typing import Any
 
-from briefing.cli import Context, add_command
+from briefing.cli import Context, add_command, iso
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
 
@@ -30,9 +30,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def feed_json(state: FeedState) -> dict[str, Any]:
-    def iso(value: Any) -> str | None:
-        return value.isoformat() if value else None
-
     return {
         "name": state.name,
         "url": state.url,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from typing import Any
 
-from briefing.cli import EXIT_FAIL, EXIT_USAGE, Context, add_command
+from briefing.cli import EXIT_FAIL, Context, add_command, iso, missing_threads
 from briefing.export.briefing import format_time, localise, resolve_zone, safe_url
 from briefing.models import Story
 from briefing.sanitize import clean_line, clean_text
@@ -48,10 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(func=run_show)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def story_json(story: Story) -> dict[str, Any]:
     """One story as `stories`, `search` and `show` print it (see README, "JSON output")."""
     return {
@@ -61,9 +56,9 @@ def story_json(story: Story) -> dict[str, Any]:
         "outlet": clean_line(story.outlet),
         "link": safe_url(story.link) or None,
         "author": clean_line(story.author),
-        "published": _iso(story.published),
+        "published": iso(story.published),
         "page_date": clean_line(story.page_date) or None,
-        "first_seen": _iso(story.first_seen),
+        "first_seen": iso(story.first_seen),
         "summary": clean_text(story.summary),
         "lang": story.lang,
         "read": story.read,
@@ -96,12 +91,8 @@ def _lines(stories: list[Story], ctx: Context, *, with_thread: bool = False) -> 
 
 def run_stories(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
-        if store.thread(args.thread) is None:
-            print(
-                f"briefing stories: no thread {args.thread} (see `briefing threads --all`)",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+        if (failed := missing_threads(store, "stories", [args.thread])) is not None:
+            return failed
         stories = store.stories(args.thread, limit=max(args.limit, 1))
     if args.json:
         _print_json([story_json(s) for s in stories])
@@ -132,11 +123,11 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
             print(f"briefing show: no story {args.story_id}", file=sys.stderr)
             return EXIT_FAIL
         copies = store.copies(story.id)
-        thread = store.thread(story.thread_id) if story.thread_id else None
+        thread_title = store.thread_title(story.thread_id) if story.thread_id else None
     if args.json:
         data = story_json(story)
         data.update(
-            thread_title=clean_line(thread.title) if thread else None,
+            thread_title=clean_line(thread_title) if thread_title is not None else None,
             duplicate_of=story.duplicate_of,
             text=clean_text(story.text) or None,
             extract_error=clean_line(story.extract_error) or None,
@@ -158,8 +149,8 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
     if story.author:
         meta.insert(1, clean_line(story.author))
     print(" · ".join(meta))
-    if thread:
-        print(f"thread {thread.id}: {clean_line(thread.title)}")
+    if thread_title is not None:
+        print(f"thread {story.thread_id}: {clean_line(thread_title)}")
     print(safe_url(story.link) or "(no link)")
     body = clean_text(story.text) or clean_text(story.summary)
     print()

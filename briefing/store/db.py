@@ -631,8 +631,20 @@ class Store:
         return out
 
     def thread(self, thread_id: int) -> Thread | None:
+        """The whole view of one thread (counts, sparkline): see `thread_title` for a check."""
         found = self.threads(include_dormant=True, only=thread_id)
         return found[0] if found else None
+
+    def thread_title(self, thread_id: int) -> str | None:
+        """A thread's title, None when there is no such thread (or it was merged into another):
+        the same threads `thread()` finds, in one indexed lookup instead of its counts."""
+        row = self._one(
+            "SELECT title FROM threads WHERE id = ? AND merged_into IS NULL", (thread_id,)
+        )
+        return row[0] if row else None
+
+    def thread_exists(self, thread_id: int) -> bool:
+        return self.thread_title(thread_id) is not None
 
     def active_thread_ids(self, since: datetime) -> list[int]:
         """Threads that moved since `since` or are pinned: what the engine keeps in memory."""
