@@ -812,6 +812,16 @@ class Store:
                 )
             return ids
 
+    def mark_unread(self, article_ids: Sequence[int]) -> None:
+        """Mark these stories unread again, in one transaction (the undo of
+        `mark_thread_read`, which returned them)."""
+        now = to_db(utcnow())
+        with self._write() as db:
+            db.executemany(
+                "UPDATE triage SET read = 0, changed = ? WHERE article_id = ?",
+                [(now, article_id) for article_id in article_ids],
+            )
+
     def engine_texts(self, ids: Sequence[int]) -> list[EngineText]:
         """What the thread engine reads of these stories, in one light query (`EngineText`)."""
         out: list[EngineText] = []

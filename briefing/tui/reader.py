@@ -354,12 +354,7 @@ class BriefingApp(App[int]):
         ids = await self._save(screen, self.store.mark_thread_read, thread.id)
         if ids is FAILED:
             return
-
-        def unread_again() -> None:
-            for article_id in ids:
-                self.store.set_triage(article_id, read=False)
-
-        self.push_undo("mark thread read", partial(self.lane.call, unread_again))
+        self.push_undo("mark thread read", partial(self.lane.call, self.store.mark_unread, ids))
         self.notify(f"{len(ids)} stories marked read.", timeout=2)
         screen.reload_all()
 
