@@ -225,7 +225,9 @@ def assign_threads(
 
     engine = ThreadEngine(next_thread_id=new_thread_id)
     seeded: set[int] = set()
-    known = {t.id: t for t in store.threads(include_dormant=True)}  # one query, not one per thread
+    known = {
+        t.id: t for t in store.threads(include_dormant=True, include_empty=True)
+    }  # one query, not one per thread
     titles = {thread_id: t.title for thread_id, t in known.items()}
     for thread_id, title, text, keywords in _pinned_seeds(store, config, titles):
         engine.add_pinned(thread_id, title, text, keywords)
@@ -278,8 +280,9 @@ def assign_threads(
             if ahead is not None:
                 with contextlib.suppress(Exception):
                     prepared = ahead.result(timeout=CPU_DEADLINE)
-            for item, ready in zip(items, prepared, strict=True):
-                decision = engine.assign(item, ready)
+            # a chunk is one batch: its stories are grouped among themselves before they
+            # join threads (the engine's `assign_batch`)
+            for item, decision in zip(items, engine.assign_batch(items, prepared), strict=True):
                 dup = decision.duplicate_of or ""
                 root = int(dup) if dup.isdigit() else None
                 placements.append((int(item.id), decision.thread_id, root, decision.score))

@@ -188,19 +188,34 @@ def run_items(
     labels: dict[int, str] = {}
     touched: set[int] = set()
     day = None
+    batch: list[int] = []
+    size = max(1, engine.params.batch_size)
+
+    def flush() -> None:
+        decisions = engine.assign_batch([items[i][1] for i in batch])
+        for i, decision in zip(batch, decisions, strict=True):
+            assigned[i] = decision.thread_id
+            touched.add(decision.thread_id)
+        batch.clear()
+
     for i in _order(items):
         item = items[i][1]
         if item.published is not None and item.published.date() != day:
-            # a new day of a dated stream: let quiet threads go (memory bounded by the
-            # active threads), keeping the final label of every thread that may be dropped
+            # a new day of a dated stream: one batch per day at most; let quiet threads go
+            # (memory bounded by the active threads), keeping the final label of every
+            # thread that may be dropped
+            if batch:
+                flush()
             day = item.published.date()
             for tid in touched:
                 labels[tid] = engine.label(tid)
             touched.clear()
             engine.forget_dormant(item.published)
-        tid = engine.assign(item).thread_id
-        assigned[i] = tid
-        touched.add(tid)
+        batch.append(i)
+        if len(batch) >= size:
+            flush()
+    if batch:
+        flush()
     for tid in touched:
         labels[tid] = engine.label(tid)
     return [

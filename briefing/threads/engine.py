@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import zlib
@@ -406,6 +407,224 @@ class ThreadEngine:
         self._evict_lru()
         return Decision(item.id, th.id, True, None, round(best_score, 4))
 
+    def assign_batch(
+        self, items: Sequence[Item], prepared: Sequence[Prepared | None] | None = None
+    ) -> list[Decision]:
+        """Place a batch of new items together (call with batches in publication order).
+
+        One pass per item decides as it arrives, so the first report of an event that has
+        no thread yet can be taken by a look-alike thread, and its later reports follow it.
+        A batch (the stories of one refresh, a chunk of `briefing cluster`'s input) is first
+        grouped among itself by average linkage (`batch_link`), then each group is placed as
+        one: it joins the existing thread its members fit on the engine's usual bar, or opens
+        a new thread. Groups of one batch never merge with each other. Copies of stories
+        already placed follow them. The cost is the batch's own pairs (through its top terms,
+        like the thread candidates), so it does not grow with the archive. Decisions come
+        back in input order; `prepared` as for `assign`."""
+        p = self.params
+        n = len(items)
+        pre: Sequence[Prepared | None] = prepared if prepared is not None else [None] * n
+        if not p.batch_link or n < 2:
+            return [self.assign(it, pr) for it, pr in zip(items, pre, strict=True)]
+        feats = [
+            pr if pr is not None else _extract(it, p) for it, pr in zip(items, pre, strict=True)
+        ]
+        for f in feats:
+            self._count_df(f)
+        # copies of stories placed before this batch follow them; the rest is grouped
+        follows = [self._find_dup(f) for f in feats]
+        vecs: list[tuple[_Query, float, _Query, float, float]] = []
+        for f in feats:
+            qw, pw, nw = self._vector(f.words, "")
+            qn, pn, nn = self._vector(f.names, "\x00")
+            f.query = (qw, qn)
+            vecs.append((pw, nw, pn, nn, _shortness(len(f.words), p)))
+        naive = [_naive_utc(it.published) if it.published else None for it in items]
+        rest = [i for i in range(n) if follows[i] is None]
+        groups = self._group(feats, vecs, naive, rest)
+        dest: dict[int, tuple[int | None, float]] = {}  # group -> (thread or new, score)
+        for g, members in enumerate(groups):
+            dest[g] = self._place_group(
+                [feats[i] for i in members], [vecs[i] for i in members],
+                [items[i].published for i in members],
+            )  # fmt: skip
+        group_of = {i: g for g, members in enumerate(groups) for i in members}
+        out: list[Decision] = []
+        for i, (item, f) in enumerate(zip(items, feats, strict=True)):
+            self._tick += 1
+            dup = self._find_dup(f)
+            if dup is not None:
+                root, thread_id, jac = dup
+                th = self._threads[thread_id]
+                self._add_to_thread(th, f, title=item.title, published=item.published)
+                self._register_dup(item.id, f, th, root=root)
+                out.append(Decision(item.id, thread_id, False, root, round(jac, 4)))
+                continue
+            pw, nw, pn, nn, short = vecs[i]
+            g = group_of[i]
+            tid, score = dest[g]
+            th = self._threads.get(tid) if tid is not None else None
+            new = th is None
+            if th is None:
+                th = self._new_thread(self._allocate_id())
+                dest[g] = (th.id, score)
+            elif th.size:
+                cw, cn = self._sims_prepped(th, pw, pn)
+                score = self._combine(cw, cn, bool(f.query[1]), bool(th.names), f.lang, th, short)
+                th.join_sum += score
+                th.join_n += 1
+            self._add_to_thread(
+                th, f, title=item.title, published=item.published,
+                norms=(nw, nn), idf=(pw[2], pn[2]),
+            )  # fmt: skip
+            self._register_dup(item.id, f, th, root=None)
+            out.append(Decision(item.id, th.id, new, None, round(score, 4)))
+        self._evict_lru()
+        return out
+
+    def _group(
+        self,
+        feats: Sequence[_Features],
+        vecs: Sequence[tuple[_Query, float, _Query, float, float]],
+        naive: Sequence[datetime | None],
+        members: Sequence[int],
+    ) -> list[list[int]]:
+        """Average-linkage groups of the batch items `members` (each group in input order,
+        groups by their first item). Pairs are scored like an item against a one-item thread
+        (words and names, across languages, less the time penalty for the gap between them);
+        pairs that share none of their top terms count as 0. Two groups merge while their
+        mean pair score reaches `batch_link` (headlines: `short_batch_link`, by the members'
+        mean shortness)."""
+        p = self.params
+        post: dict[str, list[int]] = {}
+        for i in members:
+            qw, qn = feats[i].query
+            for q, prefix in ((qw, ""), (qn, "\x00")):
+                top = sorted(q.items(), key=itemgetter(1), reverse=True)[: p.query_terms]
+                for k, _ in top:
+                    post.setdefault(prefix + k, []).append(i)
+        limit = max(p.common_floor, len(members) // 4)
+        nb: dict[int, dict[int, float]] = {i: {} for i in members}
+        for i in members:
+            fi = feats[i]
+            qwi, qni = fi.query
+            pwi, _, pni, _, si = vecs[i]  # keys in the order of qwi / qni
+            seen: set[int] = set()
+            for key in chain(
+                (k for k in qwi if k in post), ("\x00" + k for k in qni if "\x00" + k in post)
+            ):
+                ids = post[key]
+                if len(ids) > limit:
+                    continue
+                seen.update(j for j in ids if j < i)
+            for j in seen:
+                fj = feats[j]
+                qwj, qnj = fj.query
+                cw = sum(map(mul, qwi.values(), map(qwj.get, pwi[0], pwi[3])))
+                cn = 0.0
+                if qni and qnj:
+                    cn = sum(map(mul, qni.values(), map(qnj.get, pni[0], pni[3])))
+                s = _pair_score(cw, cn, bool(qni), bool(qnj), fi.lang, fj.lang,
+                                (si + vecs[j][4]) / 2, p)  # fmt: skip
+                ti, tj = naive[i], naive[j]
+                if ti is not None and tj is not None:
+                    s -= p.time_penalty * min(1.0, abs(ti - tj) / p.time_scale)
+                if s > 0.0:
+                    nb[i][j] = s
+                    nb[j][i] = s
+        size = dict.fromkeys(members, 1)
+        shortsum = {i: vecs[i][4] for i in members}
+        link, short_link = p.batch_link, p.short_batch_link
+
+        def margin(a: int, b: int, total: float) -> float:
+            na, nb_ = size[a], size[b]
+            short = (shortsum[a] + shortsum[b]) / (na + nb_)
+            return total / (na * nb_) - (link + short * (short_link - link))
+
+        heap = []
+        for i in members:
+            for j, s in nb[i].items():
+                if j < i and (m := margin(j, i, s)) >= 0.0:
+                    heap.append((-m, j, i))
+        heapq.heapify(heap)
+        parent = {i: i for i in members}
+        while heap:
+            neg, a, b = heapq.heappop(heap)
+            if a not in size or b not in size:
+                continue
+            total = nb[a].get(b)
+            if total is None or abs(margin(a, b, total) + neg) > 1e-12:
+                continue  # stale
+            # merge b into a (a is the smaller index: the group keeps its first item)
+            for c, s in nb.pop(b).items():
+                if c == a:
+                    continue
+                nb[a][c] = nb[a].get(c, 0.0) + s
+                del nb[c][b]
+                nb[c][a] = nb[a][c]
+            nb[a].pop(b, None)
+            size[a] += size.pop(b)
+            shortsum[a] += shortsum.pop(b)
+            parent[b] = a
+            for c, s in nb[a].items():
+                if (m := margin(a, c, s)) >= 0.0:
+                    heapq.heappush(heap, (-m, min(a, c), max(a, c)))
+        groups: dict[int, list[int]] = {}
+        for i in members:
+            r = i
+            while parent[r] != r:
+                r = parent[r]
+            groups.setdefault(r, []).append(i)
+        return [groups[r] for r in sorted(groups)]
+
+    def _place_group(
+        self,
+        feats: Sequence[_Features],
+        vecs: Sequence[tuple[_Query, float, _Query, float, float]],
+        published: Sequence[datetime | None],
+    ) -> tuple[int | None, float]:
+        """(thread id, score) for a batch group against the threads that existed before the
+        batch (every group is placed before any is written), or (None, best score) for a
+        new thread. One member decides exactly as
+        `assign` would; a larger group is scored by its centroid (members' unit vectors
+        summed), with its members' mean shortness and its earliest date."""
+        p = self.params
+        if len(feats) == 1:
+            f = feats[0]
+            pw, _, pn, _, short = vecs[0]
+        else:
+            words: dict[str, float] = {}
+            names: dict[str, float] = {}
+            langs: Counter[str] = Counter()
+            for g, (_, gnw, _, gnn, _) in zip(feats, vecs, strict=True):
+                for tf, acc, norm in ((g.words, words, gnw), (g.names, names, gnn)):
+                    if norm:
+                        for k, v in tf.items():
+                            acc[k] = acc.get(k, 0.0) + v / norm
+                langs[g.lang] += 1
+            qw, pw, _ = self._vector(words, "")
+            qn, pn, _ = self._vector(names, "\x00")
+            f = _Features(words, names, langs.most_common(1)[0][0], [], query=(qw, qn))
+            short = sum(v[4] for v in vecs) / len(vecs)
+        dated = [d for d in published if d is not None]
+        pub = min(dated, key=_naive_utc) if dated else None
+        self._pub = (pub, _naive_utc(pub) if pub else None)
+        qw, qn = f.query
+        ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
+        best: _Thread | None = None
+        best_score, best_margin = 0.0, -1.0
+        for th in self._candidates(qw, qn, ratio):
+            cw, cn = self._sims_prepped(th, pw, pn)
+            score, need = self._decide(
+                th, f, cw, cn, bool(qn), pub, short=short,
+                beat=best_margin if self._may_bound else None,
+            )  # fmt: skip
+            if score - need > best_margin:
+                best, best_score, best_margin = th, score, score - need
+        if best is not None and best_margin >= 0.0:
+            return best.id, best_score
+        return None, best_score
+
     def label(self, thread_id: int) -> str:
         """A short readable title: the user's / pinned title, else the most central headline."""
         th = self._threads.get(thread_id)
@@ -798,6 +1017,21 @@ def _mentions(f: _Features, keywords: list[list[tuple[str | None, str | None]]])
         if all((w and w in f.words) or (n and n in f.names) for w, n in phrase):
             return True
     return False
+
+
+def _pair_score(
+    cw: float, cn: float, names_i: bool, names_j: bool, lang_i: str, lang_j: str,
+    short: float, p: EngineParams,
+) -> float:  # fmt: skip
+    """Two batch items scored like an item against a one-item thread (`_combine`)."""
+    if names_i and names_j:
+        nw = p.names_weight + short * (p.short_names_weight - p.names_weight)
+        same = (1.0 - nw) * cw + nw * cn
+    else:
+        same = cw
+    if lang_i == lang_j:
+        return same
+    return max(same, min(1.0, p.cross_words_weight * cw + p.cross_names_weight * cn))
 
 
 def _shortness(n_terms: int, p: EngineParams) -> float:
