@@ -138,3 +138,20 @@ def test_seed_strands_arriving_in_one_batch_join_the_seed_thread(
     ]
     decisions = seeded.assign_batch([*QUAKE_A, *batch])
     assert {d.item_id for d in decisions if d.thread_id == 1} == set(SEED_JOINS)
+
+
+def test_headlines_of_one_story_in_one_batch_end_in_one_thread() -> None:
+    """Bare headlines say too little for the linkage alone (it splits these five into three
+    groups); a headline group may then join a thread its own batch opened."""
+    titles = [
+        "Honda Recalling Over 886000 Odyssey Minivans",
+        "Nearly 900000 US Honda Odyssey vans recalled over fire risk",
+        "Honda Motor Co. Ltd. Recalls Nearly 900000 Odyssey Minivans",
+        "Honda recalling 886815 Odyssey minivans because of fuel leak risk; model  ...",
+        "Honda Recalls Over 800000 Odyssey Minivans",
+    ]
+    batch = [Item(id=f"h{n}", title=t) for n, t in enumerate(titles)]
+    together = ThreadEngine().assign_batch(batch)
+    assert len({d.thread_id for d in together}) == 1
+    apart = ThreadEngine(EngineParams(batch_rejoin_short=2.0)).assign_batch(batch)
+    assert len({d.thread_id for d in apart}) > 1  # the linkage alone

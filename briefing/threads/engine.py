@@ -415,12 +415,14 @@ class ThreadEngine:
         One pass per item decides as it arrives, so the first report of an event that has
         no thread yet can be taken by a look-alike thread, and its later reports follow it.
         A batch (the stories of one refresh, a chunk of `briefing cluster`'s input) is first
-        grouped among itself by average linkage (`batch_link`), then each group is placed as
-        one: it joins the existing thread its members fit on the engine's usual bar, or opens
-        a new thread. Groups of one batch never merge with each other. Copies of stories
-        already placed follow them. The cost is the batch's own pairs (through its top terms,
-        like the thread candidates), so it does not grow with the archive. Decisions come
-        back in input order; `prepared` as for `assign`."""
+        grouped among itself by average linkage (`batch_link`); then each group, in order of
+        its first item, is placed as one: it joins the thread its members fit on the
+        engine's usual bar, or opens a new thread. A full-text group never joins a thread
+        opened by another group of the same batch (the linkage already kept them apart); a
+        headline group may (`batch_rejoin_short`): a bare headline says too little for the
+        linkage alone. Copies of stories already placed follow them. The cost is the batch's
+        own pairs (through its top terms, like the thread candidates), so it does not grow
+        with the archive. Decisions come back in input order; `prepared` as for `assign`."""
         p = self.params
         n = len(items)
         pre: Sequence[Prepared | None] = prepared if prepared is not None else [None] * n
@@ -431,56 +433,69 @@ class ThreadEngine:
         ]
         for f in feats:
             self._count_df(f)
-        # copies of stories placed before this batch follow them; the rest is grouped
-        follows = [self._find_dup(f) for f in feats]
         vecs: list[tuple[_Query, float, _Query, float, float]] = []
         for f in feats:
             qw, pw, nw = self._vector(f.words, "")
             qn, pn, nn = self._vector(f.names, "\x00")
             f.query = (qw, qn)
             vecs.append((pw, nw, pn, nn, _shortness(len(f.words), p)))
+        out: list[Decision | None] = [None] * n
+        # copies of stories placed before this batch follow them; the rest is grouped
+        rest = []
+        for i, f in enumerate(feats):
+            if self._find_dup(f) is None:
+                rest.append(i)
+            else:
+                out[i] = self._commit(items[i], f, vecs[i], None, 0.0)
         naive = [_naive_utc(it.published) if it.published else None for it in items]
-        rest = [i for i in range(n) if follows[i] is None]
-        groups = self._group(feats, vecs, naive, rest)
-        dest: dict[int, tuple[int | None, float]] = {}  # group -> (thread or new, score)
-        for g, members in enumerate(groups):
-            dest[g] = self._place_group(
+        opened: set[int] = set()  # threads opened by this batch
+        for members in self._group(feats, vecs, naive, rest):
+            tid, score = self._place_group(
                 [feats[i] for i in members], [vecs[i] for i in members],
-                [items[i].published for i in members],
+                [items[i].published for i in members], opened,
             )  # fmt: skip
-        group_of = {i: g for g, members in enumerate(groups) for i in members}
-        out: list[Decision] = []
-        for i, (item, f) in enumerate(zip(items, feats, strict=True)):
-            self._tick += 1
-            dup = self._find_dup(f)
-            if dup is not None:
-                root, thread_id, jac = dup
-                th = self._threads[thread_id]
-                self._add_to_thread(th, f, title=item.title, published=item.published)
-                self._register_dup(item.id, f, th, root=root)
-                out.append(Decision(item.id, thread_id, False, root, round(jac, 4)))
-                continue
-            pw, nw, pn, nn, short = vecs[i]
-            g = group_of[i]
-            tid, score = dest[g]
-            th = self._threads.get(tid) if tid is not None else None
-            new = th is None
-            if th is None:
-                th = self._new_thread(self._allocate_id())
-                dest[g] = (th.id, score)
-            elif th.size:
-                cw, cn = self._sims_prepped(th, pw, pn)
-                score = self._combine(cw, cn, bool(f.query[1]), bool(th.names), f.lang, th, short)
-                th.join_sum += score
-                th.join_n += 1
-            self._add_to_thread(
-                th, f, title=item.title, published=item.published,
-                norms=(nw, nn), idf=(pw[2], pn[2]),
-            )  # fmt: skip
-            self._register_dup(item.id, f, th, root=None)
-            out.append(Decision(item.id, th.id, new, None, round(score, 4)))
+            for i in members:
+                d = out[i] = self._commit(items[i], feats[i], vecs[i], tid, score)
+                if d.new_thread:
+                    opened.add(d.thread_id)
+                tid = d.thread_id if tid is None and d.duplicate_of is None else tid
         self._evict_lru()
-        return out
+        return [d for d in out if d is not None]
+
+    def _commit(
+        self,
+        item: Item,
+        f: _Features,
+        vec: tuple[_Query, float, _Query, float, float],
+        thread_id: int | None,
+        score: float,
+    ) -> Decision:
+        """Write one batch item: into the thread of the story it copies, else `thread_id`,
+        else a new thread (`score`: the group's best score against the existing threads)."""
+        self._tick += 1
+        dup = self._find_dup(f)
+        if dup is not None:
+            root, dup_thread, jac = dup
+            th = self._threads[dup_thread]
+            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._register_dup(item.id, f, th, root=root)
+            return Decision(item.id, dup_thread, False, root, round(jac, 4))
+        pw, nw, pn, nn, short = vec
+        th = self._threads.get(thread_id) if thread_id is not None else None
+        new = th is None
+        if th is None:
+            th = self._new_thread(self._allocate_id())
+        elif th.size:
+            cw, cn = self._sims_prepped(th, pw, pn)
+            score = self._combine(cw, cn, bool(f.query[1]), bool(th.names), f.lang, th, short)
+            th.join_sum += score
+            th.join_n += 1
+        self._add_to_thread(
+            th, f, title=item.title, published=item.published,
+            norms=(nw, nn), idf=(pw[2], pn[2]),
+        )  # fmt: skip
+        self._register_dup(item.id, f, th, root=None)
+        return Decision(item.id, th.id, new, None, round(score, 4))
 
     def _group(
         self,
@@ -582,12 +597,13 @@ class ThreadEngine:
         feats: Sequence[_Features],
         vecs: Sequence[tuple[_Query, float, _Query, float, float]],
         published: Sequence[datetime | None],
+        opened: set[int],
     ) -> tuple[int | None, float]:
-        """(thread id, score) for a batch group against the threads that existed before the
-        batch (every group is placed before any is written), or (None, best score) for a
-        new thread. One member decides exactly as
-        `assign` would; a larger group is scored by its centroid (members' unit vectors
-        summed), with its members' mean shortness and its earliest date."""
+        """(thread id, score) for a batch group, or (None, best score) for a new thread.
+        One member decides exactly as `assign` would; a larger group is scored by its
+        centroid (members' unit vectors summed), with its members' mean shortness and its
+        earliest date. Threads in `opened` (by this batch) are candidates only for a
+        headline group (`batch_rejoin_short`)."""
         p = self.params
         if len(feats) == 1:
             f = feats[0]
@@ -613,7 +629,10 @@ class ThreadEngine:
         ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
         best: _Thread | None = None
         best_score, best_margin = 0.0, -1.0
+        rejoin = short >= p.batch_rejoin_short
         for th in self._candidates(qw, qn, ratio):
+            if th.id in opened and not rejoin:
+                continue
             cw, cn = self._sims_prepped(th, pw, pn)
             score, need = self._decide(
                 th, f, cw, cn, bool(qn), pub, short=short,

@@ -80,21 +80,30 @@ class EngineParams:
     pinned_keyword_threshold: float = 0.16
     # Batches (`ThreadEngine.assign_batch`): the items of one batch are first grouped among
     # themselves by average linkage, two groups merging while their mean pair score reaches
-    # this (full text; `short_batch_link` for headlines, log-linear between like the
-    # thresholds); each group then joins an existing thread or opens one. 0 = off: one item
-    # at a time. `batch_size`: items per batch in `briefing cluster` (which also starts a
-    # batch at each new day of a dated stream); the fetch places its chunks of 500.
-    # tuned (bench/threads_quality.py --orders 5, short_batch_link 0.17 fixed first on UCI
-    # "tune": 0.13 -> 0.676, 0.17 -> 0.686, 0.21 -> 0.679, 0.25 -> 0.656, 3 orders). The
-    # rule for batch_link, set before the grid: the best ECB+ train+dev F1 with P >= 0.92
-    # (the precision bar). train+dev P / F1: off 0.850 / 0.872; 0.30 0.895 / 0.877;
-    # 0.33 0.928 / 0.864; 0.36 0.945 / 0.833 (cohesion 0.7). Cohesion 0.5 scores higher F1
-    # in big batches (0.33: 0.872, P 0.926) but lowers precision in small ones, the app's
-    # usual refresh (batches of 20: P 0.822 against 0.843 at 0.7 and 0.850 item by item),
-    # so 0.7 was kept. Batches of 20 / 100 score like the item-by-item engine (F1 0.867 /
-    # 0.868 against 0.872): the gain is in large batches (a first fetch, `briefing cluster`).
-    batch_link: float = 0.33
-    short_batch_link: float = 0.17
+    # `batch_link` (full text; `short_batch_link` for headlines, log-linear between like the
+    # thresholds); each group then joins a thread or opens one. A group may join a thread
+    # opened earlier in the same batch only if its mean shortness reaches
+    # `batch_rejoin_short` (headlines). batch_link 0 = off: one item at a time.
+    # `batch_size`: items per batch in `briefing cluster` (which also starts a batch at each
+    # new day of a dated stream); the fetch places its chunks of 500.
+    # tuned with bench/threads_quality.py, in this order:
+    # 1. headlines, UCI "tune" half, 3 orders. Without rejoining, short_batch_link 0.13 /
+    #    0.17 / 0.21 / 0.25 gave B3 F1 0.676 / 0.686 / 0.679 / 0.656 (item by item: 0.684).
+    #    Letting every group rejoin: 0.690 / 0.703 / 0.705 at 0.17 / 0.21 / 0.25, but ECB+
+    #    train+dev precision fell to 0.80, hence rejoining for headlines only (shortness
+    #    >= 0.5: ECB+ P 0.913; >= 0.9: 0.929, as without). With it, 0.25 / 0.30 / 0.35 /
+    #    0.40 / 0.50 gave 0.705 / 0.707 / 0.710 / 0.696 / 0.687: 0.35.
+    # 2. batch_link on ECB+ train+dev, 5 orders, by a rule set before the grid: the best F1
+    #    with B3 precision >= 0.92 (the precision bar). P / F1: item by item 0.850 /
+    #    0.872; 0.28 0.888 / 0.875; 0.30 0.905 / 0.867; 0.31 0.924 / 0.866; 0.32 0.935 /
+    #    0.861; 0.33 0.942 / 0.857. Cohesion 0.5 instead of 0.7 scored higher F1 in large
+    #    batches (+0.008 at 0.33, without rejoining) but lowered precision in small ones,
+    #    the app's usual refresh (batches of 20: P 0.822 against 0.843), so 0.7 was kept.
+    # The gain is in large batches (a first fetch, `briefing cluster`); README has the
+    # figures for batches of 20 and 100.
+    batch_link: float = 0.31
+    short_batch_link: float = 0.35
+    batch_rejoin_short: float = 0.9
     batch_size: int = 500
     # --- time ---------------------------------------------------------------------------------
     # A thread quiet for `gap` needs `time_penalty * min(1, gap / time_scale)` more score. prior
