@@ -12,7 +12,7 @@ cluster` runs it):
   timestamp one minute after the previous one and forget_dormant() runs once per simulated
   day, which is how a long archive is re-threaded with bounded memory.
 
-Prints items/s and the number of live threads at the end (memory is bounded by them).
+Prints items/s and the number of threads made (the engine keeps only the active ones).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.threads import Item, ThreadEngine  # noqa: E402
-from briefing.threads.cluster_cmd import SEED_TITLE, seed_text  # noqa: E402
+from briefing.threads import Item  # noqa: E402
+from briefing.threads.cluster_cmd import run_items  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "datasets"
 _SENT = re.compile(r"(?<=[.!?])\s+")
@@ -63,17 +63,12 @@ def summary_items(n: int, dated: bool) -> list[Item]:
 
 
 def run(name: str, items: list[Item], memory: bool) -> None:
-    engine = ThreadEngine()
-    engine.add_pinned(1, SEED_TITLE, seed_text() or "")
+    """The engine as `briefing cluster` runs it (`run_items`: seed thread, batches of
+    `batch_size`, one batch per day at most, quiet threads let go daily, labels)."""
     if memory:
         tracemalloc.start()
-    day = None
     t0 = time.perf_counter()
-    for item in items:
-        engine.assign(item)
-        if item.published is not None and item.published.date() != day:
-            day = item.published.date()
-            engine.forget_dormant(item.published)
+    rows = run_items([(item.id, item) for item in items], seed=True)
     dt = time.perf_counter() - t0
     peak = ""
     if memory:
@@ -81,7 +76,7 @@ def run(name: str, items: list[Item], memory: bool) -> None:
         tracemalloc.stop()
     print(
         f"{name}: {len(items)} items in {dt:.2f}s = {len(items) / dt:,.0f} items/s, "
-        f"{engine.active_threads} live threads{peak}"
+        f"{len({r['thread_id'] for r in rows})} threads{peak}"
     )
 
 
