@@ -205,7 +205,7 @@ def assign_threads(
     if new_ids is not None and not new_ids:
         return 0
     try:
-        from briefing.threads import Item, ThreadEngine, prepare
+        from briefing.threads import Item, ThreadEngine, prepare_batch
     except ImportError:  # no engine installed: fetching still works (a broken one raises)
         return 0
     # Only the order is kept for all of them; the stories themselves are loaded a chunk at a
@@ -263,7 +263,7 @@ def assign_threads(
         ahead = None
         if pool is not None and len(queue) > _CHUNK:
             with contextlib.suppress(Exception):  # a broken pool: the engine does it all
-                ahead = pool.submit(prepare, items, engine.params)
+                ahead = pool.submit(prepare_batch, items, engine.params)
         return items, ahead
 
     # Two chunks ahead: prepared in the pool while this one is placed. The pool's text work
@@ -276,12 +276,12 @@ def assign_threads(
             items, ahead = pending.popleft()
             if n + 2 < len(starts):
                 pending.append(load(starts[n + 2]))
-            prepared: list[Any] = [None] * len(items)
+            prepared: Any = None  # the engine does it all
             if ahead is not None:
                 with contextlib.suppress(Exception):
                     prepared = ahead.result(timeout=CPU_DEADLINE)
             # a chunk is one batch: its stories are grouped among themselves before they
-            # join threads (the engine's `assign_batch`)
+            # join threads (the engine's `assign_batch`); the pool did the grouping
             for item, decision in zip(items, engine.assign_batch(items, prepared), strict=True):
                 dup = decision.duplicate_of or ""
                 root = int(dup) if dup.isdigit() else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import pickle
 
 from test_threads_engine import (
     PASHINYAN_EN,
@@ -16,7 +17,7 @@ from test_threads_engine import (
     seeded,  # noqa: F401  (fixture)
 )
 
-from briefing.threads import EngineParams, Item, ThreadEngine
+from briefing.threads import EngineParams, Item, PreparedBatch, ThreadEngine, prepare_batch
 
 # Two rehab stays of two actresses: the same words, different people. The first report of
 # the second one is vague ("an actress"), so alone it fits the first thread better than any.
@@ -155,3 +156,18 @@ def test_headlines_of_one_story_in_one_batch_end_in_one_thread() -> None:
     assert len({d.thread_id for d in together}) == 1
     apart = ThreadEngine(EngineParams(batch_rejoin_short=2.0)).assign_batch(batch)
     assert len({d.thread_id for d in apart}) > 1  # the linkage alone
+
+
+def test_a_batch_prepared_in_a_worker_is_placed_the_same() -> None:
+    """`prepare_batch` (features and groups, pickled to and from a worker) gives the same
+    decisions as letting the engine do it all."""
+    first = REHAB_A + PROTEST_EN[:1]
+    batch = REHAB_B + QUAKE_A + QUAKE_B + PROTEST_EN[1:] + PASHINYAN_EN
+    alone = ThreadEngine()
+    alone.assign_batch(first)
+    expected = alone.assign_batch(batch)
+    worker = ThreadEngine()
+    worker.assign_batch(first, pickle.loads(pickle.dumps(prepare_batch(first))))
+    shipped = pickle.loads(pickle.dumps(prepare_batch(batch, worker.params)))
+    assert isinstance(shipped, PreparedBatch) and shipped.groups
+    assert worker.assign_batch(batch, shipped) == expected

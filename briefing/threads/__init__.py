@@ -1,4 +1,4 @@
-"""Crisis threads: group news items from many outlets into threads, online, one item at a time.
+"""Crisis threads: group news items from many outlets into threads, online, a batch at a time.
 
 Pure: no SQL, no Textual, no I/O, standard library only. The caller (refresh pipeline,
 `briefing cluster`) owns persistence and feeds the engine in publication order.
@@ -31,15 +31,19 @@ Public API
       ``title`` is kept as the label (user rename). Copies of those items follow them.
     - ``assign(item, prepared=None) -> Decision``: place one new item. Cost is bounded by the
       active threads that share its rarest terms (inverted index), not by the archive.
-
-``prepare(items, params=None) -> list``
-    The per-item work that needs no engine state (tokens, term counts, shingles, MinHash),
-    pure and picklable: the fetch pipeline runs it in its process pool ahead of ``assign``.
+    - ``assign_batch(items, prepared=None) -> list[Decision]``: place a batch (one refresh, a
+      chunk of a first fetch or of ``briefing cluster``'s input): the batch is grouped among
+      itself by average linkage first, then each group is placed as one (step 6 below).
+      Cost: the batch's own pairs through their top terms, plus one placement per group.
     - ``label(thread_id) -> str``: short readable title: the fixed (user / pinned) title, else
       the member headline closest to the thread centroid, else its top names.
     - ``forget_dormant(now)``: drop the state of threads quiet for ``params.dormant_after``,
       so memory is bounded by the active threads (plus ``max_active_threads`` for undated
       streams). ``active_threads`` and ``thread_ids()`` report what is held.
+
+``prepare(items, params=None) -> list``
+    The per-item work that needs no engine state (tokens, term counts, shingles, MinHash),
+    pure and picklable: the fetch pipeline runs it in its process pool ahead of ``assign``.
 
 How a decision is made
 ----------------------
@@ -58,9 +62,31 @@ How a decision is made
 5. Join the thread with the largest margin over its bar; else open a new thread. The bar:
    ``threshold`` (lower for bare headlines, ``short_threshold``), raised for threads quiet
    for a while (time penalty) and, for tight threads, to ``cohesion`` x their mean join score.
+6. In a batch, steps 3-5 run once per group, with the group's centroid: pairs of batch items
+   are scored as in step 4 (less the time penalty for their gap), and groups merge while
+   their mean pair score reaches ``batch_link`` (``short_batch_link`` for headlines). A
+   full-text group never joins a thread opened by another group of its batch; a headline
+   group may. Copies (step 2) still follow their first item.
 """
 
-from briefing.threads.engine import Decision, Item, ThreadEngine, prepare
+from briefing.threads.engine import (
+    Decision,
+    Item,
+    PreparedBatch,
+    ThreadEngine,
+    group_batch,
+    prepare,
+    prepare_batch,
+)
 from briefing.threads.params import EngineParams
 
-__all__ = ["Decision", "EngineParams", "Item", "ThreadEngine", "prepare"]
+__all__ = [
+    "Decision",
+    "EngineParams",
+    "Item",
+    "PreparedBatch",
+    "ThreadEngine",
+    "group_batch",
+    "prepare",
+    "prepare_batch",
+]

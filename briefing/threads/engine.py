@@ -8,7 +8,7 @@ import re
 import zlib
 from array import array
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -74,6 +74,24 @@ def prepare(items: Sequence[Item], params: EngineParams | None = None) -> list[P
             f.bands = _bands(f.sig)
         out.append(f)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedBatch:
+    """What `prepare_batch` returns for `ThreadEngine.assign_batch`: per-item features and
+    the batch's groups (lists of indices). Opaque to callers, picklable."""
+
+    features: list[Prepared]
+    groups: list[list[int]]
+
+
+def prepare_batch(items: Sequence[Item], params: EngineParams | None = None) -> PreparedBatch:
+    """`prepare` for a whole batch, plus its grouping (`group_batch`): everything of
+    `assign_batch` that needs no engine state, to run in a worker process."""
+    p = params or EngineParams()
+    feats = prepare(items, p)
+    groups = group_batch(feats, [it.published for it in items], p) if p.batch_link else []
+    return PreparedBatch(feats, groups)
 
 
 def _sublinear(counts: Counter[str]) -> dict[str, float]:
@@ -408,29 +426,41 @@ class ThreadEngine:
         return Decision(item.id, th.id, True, None, round(best_score, 4))
 
     def assign_batch(
-        self, items: Sequence[Item], prepared: Sequence[Prepared | None] | None = None
+        self,
+        items: Sequence[Item],
+        prepared: PreparedBatch | Sequence[Prepared | None] | None = None,
     ) -> list[Decision]:
         """Place a batch of new items together (call with batches in publication order).
 
         One pass per item decides as it arrives, so the first report of an event that has
         no thread yet can be taken by a look-alike thread, and its later reports follow it.
         A batch (the stories of one refresh, a chunk of `briefing cluster`'s input) is first
-        grouped among itself by average linkage (`batch_link`); then each group, in order of
-        its first item, is placed as one: it joins the thread its members fit on the
-        engine's usual bar, or opens a new thread. A full-text group never joins a thread
-        opened by another group of the same batch (the linkage already kept them apart); a
-        headline group may (`batch_rejoin_short`): a bare headline says too little for the
-        linkage alone. Copies of stories already placed follow them. The cost is the batch's
-        own pairs (through its top terms, like the thread candidates), so it does not grow
-        with the archive. Decisions come back in input order; `prepared` as for `assign`."""
+        grouped among itself by average linkage (`group_batch`, `batch_link`); then each
+        group, in order of its first item, is placed as one: it joins the thread its members
+        fit on the engine's usual bar, or opens a new thread. A full-text group never joins
+        a thread opened by another group of the same batch (the linkage already kept them
+        apart); a headline group may (`batch_rejoin_short`): a bare headline says too little
+        for the linkage alone. Copies of stories already placed follow them.
+
+        The grouping needs nothing but the batch, so `prepare_batch` does it with the rest of
+        the per-item work, in a worker if the caller has one; `prepared` is its result (or,
+        as for `assign`, one `prepare` result or None per item). Decisions come back in input
+        order."""
         p = self.params
         n = len(items)
-        pre: Sequence[Prepared | None] = prepared if prepared is not None else [None] * n
+        if isinstance(prepared, PreparedBatch):
+            pre: Sequence[Prepared | None] = prepared.features
+            groups: list[list[int]] | None = prepared.groups
+        else:
+            pre = prepared if prepared is not None else [None] * n
+            groups = None
         if not p.batch_link or n < 2:
             return [self.assign(it, pr) for it, pr in zip(items, pre, strict=True)]
         feats = [
             pr if pr is not None else _extract(it, p) for it, pr in zip(items, pre, strict=True)
         ]
+        if groups is None:
+            groups = group_batch(feats, [it.published for it in items], p)
         for f in feats:
             self._count_df(f)
         vecs: list[tuple[_Query, float, _Query, float, float]] = []
@@ -440,22 +470,26 @@ class ThreadEngine:
             f.query = (qw, qn)
             vecs.append((pw, nw, pn, nn, _shortness(len(f.words), p)))
         out: list[Decision | None] = [None] * n
-        # copies of stories placed before this batch follow them; the rest is grouped
-        rest = []
+        # copies of stories placed before this batch follow them, out of their groups; of
+        # the rest, only a story that shares an LSH band with another of the batch can be a
+        # copy of one written before it
         for i, f in enumerate(feats):
-            if self._find_dup(f) is None:
-                rest.append(i)
-            else:
-                out[i] = self._commit(items[i], f, vecs[i], None, 0.0)
-        naive = [_naive_utc(it.published) if it.published else None for it in items]
+            dup = self._find_dup(f)  # (also computes the item's bands)
+            if dup is not None:
+                out[i] = self._commit(items[i], f, vecs[i], None, 0.0, dup=dup)
+        bands = Counter(chain.from_iterable(f.bands or () for f in feats))
+        maybe = [bool(f.bands) and any(bands[b] > 1 for b in f.bands) for f in feats]
         opened: set[int] = set()  # threads opened by this batch
-        for members in self._group(feats, vecs, naive, rest):
+        for group in groups:
+            members = [i for i in group if out[i] is None]
+            if not members:
+                continue
             tid, score = self._place_group(
                 [feats[i] for i in members], [vecs[i] for i in members],
                 [items[i].published for i in members], opened,
             )  # fmt: skip
             for i in members:
-                d = out[i] = self._commit(items[i], feats[i], vecs[i], tid, score)
+                d = out[i] = self._commit(items[i], feats[i], vecs[i], tid, score, check=maybe[i])
                 if d.new_thread:
                     opened.add(d.thread_id)
                 tid = d.thread_id if tid is None and d.duplicate_of is None else tid
@@ -469,11 +503,16 @@ class ThreadEngine:
         vec: tuple[_Query, float, _Query, float, float],
         thread_id: int | None,
         score: float,
+        *,
+        dup: tuple[str, int, float] | None = None,
+        check: bool = False,
     ) -> Decision:
-        """Write one batch item: into the thread of the story it copies, else `thread_id`,
-        else a new thread (`score`: the group's best score against the existing threads)."""
+        """Write one batch item: into the thread of the story it copies (`dup`, or found now
+        with `check`), else `thread_id`, else a new thread (`score`: the group's best score
+        against the existing threads)."""
         self._tick += 1
-        dup = self._find_dup(f)
+        if check:
+            dup = self._find_dup(f)
         if dup is not None:
             root, dup_thread, jac = dup
             th = self._threads[dup_thread]
@@ -497,101 +536,6 @@ class ThreadEngine:
         self._register_dup(item.id, f, th, root=None)
         return Decision(item.id, th.id, new, None, round(score, 4))
 
-    def _group(
-        self,
-        feats: Sequence[_Features],
-        vecs: Sequence[tuple[_Query, float, _Query, float, float]],
-        naive: Sequence[datetime | None],
-        members: Sequence[int],
-    ) -> list[list[int]]:
-        """Average-linkage groups of the batch items `members` (each group in input order,
-        groups by their first item). Pairs are scored like an item against a one-item thread
-        (words and names, across languages, less the time penalty for the gap between them);
-        pairs that share none of their top terms count as 0. Two groups merge while their
-        mean pair score reaches `batch_link` (headlines: `short_batch_link`, by the members'
-        mean shortness)."""
-        p = self.params
-        post: dict[str, list[int]] = {}
-        for i in members:
-            qw, qn = feats[i].query
-            for q, prefix in ((qw, ""), (qn, "\x00")):
-                top = sorted(q.items(), key=itemgetter(1), reverse=True)[: p.query_terms]
-                for k, _ in top:
-                    post.setdefault(prefix + k, []).append(i)
-        limit = max(p.common_floor, len(members) // 4)
-        nb: dict[int, dict[int, float]] = {i: {} for i in members}
-        for i in members:
-            fi = feats[i]
-            qwi, qni = fi.query
-            pwi, _, pni, _, si = vecs[i]  # keys in the order of qwi / qni
-            seen: set[int] = set()
-            for key in chain(
-                (k for k in qwi if k in post), ("\x00" + k for k in qni if "\x00" + k in post)
-            ):
-                ids = post[key]
-                if len(ids) > limit:
-                    continue
-                seen.update(j for j in ids if j < i)
-            for j in seen:
-                fj = feats[j]
-                qwj, qnj = fj.query
-                cw = sum(map(mul, qwi.values(), map(qwj.get, pwi[0], pwi[3])))
-                cn = 0.0
-                if qni and qnj:
-                    cn = sum(map(mul, qni.values(), map(qnj.get, pni[0], pni[3])))
-                s = _pair_score(cw, cn, bool(qni), bool(qnj), fi.lang, fj.lang,
-                                (si + vecs[j][4]) / 2, p)  # fmt: skip
-                ti, tj = naive[i], naive[j]
-                if ti is not None and tj is not None:
-                    s -= p.time_penalty * min(1.0, abs(ti - tj) / p.time_scale)
-                if s > 0.0:
-                    nb[i][j] = s
-                    nb[j][i] = s
-        size = dict.fromkeys(members, 1)
-        shortsum = {i: vecs[i][4] for i in members}
-        link, short_link = p.batch_link, p.short_batch_link
-
-        def margin(a: int, b: int, total: float) -> float:
-            na, nb_ = size[a], size[b]
-            short = (shortsum[a] + shortsum[b]) / (na + nb_)
-            return total / (na * nb_) - (link + short * (short_link - link))
-
-        heap = []
-        for i in members:
-            for j, s in nb[i].items():
-                if j < i and (m := margin(j, i, s)) >= 0.0:
-                    heap.append((-m, j, i))
-        heapq.heapify(heap)
-        parent = {i: i for i in members}
-        while heap:
-            neg, a, b = heapq.heappop(heap)
-            if a not in size or b not in size:
-                continue
-            total = nb[a].get(b)
-            if total is None or abs(margin(a, b, total) + neg) > 1e-12:
-                continue  # stale
-            # merge b into a (a is the smaller index: the group keeps its first item)
-            for c, s in nb.pop(b).items():
-                if c == a:
-                    continue
-                nb[a][c] = nb[a].get(c, 0.0) + s
-                del nb[c][b]
-                nb[c][a] = nb[a][c]
-            nb[a].pop(b, None)
-            size[a] += size.pop(b)
-            shortsum[a] += shortsum.pop(b)
-            parent[b] = a
-            for c, s in nb[a].items():
-                if (m := margin(a, c, s)) >= 0.0:
-                    heapq.heappush(heap, (-m, min(a, c), max(a, c)))
-        groups: dict[int, list[int]] = {}
-        for i in members:
-            r = i
-            while parent[r] != r:
-                r = parent[r]
-            groups.setdefault(r, []).append(i)
-        return [groups[r] for r in sorted(groups)]
-
     def _place_group(
         self,
         feats: Sequence[_Features],
@@ -609,18 +553,16 @@ class ThreadEngine:
             f = feats[0]
             pw, _, pn, _, short = vecs[0]
         else:
-            words: dict[str, float] = {}
-            names: dict[str, float] = {}
-            langs: Counter[str] = Counter()
-            for g, (_, gnw, _, gnn, _) in zip(feats, vecs, strict=True):
-                for tf, acc, norm in ((g.words, words, gnw), (g.names, names, gnn)):
-                    if norm:
-                        for k, v in tf.items():
-                            acc[k] = acc.get(k, 0.0) + v / norm
-                langs[g.lang] += 1
-            qw, pw, _ = self._vector(words, "")
-            qn, pn, _ = self._vector(names, "\x00")
-            f = _Features(words, names, langs.most_common(1)[0][0], [], query=(qw, qn))
+            # the sum of the members' unit tf-idf vectors, normalised: the same vector as
+            # the tf-idf of their summed doc-normalised tf (`_add_to_thread`'s centroid), but
+            # from the vectors and idf already computed for them
+            # (its first 16 members: a larger group's centroid hardly moves, and summing
+            # every member of a wire story's 200 copies costs more than placing them)
+            head, head_vecs = feats[:16], vecs[:16]
+            qw, pw = _centroid([g.query[0] for g in head], [v[0] for v in head_vecs])
+            qn, pn = _centroid([g.query[1] for g in head], [v[2] for v in head_vecs])
+            langs = Counter(g.lang for g in feats)
+            f = _Features(qw, qn, langs.most_common(1)[0][0], [], query=(qw, qn))
             short = sum(v[4] for v in vecs) / len(vecs)
         dated = [d for d in published if d is not None]
         pub = min(dated, key=_naive_utc) if dated else None
@@ -1038,19 +980,181 @@ def _mentions(f: _Features, keywords: list[list[tuple[str | None, str | None]]])
     return False
 
 
-def _pair_score(
-    cw: float, cn: float, names_i: bool, names_j: bool, lang_i: str, lang_j: str,
-    short: float, p: EngineParams,
-) -> float:  # fmt: skip
-    """Two batch items scored like an item against a one-item thread (`_combine`)."""
-    if names_i and names_j:
-        nw = p.names_weight + short * (p.short_names_weight - p.names_weight)
-        same = (1.0 - nw) * cw + nw * cn
-    else:
-        same = cw
-    if lang_i == lang_j:
-        return same
-    return max(same, min(1.0, p.cross_words_weight * cw + p.cross_names_weight * cn))
+def group_batch(
+    feats: Sequence[_Features], published: Sequence[datetime | None], p: EngineParams
+) -> list[list[int]]:
+    """Average-linkage groups of a batch (lists of indices, each in input order, groups by
+    their first item), from the batch alone: tf-idf with the batch's own document counts,
+    so that it runs with `prepare_batch`, in a worker, before the engine sees the batch."""
+    n = len(feats)
+    df: Counter[str] = Counter()
+    for f in feats:
+        df.update(f.words)
+        df.update("\x00" + k for k in f.names)
+    log = math.log
+    # as if the batch came with `batch_idf_prior` more documents that share none of its
+    # terms: a small batch (one refresh) gets an even idf instead of one that punishes the
+    # very words its stories share
+    prior = p.batch_idf_prior
+    queries = []
+    for f in feats:
+        q = []
+        for tf, prefix in ((f.words, ""), (f.names, "\x00")):
+            raw = {
+                k: v * (log((n + 1 + prior) / (df[prefix + k] + 1)) + 1.0) for k, v in tf.items()
+            }
+            norm = math.sqrt(sum(x * x for x in raw.values()))
+            q.append({k: x / norm for k, x in raw.items()} if norm else {})
+        queries.append((q[0], q[1]))
+    shorts = [_shortness(len(f.words), p) for f in feats]
+    naive = [_naive_utc(d) if d else None for d in published]
+    return _group_vectors(queries, shorts, [f.lang for f in feats], naive, range(n), p)
+
+
+def _group_vectors(
+    queries: Sequence[tuple[dict[str, float], dict[str, float]]],
+    shorts: Sequence[float],
+    langs: Sequence[str],
+    naive: Sequence[datetime | None],
+    members: Sequence[int],
+    p: EngineParams,
+) -> list[list[int]]:
+    """Average-linkage groups of the items `members` (each group in input order, groups by
+    their first item), from their unit tf-idf vectors (words, names). Pairs are scored like
+    an item against a one-item thread (`_combine`: words and names, across languages), less
+    the time penalty for the gap between them. Only pairs that share some of their top
+    terms are scored (full text: `batch_shared_terms` of them, headlines one); the others
+    count as 0. Two groups merge while their mean pair score reaches `batch_link`
+    (headlines: `short_batch_link`, by the members' mean shortness)."""
+    post: defaultdict[str, list[int]] = defaultdict(list)
+    tops: dict[int, list[str]] = {}
+    top_n = p.query_terms
+    for i in members:
+        qw, qn = queries[i]
+        mine = tops[i] = sorted(qw, key=qw.__getitem__, reverse=True)[:top_n]
+        mine += ["\x00" + k for k in sorted(qn, key=qn.__getitem__, reverse=True)[:top_n]]
+        for key in mine:
+            post[key].append(i)
+    limit = max(p.common_floor, len(members) // 4)
+    nb: dict[int, dict[int, float]] = {i: {} for i in members}
+    epoch = datetime(1970, 1, 1)
+    secs = {i: (naive[i] - epoch).total_seconds() if naive[i] else None for i in members}
+    scale = p.time_scale.total_seconds()
+    pen = p.time_penalty
+    nw0, nw1 = p.names_weight, p.short_names_weight - p.names_weight
+    xw, xn = p.cross_words_weight, p.cross_names_weight
+    for i in members:
+        qwi, qni = queries[i]
+        si, lang, ti = shorts[i], langs[i], secs[i]
+        wk, wv = tuple(qwi), tuple(qwi.values())
+        wz = (0.0,) * len(wk)
+        # earlier items sharing i's top terms (postings are in member order)
+        shared = Counter(
+            chain.from_iterable(
+                ids[: bisect_left(ids, i)] for key in tops[i] if len(ids := post[key]) <= limit
+            )
+        )
+        need = 1 if si >= 0.5 else p.batch_shared_terms
+        seen = [j for j, c in shared.items() if c >= need]
+        if not seen:
+            continue
+        cws = [sum(map(mul, wv, map(queries[j][0].get, wk, wz))) for j in seen]
+        nbi = nb[i]
+        if qni:
+            nk, nv = tuple(qni), tuple(qni.values())
+            nz = (0.0,) * len(nk)
+        for j, cw in zip(seen, cws, strict=True):
+            qnj = queries[j][1]
+            if qni and qnj:
+                cn = sum(map(mul, nv, map(qnj.get, nk, nz)))
+                w = nw0 + (si + shorts[j]) * 0.5 * nw1
+                sc = (1.0 - w) * cw + w * cn
+            else:
+                cn = 0.0
+                sc = cw
+            if langs[j] != lang:
+                sc = max(sc, min(1.0, xw * cw + xn * cn))
+            tj = secs[j]
+            if ti is not None and tj is not None:
+                sc -= pen * min(1.0, abs(ti - tj) / scale)
+            if sc > 0.0:
+                nbi[j] = sc
+                nb[j][i] = sc
+    return _upgma(nb, {i: shorts[i] for i in members}, p)
+
+
+def _upgma(
+    nb: dict[int, dict[int, float]], shortsum: dict[int, float], p: EngineParams
+) -> list[list[int]]:
+    """Average linkage over the scored pairs `nb` (symmetric; missing pairs count as 0)."""
+    members = list(nb)
+    size = dict.fromkeys(members, 1)
+    link, short_link = p.batch_link, p.short_batch_link
+
+    def margin(a: int, b: int, total: float) -> float:
+        na, nb_ = size[a], size[b]
+        short = (shortsum[a] + shortsum[b]) / (na + nb_)
+        return total / (na * nb_) - (link + short * (short_link - link))
+
+    heap = []
+    lowest = min(link, short_link)
+    for i in members:
+        for j, s in nb[i].items():
+            if j < i and s >= lowest and (m := margin(j, i, s)) >= 0.0:
+                heap.append((-m, j, i))
+    heapq.heapify(heap)
+    parent = {i: i for i in members}
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in size or b not in size:
+            continue
+        total = nb[a].get(b)
+        if total is None or abs(margin(a, b, total) + neg) > 1e-12:
+            continue  # stale
+        # merge b into a (a is the smaller index: the group keeps its first item)
+        for c, s in nb.pop(b).items():
+            if c == a:
+                continue
+            nb[a][c] = nb[a].get(c, 0.0) + s
+            del nb[c][b]
+            nb[c][a] = nb[a][c]
+        nb[a].pop(b, None)
+        size[a] += size.pop(b)
+        shortsum[a] += shortsum.pop(b)
+        parent[b] = a
+        for c, s in nb[a].items():
+            if (m := margin(a, c, s)) >= 0.0:
+                heapq.heappush(heap, (-m, min(a, c), max(a, c)))
+    groups: dict[int, list[int]] = {}
+    for i in members:
+        r = i
+        while parent[r] != r:
+            r = parent[r]
+        groups.setdefault(r, []).append(i)
+    return [groups[r] for r in sorted(groups)]
+
+
+def _centroid(units: Sequence[dict[str, float]], preps: Sequence[_Query]) -> tuple[
+    dict[str, float], _Query
+]:  # fmt: skip
+    """The normalised sum of unit vectors, as a unit dict and as a `_Query` (the idf of each
+    key taken from the members' queries: one document count for the whole batch)."""
+    acc: dict[str, float] = {}
+    idf: dict[str, float] = {}
+    for u, q in zip(units, preps, strict=True):
+        get = acc.get
+        for k, v in u.items():
+            acc[k] = get(k, 0.0) + v
+        idf.update(zip(q[0], q[2], strict=True))
+    norm = math.sqrt(sum(x * x for x in acc.values()))
+    if not norm:
+        return {}, ((), (), (), ())
+    keys = tuple(acc)
+    unit = tuple([x / norm for x in acc.values()])
+    idfs = tuple(map(idf.__getitem__, keys))
+    return dict(zip(keys, unit, strict=True)), (
+        keys, tuple(map(mul, unit, idfs)), idfs, (0.0,) * len(keys)
+    )  # fmt: skip
 
 
 def _shortness(n_terms: int, p: EngineParams) -> float:
