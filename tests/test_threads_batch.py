@@ -142,14 +142,14 @@ def test_seed_strands_arriving_in_one_batch_join_the_seed_thread(
 
 
 def test_headlines_of_one_story_in_one_batch_end_in_one_thread() -> None:
-    """Bare headlines say too little for the linkage alone (it splits these five into three
-    groups); a headline group may then join a thread its own batch opened."""
+    """Bare headlines say too little for the linkage alone (it splits these five into
+    three groups); a headline group may then join a thread its own batch opened."""
     titles = [
-        "Honda Recalling Over 886000 Odyssey Minivans",
-        "Nearly 900000 US Honda Odyssey vans recalled over fire risk",
-        "Honda Motor Co. Ltd. Recalls Nearly 900000 Odyssey Minivans",
-        "Honda recalling 886815 Odyssey minivans because of fuel leak risk; model  ...",
-        "Honda Recalls Over 800000 Odyssey Minivans",
+        "Scientists Fail To Find A Link Between Saturated Fat And Heart Disease",
+        "Scientists question link between saturated fat and heart disease",
+        "Was all that we knew about the link between fat and heart disease wrong?",
+        "Curbing saturated fat alone may not reduce risk to heart",
+        "Are saturated fats enough to cause a cardiac arrest or heart ailments?",
     ]
     batch = [Item(id=f"h{n}", title=t) for n, t in enumerate(titles)]
     together = ThreadEngine().assign_batch(batch)

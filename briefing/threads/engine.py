@@ -556,9 +556,9 @@ class ThreadEngine:
             # the sum of the members' unit tf-idf vectors, normalised: the same vector as
             # the tf-idf of their summed doc-normalised tf (`_add_to_thread`'s centroid), but
             # from the vectors and idf already computed for them
-            # (its first 16 members: a larger group's centroid hardly moves, and summing
+            # (its first 8 members: a larger group's centroid hardly moves, and summing
             # every member of a wire story's 200 copies costs more than placing them)
-            head, head_vecs = feats[:16], vecs[:16]
+            head, head_vecs = feats[:8], vecs[:8]
             qw, pw = _centroid([g.query[0] for g in head], [v[0] for v in head_vecs])
             qn, pn = _centroid([g.query[1] for g in head], [v[2] for v in head_vecs])
             langs = Counter(g.lang for g in feats)
@@ -987,24 +987,25 @@ def group_batch(
     their first item), from the batch alone: tf-idf with the batch's own document counts,
     so that it runs with `prepare_batch`, in a worker, before the engine sees the batch."""
     n = len(feats)
-    df: Counter[str] = Counter()
+    dfw: Counter[str] = Counter()
+    dfn: Counter[str] = Counter()
     for f in feats:
-        df.update(f.words)
-        df.update("\x00" + k for k in f.names)
-    log = math.log
+        dfw.update(f.words.keys())  # documents, not term weights
+        dfn.update(f.names.keys())
     # as if the batch came with `batch_idf_prior` more documents that share none of its
     # terms: a small batch (one refresh) gets an even idf instead of one that punishes the
     # very words its stories share
-    prior = p.batch_idf_prior
+    top = n + 1 + p.batch_idf_prior
+    log = math.log
+    idfw = {k: log(top / (c + 1)) + 1.0 for k, c in dfw.items()}
+    idfn = {k: log(top / (c + 1)) + 1.0 for k, c in dfn.items()}
     queries = []
     for f in feats:
         q = []
-        for tf, prefix in ((f.words, ""), (f.names, "\x00")):
-            raw = {
-                k: v * (log((n + 1 + prior) / (df[prefix + k] + 1)) + 1.0) for k, v in tf.items()
-            }
-            norm = math.sqrt(sum(x * x for x in raw.values()))
-            q.append({k: x / norm for k, x in raw.items()} if norm else {})
+        for tf, idf in ((f.words, idfw), (f.names, idfn)):
+            raw = list(map(mul, tf.values(), map(idf.__getitem__, tf)))
+            norm = math.sqrt(sum(map(mul, raw, raw)))
+            q.append(dict(zip(tf, [x / norm for x in raw], strict=True)) if norm else {})
         queries.append((q[0], q[1]))
     shorts = [_shortness(len(f.words), p) for f in feats]
     naive = [_naive_utc(d) if d else None for d in published]

@@ -97,19 +97,22 @@ class EngineParams:
     # 2. shared terms: 2 -> 3 halved the grouping's time on the fetch benchmark's synthetic
     #    feeds at F1 0.8650 -> 0.8632; 4: 0.8548, 5: 0.8313.
     # 3. the idf prior: batch-only counts (0) broke small batches (three reports of one event
-    #    were not grouped: tests/test_threads_batch.py); 50 / 100 / 200 scored F1 0.862 /
-    #    0.863 / 0.865, P 0.920 / 0.919 / 0.915 at batch_link 0.28: 100.
-    # 4. short_batch_link (3 orders): 0.25 / 0.30 / 0.35 / 0.40: F1 0.710 / 0.710 / 0.706 /
-    #    0.695: 0.30 (the higher precision of the two best).
+    #    were not grouped: tests/test_threads_batch.py); 50 / 100 / 200 scored alike
+    #    (F1 0.862-0.865): 100.
+    # 4. short_batch_link: 0.25 / 0.30 / 0.35: F1 0.7055 / 0.7054 / 0.7023: 0.30 (the
+    #    higher precision of the two best: 0.723 against 0.710).
     # 5. batch_link, by a rule set before the grid: the best F1 with B3 precision >= 0.92
-    #    (the precision bar). P / F1: item by item 0.850 / 0.872; 0.28 0.919 / 0.866;
-    #    0.29 0.929 / 0.865; 0.30 0.937 / 0.858: 0.29.
+    #    (the precision bar). P / F1: item by item 0.850 / 0.872; 0.29 0.899 / 0.870;
+    #    0.30 0.903 / 0.867; 0.31 0.917 / 0.865; 0.32 0.931 / 0.866; 0.33 0.937 / 0.860: 0.32.
+    # 6. a group is placed by the centroid of its first 8 members: 1 (the first member
+    #    alone) lost 0.007 on ECB+ and 0.03 on UCI tune; 4, 8 and 16 scored the same to
+    #    0.004; 8 is half the work of 16 on a wire story's many copies.
     # Cohesion 0.5 instead of 0.7 scored higher F1 in large batches (+0.008, measured with
-    # the engine's own idf) but lowered precision in small ones, the app's usual refresh
-    # (batches of 20: P 0.822 against 0.843), so 0.7 was kept. Batches of 20 / 100 score
-    # like the item-by-item engine (F1 0.866 / 0.865, P 0.835 / 0.837, against 0.872 /
+    # an earlier form of the grouping) but lowered precision in small ones, the app's usual
+    # refresh (batches of 20: P 0.822 against 0.843), so 0.7 was kept. Batches of 20 / 100
+    # score like the item-by-item engine (F1 0.867 / 0.867, P 0.838 / 0.843, against 0.872 /
     # 0.850): the gain is in large batches (a first fetch, `briefing cluster`).
-    batch_link: float = 0.29
+    batch_link: float = 0.32
     short_batch_link: float = 0.30
     batch_rejoin_short: float = 0.9
     batch_shared_terms: int = 3
