@@ -169,7 +169,9 @@ def parse_set(specs: list[str]) -> EngineParams:
     for spec in specs:
         k, v = spec.split("=", 1)
         cur = getattr(params, k)
-        if isinstance(cur, timedelta):
+        if isinstance(cur, bool):
+            val = v.lower() in ("1", "true", "yes")
+        elif isinstance(cur, timedelta):
             val = timedelta(days=float(v))
         else:
             val = type(cur)(v)

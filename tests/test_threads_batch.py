@@ -7,6 +7,7 @@ import dataclasses
 import itertools
 import pickle
 
+import pytest
 from test_threads_engine import (
     PASHINYAN_EN,
     PROTEST_EN,
@@ -142,8 +143,9 @@ def test_seed_strands_arriving_in_one_batch_join_the_seed_thread(
 
 
 def test_headlines_of_one_story_in_one_batch_end_in_one_thread() -> None:
-    """Bare headlines say too little for the linkage alone (it splits these five into
-    three groups); a headline group may then join a thread its own batch opened."""
+    """Bare headlines can say too little for the linkage alone (with a small idf prior it
+    splits these five into three groups); a headline group may join a thread its own batch
+    opened."""
     titles = [
         "Scientists Fail To Find A Link Between Saturated Fat And Heart Disease",
         "Scientists question link between saturated fat and heart disease",
@@ -152,9 +154,15 @@ def test_headlines_of_one_story_in_one_batch_end_in_one_thread() -> None:
         "Are saturated fats enough to cause a cardiac arrest or heart ailments?",
     ]
     batch = [Item(id=f"h{n}", title=t) for n, t in enumerate(titles)]
-    together = ThreadEngine().assign_batch(batch)
+    assert len({d.thread_id for d in ThreadEngine().assign_batch(batch)}) == 1
+    # with a small idf prior the linkage splits them; rejoining puts them back together
+    small = EngineParams(batch_idf_prior=100)
+    together = ThreadEngine(small).assign_batch(batch)
     assert len({d.thread_id for d in together}) == 1
-    apart = ThreadEngine(EngineParams(batch_rejoin_short=2.0)).assign_batch(batch)
+    alone = dataclasses.replace(
+        small, batch_rejoin_short=2.0, batch_rejoin_size=0, batch_rejoin_ratio=0.0
+    )
+    apart = ThreadEngine(alone).assign_batch(batch)
     assert len({d.thread_id for d in apart}) > 1  # the linkage alone
 
 
@@ -171,3 +179,84 @@ def test_a_batch_prepared_in_a_worker_is_placed_the_same() -> None:
     shipped = pickle.loads(pickle.dumps(prepare_batch(batch, worker.params)))
     assert isinstance(shipped, PreparedBatch) and shipped.groups
     assert worker.assign_batch(batch, shipped) == expected
+
+
+# One event told by many outlets: each report takes its own headline, three of the
+# event's facts in its own order, and two lines of background.
+FLOOD_TITLES = [
+    "Floods in Tbilisi kill 12 after Vere river bursts its banks",
+    "Tbilisi flood: Vere river overflow leaves 12 dead, zoo animals loose",
+    "Georgia mourns 12 killed in Tbilisi flash flood",
+    "Flash flood hits Tbilisi, Vere valley devastated",
+    "Death toll in Tbilisi flood rises to 12, rescuers search Vere gorge",
+    "Tbilisi zoo flooded as Vere river rises overnight",
+    "Kobakhidze declares day of mourning after Tbilisi flood",
+    "Rescuers in Tbilisi search for missing after Vere flood",
+]
+FLOOD_FACTS = [
+    "Heavy overnight rain made the Vere river burst its banks in Tbilisi.",
+    "At least 12 people were killed and several are missing, the interior ministry said.",
+    "Water flooded the Tbilisi zoo, and animals escaped into the streets of Vake.",
+    "Rescuers with boats searched the Vere gorge for the missing on Sunday.",
+    "Prime Minister Irakli Kobakhidze declared Monday a day of mourning.",
+    "The mayor of Tbilisi, Kakha Kaladze, said hundreds of homes were damaged.",
+    "The Heroes' Square road was closed after the flood washed away cars.",
+    "The national environment agency had warned of heavy rain in the capital.",
+]
+BACKGROUND = [
+    "The opposition demanded an inquiry into construction in the river valley.",
+    "Georgia's economy grew by 7 percent last year, official figures show.",
+    "Parliament is due to debate the budget next week.",
+    "The country hopes to open talks on joining the European Union.",
+    "Tourism to Georgia reached a record last summer.",
+    "Energy prices rose in the autumn, the statistics office said.",
+    "Neighbouring Armenia sent condolences, its foreign ministry said.",
+    "Azerbaijan's president called Georgia's leaders to offer help.",
+    "A similar flood hit the region of Racha two years ago.",
+    "Meteorologists expect more rain in western Georgia this week.",
+    "The ruling party won the parliamentary election in October.",
+    "Georgian wine exports grew by a fifth this year.",
+]
+
+
+def flood_reports(n: int) -> list[Item]:
+    out = []
+    for k in range(n):
+        facts = [FLOOD_FACTS[(k * 3 + j * 5) % len(FLOOD_FACTS)] for j in range(3)]
+        background = [BACKGROUND[(k + j * 5) % len(BACKGROUND)] for j in range(2)]
+        body = " ".join([*facts, *background])
+        out.append(item(f"fl{k}", FLOOD_TITLES[k % len(FLOOD_TITLES)], body, hours=k * 0.2))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("n", "rule"),
+    [
+        (12, {"batch_rejoin_size": 0, "batch_rejoin_ratio": 0.0}),  # two lone reports
+        (12, {"batch_rejoin_ratio": 0.0}),  # ... that rejoin as lone reports
+        (16, {"batch_rejoin_ratio": 0.0}),  # two pairs beside a group of 12
+    ],
+)
+def test_a_batch_that_is_mostly_one_event_keeps_it_in_one_thread(
+    n: int, rule: dict[str, float]
+) -> None:
+    """A refresh in which one event dominates: the batch's own document counts make that
+    event's words common, and average linkage leaves some of its reports alone or in small
+    groups. A lone report, and a small group beside a thread at least five times its size,
+    may join a thread opened earlier in the same batch."""
+    floods = flood_reports(n)
+    others = [*QUAKE_A, *PROTEST_EN, *PASHINYAN_EN]
+    batch = [*floods[:2], others[0], *floods[2:4], others[1], others[2], *floods[4:], *others[3:]]
+    by_id = {d.item_id: d.thread_id for d in ThreadEngine().assign_batch(batch)}
+    flood_threads = {by_id[i.id] for i in floods}
+    assert len(flood_threads) == 1
+    assert not flood_threads & {by_id[i.id] for i in others}
+    assert by_id["qa1"] == by_id["qa2"] and by_id["pr1"] == by_id["pr2"]
+    # the same reports one at a time end in one thread too
+    engine = ThreadEngine()
+    assert len({engine.assign(i).thread_id for i in floods}) == 1
+    # without the rule that does it, the linkage's groups stay apart
+    params = EngineParams(**rule)  # type: ignore[arg-type]
+    by_id = {d.item_id: d.thread_id for d in ThreadEngine(params).assign_batch(batch)}
+    split = len({by_id[i.id] for i in floods}) > 1
+    assert split == ("batch_rejoin_size" in rule or n == 16)

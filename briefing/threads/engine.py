@@ -571,9 +571,10 @@ class ThreadEngine:
         ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
         best: _Thread | None = None
         best_score, best_margin = 0.0, -1.0
-        rejoin = short >= p.batch_rejoin_short
+        rejoin = short >= p.batch_rejoin_short or len(feats) <= p.batch_rejoin_size
+        frag = len(feats) / p.batch_rejoin_ratio if p.batch_rejoin_ratio else math.inf
         for th in self._candidates(qw, qn, ratio):
-            if th.id in opened and not rejoin:
+            if th.id in opened and not rejoin and th.size < frag:
                 continue
             cw, cn = self._sims_prepped(th, pw, pn)
             score, need = self._decide(
@@ -1049,10 +1050,14 @@ def _group_vectors(
         si, lang, ti = shorts[i], langs[i], secs[i]
         wk, wv = tuple(qwi), tuple(qwi.values())
         wz = (0.0,) * len(wk)
-        # earlier items sharing i's top terms (postings are in member order)
+        # earlier items sharing i's top terms (postings are in member order); of a term
+        # many share, only the `limit` latest: a batch that is mostly one event still
+        # scores its pairs, at a bounded cost
         shared = Counter(
             chain.from_iterable(
-                ids[: bisect_left(ids, i)] for key in tops[i] if len(ids := post[key]) <= limit
+                ids[max(0, k - limit) : k]
+                for key in tops[i]
+                if (k := bisect_left(ids := post[key], i))
             )
         )
         need = 1 if si >= 0.5 else p.batch_shared_terms
