@@ -260,3 +260,14 @@ def test_a_batch_that_is_mostly_one_event_keeps_it_in_one_thread(
     by_id = {d.item_id: d.thread_id for d in ThreadEngine(params).assign_batch(batch)}
     split = len({by_id[i.id] for i in floods}) > 1
     assert split == ("batch_rejoin_size" in rule or n == 16)
+
+
+def test_a_prepared_batch_of_another_batch_is_refused_before_any_change() -> None:
+    engine = ThreadEngine()
+    engine.assign_batch(PROTEST_EN)
+    before = engine.thread_ids()
+    wrong = prepare_batch(QUAKE_A + QUAKE_B)
+    with pytest.raises(ValueError, match="does not cover"):
+        engine.assign_batch(QUAKE_A, PreparedBatch(wrong.features[:2], wrong.groups))
+    assert engine.thread_ids() == before
+    assert len(engine.assign_batch(QUAKE_A)) == 2

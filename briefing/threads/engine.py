@@ -461,6 +461,9 @@ class ThreadEngine:
         ]
         if groups is None:
             groups = group_batch(feats, [it.published for it in items], p)
+        elif sorted(chain.from_iterable(groups)) != list(range(n)):
+            # checked before any state changes: a prepared batch from another batch
+            raise ValueError(f"the prepared grouping does not cover this batch of {n}")
         for f in feats:
             self._count_df(f)
         vecs: list[tuple[_Query, float, _Query, float, float]] = []
@@ -494,7 +497,7 @@ class ThreadEngine:
                     opened.add(d.thread_id)
                 tid = d.thread_id if tid is None and d.duplicate_of is None else tid
         self._evict_lru()
-        return [d for d in out if d is not None]
+        return [d for d in out if d is not None]  # all n: the groups cover every index
 
     def _commit(
         self,
