@@ -9,7 +9,7 @@ import zlib
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, chain, repeat
@@ -51,8 +51,8 @@ class _Features:
     words: dict[str, float]  # sublinear tf (title weighted), not yet idf-weighted
     names: dict[str, float]
     lang: str
-    shingles: list[int]
-    sig: tuple[int, ...] | None = None  # MinHash signature, computed on demand
+    shingles: Sequence[int]  # CRC32s: a list, or a uint32 array from `prepare`
+    sig: Sequence[int] | None = None  # MinHash signature (tuple or int64 array), on demand
     bands: list[int] | None = None  # its LSH band keys (`_bands(sig)`), computed on demand
     query: tuple[dict[str, float], dict[str, float]] = ({}, {})  # unit tf-idf (words, names)
 
@@ -70,8 +70,11 @@ def prepare(items: Sequence[Item], params: EngineParams | None = None) -> list[P
     for item in items:
         f = _extract(item, p)
         if len(set(f.shingles)) >= p.dup_min_shingles:
-            f.sig = _minhash(f.shingles)
-            f.bands = _bands(f.sig)
+            f.sig = array("q", _minhash(f.shingles))
+        # arrays unpickle in one copy where lists of ints unpickle int by int (a third of
+        # the engine's wait on a cold fetch); the LSH bands (ints too wide for an array)
+        # are recomputed from the signature where they are needed
+        f.shingles = array("I", f.shingles)
         out.append(f)
     return out
 
@@ -467,9 +470,11 @@ class ThreadEngine:
         for f in feats:
             self._count_df(f)
         vecs: list[tuple[_Query, float, _Query, float, float]] = []
+        idf_w = self._batch_idf((f.words for f in feats), "")
+        idf_n = self._batch_idf((f.names for f in feats), "\x00")
         for f in feats:
-            qw, pw, nw = self._vector(f.words, "")
-            qn, pn, nn = self._vector(f.names, "\x00")
+            qw, pw, nw = self._vector(f.words, "", idf_w)
+            qn, pn, nn = self._vector(f.names, "\x00", idf_n)
             f.query = (qw, qn)
             vecs.append((pw, nw, pn, nn, _shortness(len(f.words), p)))
         out: list[Decision | None] = [None] * n
@@ -692,6 +697,15 @@ class ThreadEngine:
             k = "\x00" + k
             df[k] = df.get(k, 0) + 1
 
+    def _batch_idf(self, tfs: Iterable[dict[str, float]], prefix: str) -> dict[str, float]:
+        """The idf of every key of `tfs` at the current counts, each computed once (a
+        batch's items share most of their terms)."""
+        n1 = self._ndocs + 1
+        df = self._df
+        log = math.log
+        keys = set().union(*tfs)
+        return {k: log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in keys}
+
     def _idf(self, key: str) -> float:
         return math.log((self._ndocs + 1) / (self._df.get(key, 0) + 1)) + 1.0
 
@@ -820,16 +834,22 @@ class ThreadEngine:
         ranked.extend(tid for tid in self._pinned if tid not in ranked)  # always considered
         return [self._threads[tid] for tid in ranked]
 
-    def _vector(self, tf: dict[str, float], prefix: str) -> tuple[dict[str, float], _Query, float]:
+    def _vector(
+        self, tf: dict[str, float], prefix: str, idf_of: dict[str, float] | None = None
+    ) -> tuple[dict[str, float], _Query, float]:
         """An item's tf-idf vector at the current document counts, three ways: as a unit
         dict, as parallel tuples for `_sims_prepped` (keys, unit weight x idf, idf, zeros for
         absent terms), and its norm before scaling (the same value as
-        `_norm(_weigh_key(tf))`). Each idf is computed once per item, not per thread."""
-        n1 = self._ndocs + 1
-        df = self._df
-        log = math.log
+        `_norm(_weigh_key(tf))`). Each idf is computed once per item, not per thread;
+        `idf_of`: the idf of every key at the current counts (`_batch_idf`), if at hand."""
         keys = tuple(tf)
-        idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in keys])
+        if idf_of is not None:
+            idf = tuple(map(idf_of.__getitem__, keys))
+        else:
+            n1 = self._ndocs + 1
+            df = self._df
+            log = math.log
+            idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in keys])
         raw = list(map(mul, tf.values(), idf))
         norm = math.sqrt(sum(x * x for x in raw))
         unit = tuple([x / norm for x in raw]) if norm else tuple(raw)
