@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate, chain, repeat
-from operator import itemgetter, mul
+from operator import itemgetter, mul, truediv
 
 from briefing.threads import text as tx
 from briefing.threads.params import EngineParams
@@ -851,8 +851,8 @@ class ThreadEngine:
             log = math.log
             idf = tuple([log(n1 / (df.get(prefix + k, 0) + 1)) + 1.0 for k in keys])
         raw = list(map(mul, tf.values(), idf))
-        norm = math.sqrt(sum(x * x for x in raw))
-        unit = tuple([x / norm for x in raw]) if norm else tuple(raw)
+        norm = math.sqrt(sum(map(mul, raw, raw)))
+        unit = tuple(map(truediv, raw, repeat(norm))) if norm else tuple(raw)
         prepped = (keys, tuple(map(mul, unit, idf)), idf, (0.0,) * len(keys))
         return dict(zip(keys, unit, strict=True)), prepped, norm
 
@@ -1175,11 +1175,12 @@ def _centroid(units: Sequence[dict[str, float]], preps: Sequence[_Query]) -> tup
         for k, v in u.items():
             acc[k] = get(k, 0.0) + v
         idf.update(zip(q[0], q[2], strict=True))
-    norm = math.sqrt(sum(x * x for x in acc.values()))
+    vals = list(acc.values())
+    norm = math.sqrt(sum(map(mul, vals, vals)))
     if not norm:
         return {}, ((), (), (), ())
     keys = tuple(acc)
-    unit = tuple([x / norm for x in acc.values()])
+    unit = tuple(map(truediv, vals, repeat(norm)))
     idfs = tuple(map(idf.__getitem__, keys))
     return dict(zip(keys, unit, strict=True)), (
         keys, tuple(map(mul, unit, idfs)), idfs, (0.0,) * len(keys)
