@@ -3,6 +3,7 @@
     python bench/threads_embed.py embed --model e5      # embed both sets once (cached)
     python bench/threads_embed.py only --model e5       # (a) embedding-only single pass
     python bench/threads_embed.py combo --model e5      # (b) engine + embedding signal
+    python bench/threads_embed.py batch --model e5 --sets uci   # (c) the batch engine + it
     python bench/threads_embed.py ruen --model e5       # Russian/English pair similarities
     python bench/threads_embed.py speed --model e5      # items/s on one core, embedding incl.
 
@@ -33,6 +34,13 @@ reaches a threshold, else opens a thread. The threshold is chosen on ECB+ train+
 an embedding centroid per thread and adds ``weight * (cos - centre)`` to the engine's
 candidate score before the engine compares it with its own bar (threshold, cohesion, time).
 Same tuning protocol; ECB+ test and UCI held/all are reported for the chosen point only.
+
+(c) ``batch``: the same signal with the engine placing batches (`assign_batch`, as `briefing
+cluster` runs it, batches of 500): ``weight * (cos - centre)`` is added when a group is scored
+against a thread (the group's embedding: its members' unit vectors summed), and ``--group-weight
+* (cos - --group-centre)`` to each pair score of the batch's linkage (pairs the lexical grouping
+did not score join when their cosine reaches the group centre). Every point of the grid
+(weights x centres x group weights x group centres) is printed with every part.
 
 Without the optional packages every command prints what to install and exits 0 (this script
 is never run by `make test`).
@@ -437,6 +445,115 @@ def cmd_combo(a, ev) -> None:
                 print(f"   {part:9} {fmt(s)}")
 
 
+def cmd_batch(a, ev) -> None:
+    """(c): the batch engine plus the embedding signal (see the module docstring)."""
+    import numpy as np
+
+    from briefing.threads import EngineParams, PreparedBatch, ThreadEngine
+    from briefing.threads import engine as eng
+
+    params = EngineParams()
+    upgma = eng._upgma
+    state: dict[str, object] = {}
+
+    def upgma_with_embeddings(nb, shortsum, p):
+        bv, wg, cg = state["batch"], state["wg"], state["cg"]
+        if wg:
+            sims = bv @ bv.T
+            for i in range(len(bv)):
+                for j in range(i):
+                    s = nb[i].get(j)
+                    if s is None and sims[i, j] < cg:
+                        continue
+                    s2 = (s or 0.0) + wg * (float(sims[i, j]) - cg)
+                    if s2 > 0.0:
+                        nb[i][j] = nb[j][i] = s2
+                    else:
+                        nb[i].pop(j, None)
+                        nb[j].pop(i, None)
+        return upgma(nb, shortsum, p)
+
+    class BatchEmbedEngine(ThreadEngine):
+        def __init__(self, p, w: float, c: float) -> None:
+            super().__init__(p)
+            self.w, self.c = w, c
+            self.esum: dict[int, np.ndarray] = {}
+            self.vec_of: dict[int, np.ndarray] = {}  # id(features) -> unit vector
+            self.cur: np.ndarray | None = None
+
+        def _place_group(self, feats, vecs, published, opened):
+            m = np.sum([self.vec_of[id(f)] for f in feats], axis=0)
+            self.cur = m / (np.linalg.norm(m) or 1.0)
+            return super()._place_group(feats, vecs, published, opened)
+
+        def _add_to_thread(self, th, f, **kw):
+            super()._add_to_thread(th, f, **kw)
+            v = self.vec_of.get(id(f))
+            if v is not None:
+                s = self.esum.get(th.id)
+                self.esum[th.id] = v.copy() if s is None else s + v
+
+        def _drop_thread(self, thread_id):
+            super()._drop_thread(thread_id)
+            self.esum.pop(thread_id, None)
+
+        def _decide(self, th, *args, **kwargs):
+            score, need = super()._decide(th, *args, **kwargs)
+            s = self.esum.get(th.id)
+            if s is not None and self.w and self.cur is not None:
+                cos = float(s @ self.cur) / (float(np.linalg.norm(s)) or 1.0)
+                score += self.w * (cos - self.c)
+            return score, need
+
+    def one_pass(items, vecs, order, w, c) -> list[int]:
+        engine = BatchEmbedEngine(params, w, c)
+        pred = [0] * len(items)
+        for k in range(0, len(order), params.batch_size):
+            idx = order[k : k + params.batch_size]
+            batch = [items[i] for i in idx]
+            feats = eng.prepare(batch, params)
+            for f, i in zip(feats, idx, strict=True):
+                engine.vec_of[id(f)] = vecs[i]
+            state["batch"] = vecs[idx]
+            groups = eng.group_batch(feats, [it.published for it in batch], params)
+            decisions = engine.assign_batch(batch, PreparedBatch(feats, groups))
+            for i, d in zip(idx, decisions, strict=True):
+                pred[i] = d.thread_id
+        return pred
+
+    eng._upgma = upgma_with_embeddings
+    try:
+        for name in a.sets:
+            rows = load(name)
+            items = engine_items(name, rows)
+            vecs = embeddings(a.model, name, rows, a.chars).astype(np.float64)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            ords = orders(len(rows), ORDERS if name == "ecbplus" else a.uci_orders)
+            centres = a.centres or [0.88]
+            group_centres = a.group_centres or [0.86]
+            grid = [(0.0, 0.0, 0.0, 0.0)] + [
+                (w, c, wg, cg)
+                for w in a.weights
+                for c in centres
+                for wg in a.group_weights
+                for cg in group_centres
+            ]
+            for w, c, wg, cg in grid:
+                state["wg"], state["cg"] = wg, cg
+                m = mean_scores(
+                    [score_parts(ev, name, rows, one_pass(items, vecs, o, w, c)) for o in ords]
+                )
+                print(
+                    f"  {name} weight={w} centre={c} group weight={wg} group centre={cg}, "
+                    f"mean of {len(ords)} orders:",
+                    flush=True,
+                )
+                for part, sc in m.items():
+                    print(f"      {part:9} {fmt(sc)}")
+    finally:
+        eng._upgma = upgma
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -497,7 +614,7 @@ def cmd_speed(a) -> None:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("cmd", choices=["embed", "only", "combo", "ruen", "speed"])
+    ap.add_argument("cmd", choices=["embed", "only", "combo", "batch", "ruen", "speed"])
     ap.add_argument("--model", choices=["e5", "use"], default="e5")
     ap.add_argument("--sets", nargs="+", choices=sorted(DATA), default=["ecbplus", "uci"])
     ap.add_argument("--chars", type=int, default=1000, help="ECB+ text characters embedded")
@@ -521,6 +638,10 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--show-all", action="store_true", help="(b): print every part per point")
     ap.add_argument("--uci-orders", type=int, default=2, help="orders per UCI grid point")
+    ap.add_argument(
+        "--group-weights", type=float, nargs="+", default=[0.0, 2.0], help="(c): linkage"
+    )
+    ap.add_argument("--group-centres", type=float, nargs="+", default=None, help="(c)")
     a = ap.parse_args(argv)
     miss = _have(a.model)
     if miss:
@@ -537,6 +658,8 @@ def main(argv=None) -> int:
         cmd_only(a, _load_eval())
     elif a.cmd == "combo":
         cmd_combo(a, _load_eval())
+    elif a.cmd == "batch":
+        cmd_batch(a, _load_eval())
     elif a.cmd == "ruen":
         cmd_ruen(a)
     else:
