@@ -12,6 +12,13 @@ topics, shuffled (seeded). It places the batch with `assign_batch` on an empty e
 same items one at a time with `assign`, and prints, per split: the mean number of threads the
 story ends in (1 is best), how many stories end in one thread, and how many threads hold the
 story together with another story (wrong merges).
+
+Then the opposite risk (`--lone`, from a review): a dominant story plus only 1 or 2 articles
+of its look-alike story, which form no group of their own and may be let into the dominant
+story's thread by the rules that let lone stories rejoin. For each story of 10+ articles and
+each look-alike story of its topic, three seeded batches (the story, k look-alike articles, 4
+others); it counts the batches in which a look-alike article lands in a thread of the
+dominant story: batch engine, item by item.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", action="append", default=[], help="PARAM=VALUE override")
     ap.add_argument("--min-docs", type=int, default=12)
+    ap.add_argument("--lone", action="store_true", help="also the lone look-alike check")
     a = ap.parse_args(argv)
     params = parse_set(a.set)
     lines = DATA.read_text(encoding="utf-8").splitlines()
@@ -89,7 +97,46 @@ def main(argv: list[str] | None = None) -> int:
         it, im = sum(r[2] for r in rs) / n, sum(r[3] for r in rs)
         b1, i1 = sum(r[0] == 1 for r in rs), sum(r[2] == 1 for r in rs)
         print(f"  {split:9} {n:8} | {bt:20.2f} {b1:7} {bm:6} | {it:12.2f} {i1:7} {im:6}")
+    if a.lone:
+        lone_lookalikes(params, items, by_story, story, topic)
     return 0
+
+
+def lone_lookalikes(
+    params: EngineParams,
+    items: list[Item],
+    by_story: dict[str, list[Item]],
+    story: dict[str, str],
+    topic: dict[str, str],
+) -> None:
+    print("dominant story (>= 10 articles) + k articles of its look-alike story + 4 others")
+    print("  k  batches | look-alike merged into the dominant thread: batch  item by item")
+    for k in (1, 2):
+        merged = [0, 0]
+        n = 0
+        for s, mine in sorted(by_story.items()):
+            if len(mine) < 10:
+                continue
+            t = topic[mine[0].id]
+            rest = [it for it in items if topic[it.id] != t]
+            for s2, theirs in sorted(by_story.items()):
+                if s2 == s or topic[theirs[0].id] != t:
+                    continue
+                for rep in range(3):
+                    rng = random.Random(f"{s}|{s2}|{rep}|{k}")
+                    look = rng.sample(theirs, min(k, len(theirs)))
+                    batch = mine + look + rng.sample(rest, 4)
+                    rng.shuffle(batch)
+                    n += 1
+                    together = {
+                        d.item_id: d.thread_id for d in ThreadEngine(params).assign_batch(batch)
+                    }
+                    engine = ThreadEngine(params)
+                    alone = {it.id: engine.assign(it).thread_id for it in batch}
+                    for j, decided in enumerate((together, alone)):
+                        home = {decided[it.id] for it in mine}
+                        merged[j] += any(decided[it.id] in home for it in look)
+        print(f"  {k} {n:8} | {merged[0]:44} {merged[1]:13}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,14 @@ from test_threads_engine import (
     seeded,  # noqa: F401  (fixture)
 )
 
-from briefing.threads import EngineParams, Item, PreparedBatch, ThreadEngine, prepare_batch
+from briefing.threads import (
+    EngineParams,
+    Item,
+    PreparedBatch,
+    ThreadEngine,
+    prepare,
+    prepare_batch,
+)
 
 # Two rehab stays of two actresses: the same words, different people. The first report of
 # the second one is vague ("an actress"), so alone it fits the first thread better than any.
@@ -269,5 +276,7 @@ def test_a_prepared_batch_of_another_batch_is_refused_before_any_change() -> Non
     wrong = prepare_batch(QUAKE_A + QUAKE_B)
     with pytest.raises(ValueError, match="does not cover"):
         engine.assign_batch(QUAKE_A, PreparedBatch(wrong.features[:2], wrong.groups))
+    with pytest.raises(ValueError, match="prepared items"):
+        engine.assign_batch(QUAKE_A[:1], prepare(QUAKE_A))  # a batch of one: no grouping
     assert engine.thread_ids() == before
     assert len(engine.assign_batch(QUAKE_A)) == 2

@@ -65,8 +65,9 @@ How a decision is made
 6. In a batch, steps 3-5 run once per group, with the group's centroid: pairs of batch items
    are scored as in step 4 (less the time penalty for their gap), and groups merge while
    their mean pair score reaches ``batch_link`` (``short_batch_link`` for headlines). A
-   full-text group never joins a thread opened by another group of its batch; a headline
-   group may. Copies (step 2) still follow their first item.
+   full-text group joins a thread opened by another group of its batch only when it is a
+   lone story or a fragment beside a thread five times its size, and with a margin; a
+   headline group may. Copies (step 2) still follow their first item.
 """
 
 from briefing.threads.engine import (

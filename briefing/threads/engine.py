@@ -440,10 +440,12 @@ class ThreadEngine:
         A batch (the stories of one refresh, a chunk of `briefing cluster`'s input) is first
         grouped among itself by average linkage (`group_batch`, `batch_link`); then each
         group, in order of its first item, is placed as one: it joins the thread its members
-        fit on the engine's usual bar, or opens a new thread. A full-text group never joins
-        a thread opened by another group of the same batch (the linkage already kept them
-        apart); a headline group may (`batch_rejoin_short`): a bare headline says too little
-        for the linkage alone. Copies of stories already placed follow them.
+        fit on the engine's usual bar, or opens a new thread. A full-text group joins a
+        thread opened by another group of the same batch (the linkage kept them apart) only
+        when it is a lone story (`batch_rejoin_size`) or a fragment beside a thread at
+        least 1 / `batch_rejoin_ratio` times its size, and then it must clear the bar by
+        `batch_rejoin_margin`; a headline group may (`batch_rejoin_short`): a bare headline
+        says too little for the linkage alone. Copies of stories already placed follow them.
 
         The grouping needs nothing but the batch, so `prepare_batch` does it with the rest of
         the per-item work, in a worker if the caller has one; `prepared` is its result (or,
@@ -457,6 +459,8 @@ class ThreadEngine:
         else:
             pre = prepared if prepared is not None else [None] * n
             groups = None
+        if len(pre) != n:  # checked before any state changes: prepared for another batch
+            raise ValueError(f"{len(pre)} prepared items for a batch of {n}")
         if not p.batch_link or n < 2:
             return [self.assign(it, pr) for it, pr in zip(items, pre, strict=True)]
         feats = [
@@ -555,7 +559,9 @@ class ThreadEngine:
         One member decides exactly as `assign` would; a larger group is scored by its
         centroid (members' unit vectors summed), with its members' mean shortness and its
         earliest date. Threads in `opened` (by this batch) are candidates only for a
-        headline group (`batch_rejoin_short`)."""
+        headline group (`batch_rejoin_short`), a lone story (`batch_rejoin_size`) or a group
+        beside a thread 1 / `batch_rejoin_ratio` times its size; the last two need
+        `batch_rejoin_margin` more score."""
         p = self.params
         if len(feats) == 1:
             f = feats[0]
@@ -579,16 +585,21 @@ class ThreadEngine:
         ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
         best: _Thread | None = None
         best_score, best_margin = 0.0, -1.0
-        rejoin = short >= p.batch_rejoin_short or len(feats) <= p.batch_rejoin_size
+        headline = short >= p.batch_rejoin_short
+        lone = len(feats) <= p.batch_rejoin_size
         frag = len(feats) / p.batch_rejoin_ratio if p.batch_rejoin_ratio else math.inf
         for th in self._candidates(qw, qn, ratio):
-            if th.id in opened and not rejoin and th.size < frag:
-                continue
+            extra = 0.0
+            if th.id in opened and not headline:
+                if not lone and th.size < frag:
+                    continue
+                extra = p.batch_rejoin_margin
             cw, cn = self._sims_prepped(th, pw, pn)
             score, need = self._decide(
                 th, f, cw, cn, bool(qn), pub, short=short,
-                beat=best_margin if self._may_bound else None,
+                beat=best_margin + extra if self._may_bound else None,
             )  # fmt: skip
+            need += extra
             if score - need > best_margin:
                 best, best_score, best_margin = th, score, score - need
         if best is not None and best_margin >= 0.0:
