@@ -28,9 +28,14 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def _strip_sequences(text: str) -> str:
+def strip_sequences(text: str) -> str:
+    """Remove escape sequences whole (ESC or 8-bit introducer and what follows), so none
+    leaves its parameters behind as text ("[31m") once the control characters are gone."""
     text = _ESC_SEQ.sub("", text)
     return _C1_SEQ.sub("", text)
+
+
+_strip_sequences = strip_sequences
 
 
 def clean_line(text: str | None, limit: int | None = None) -> str:

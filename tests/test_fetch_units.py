@@ -197,8 +197,9 @@ def test_identity_and_caps() -> None:
 
 def test_html_to_text_and_control_references() -> None:
     assert drop_control_refs("a&#27;b&#x9B;c&#10;d&#233;") == "abc&#10;d&#233;"
+    # a reference to ESC takes the sequence it starts with it, not just the ESC
     assert html_to_text("<p>One &amp; two</p><script>bad()</script><p>Three&#27;[31m</p>") == (
-        "One & two\n\nThree[31m"
+        "One & two\n\nThree"
     )
 
 
@@ -216,6 +217,30 @@ def test_extraction_survives_control_references_and_refuses_non_html() -> None:
     assert result.text and "Paragraph 5" in result.text and "\x1b" not in result.text
     pdf = extract_article(b"%PDF-1.4", {"content-type": "application/pdf"})
     assert pdf.text is None and pdf.error == "not an HTML page (application/pdf)"
+
+
+def test_extraction_removes_escape_sequences_whole() -> None:
+    """Raw escape sequences and ones written as references leave no "[31m" or "]8;;..."
+    behind once the ESC is gone."""
+    hostile = [
+        "\x1b[31mRED\x1b[0m alert",
+        "&#27;[1;32mGREEN&#x1b;[0m alert",
+        "\x1b]8;;http://evil.example/link\x07click here\x1b]8;;\x07 now",
+        "clear \x1b[2J screen",
+    ]
+    page = (
+        "<html><body><article>"
+        + "".join(
+            f"<p>Paragraph {i}: {h}, about the ceasefire along the border, with enough words"
+            " to count as an article paragraph.</p>"
+            for i, h in enumerate(hostile * 2)
+        )
+        + "</article></body></html>"
+    ).encode()
+    text = extract_article(page, {"content-type": "text/html"}).text or ""
+    assert "RED alert" in text and "GREEN alert" in text and "click here now" in text
+    for leftover in ("[31m", "[0m", "[1;32m", "]8;;", "evil.example", "[2J", "\x1b", "\x07"):
+        assert leftover not in text, leftover
 
 
 def test_region_filter_matches_declensions_and_word_starts() -> None:

@@ -18,6 +18,7 @@ from briefing.fetch.parse import (
     charset_from_content_type,
     decode_body,
     drop_control_refs,
+    strip_escapes,
 )
 from briefing.sanitize import clean_line, clean_text
 
@@ -42,7 +43,7 @@ class Extracted:
 
 def clean_html(html: str) -> str:
     """Drop control characters and references to them before any HTML parser sees the page."""
-    return _CONTROLS.sub("", drop_control_refs(html))
+    return _CONTROLS.sub("", drop_control_refs(strip_escapes(html)))
 
 
 def guess_lang(text: str) -> str | None:

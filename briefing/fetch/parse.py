@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import clean_line, clean_text, http_url
+from briefing.sanitize import clean_line, clean_text, http_url, strip_sequences
 
 TITLE_CAP = 500
 AUTHOR_CAP = 200
@@ -167,6 +167,19 @@ _TAG = re.compile(r"<[^>]*>")
 _LINE_SPACE = re.compile(r"[ \t\u00a0]+")
 
 
+_ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
+_HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
+
+
+def strip_escapes(text: str) -> str:
+    """Escape sequences out of markup, whole: raw ones and ones written as character
+    references (`&#27;[31m`). Dropping only the ESC (as `drop_control_refs` and the control
+    filters do) would leave "[31m" or "]8;;http://..." behind as text."""
+    if "\x1b" not in text and "&#" not in text and not _HAS_C1.search(text):
+        return text
+    return strip_sequences(_ESC_REF.sub("\x1b", text))
+
+
 def drop_control_refs(text: str) -> str:
     """Remove character references to control characters (&#27; &#x9b; ...), keeping the
     harmless ones (tab, newline, carriage return)."""
@@ -195,7 +208,7 @@ def html_to_text(value: str | None) -> str:
     value = _COMMENT.sub(" ", value)
     value = _BREAK.sub("\n", value)
     value = _TAG.sub("", value)
-    value = html.unescape(drop_control_refs(value))
+    value = html.unescape(drop_control_refs(strip_escapes(value)))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in value.splitlines()]
     out: list[str] = []
     for line in lines:
