@@ -31,7 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "full-text search over titles, summaries and article text",
         'briefing search Safarov\nbriefing search "Sputnik Azerbaijan" --json',
     )
-    search.add_argument("query", metavar="QUERY", nargs="+", help="plain words, all must match")
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        nargs="+",
+        help="plain words, all must match, each as a word prefix (protest finds protesters)",
+    )
     search.add_argument("--limit", type=int, default=200, metavar="N", help="default: 200")
     search.add_argument("--json", action="store_true", help="print a JSON array")
     search.set_defaults(func=run_search)

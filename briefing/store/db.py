@@ -74,6 +74,16 @@ def _story(row: sqlite3.Row | tuple[Any, ...]) -> Story:
     )  # fmt: skip
 
 
+def fts_query(query: str) -> str:
+    """An FTS5 MATCH expression for plain words typed by a user: each word becomes a quoted
+    prefix phrase (`"word"*`), so nothing typed can be FTS syntax (quotes are doubled, and `*`,
+    `AND`, `(`, `-`, `^`, `:` inside quotes are only text or separators). Words with no letter
+    or digit are dropped (FTS5 finds nothing for an empty phrase, even beside other words).
+    "" when nothing is left to search for."""
+    words = [w.replace('"', '""') for w in query.split() if any(c.isalnum() for c in w)]
+    return " ".join(f'"{w}"*' for w in words)
+
+
 class Store:
     """A briefing cache file. See the package docstring for the contract."""
 
@@ -722,11 +732,12 @@ class Store:
         ]
 
     def search(self, query: str, *, limit: int = 200) -> list[Story]:
-        """Full-text search over title, summary and text; the query is taken as plain words."""
-        words = [w.replace('"', '""') for w in query.split() if w.strip()]
-        if not words:
+        """Full-text search over title, summary and text. The query is taken as plain words,
+        all of which must match, each as a prefix: `protest` finds "protests", `Сафаров`
+        finds "Сафаровых"; a trailing `*` is allowed and changes nothing. See `fts_query`."""
+        match = fts_query(query)
+        if not match:
             return []
-        match = " ".join(f'"{w}"' for w in words)
         return [
             _story(r)
             for r in self._all(

@@ -1,0 +1,86 @@
+"""Review fixes in the store: prefix search (safe against FTS syntax), the seed article kept out
+of time-scoped queries and sorted last in its thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from briefing.config import Feed
+from briefing.models import ArticleIn, FeedUpdate
+from briefing.store import Store
+
+FEED = Feed("Example", "http://127.0.0.1:9/feed", ("az", "en"))
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+def item(key: str, title: str, text: str, published: datetime | None = None) -> ArticleIn:
+    return ArticleIn(key=key, link=f"http://127.0.0.1:9/{key}", title=title, summary="",
+                     published=published, content_hash=key, text=text)  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path)
+    s.sync_feeds([FEED])
+    s.save_feed_result(
+        FEED.url,
+        FeedUpdate("ok", NOW),
+        [
+            item("ru", "Суд над братьев Сафаровых", "Дело братьев Сафаровых в Екатеринбурге."),
+            item("en", "Protests in Tbilisi", "Police detains 20 protesters in Тбилиси."),
+            item("q", 'He said "AND" (or not)', "A text with odd words: NEAR col:value ^x."),
+        ],
+    )
+    return s
+
+
+def keys(store: Store, query: str) -> set[str]:
+    by_id = {s.id: s.link.rsplit("/", 1)[-1] for s in store.search(query) if s.feed_id}
+    return set(by_id.values())
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Сафаров", {"ru"}),
+        ("сафаров", {"ru"}),
+        ("protest", {"en"}),
+        ("detain", {"en"}),
+        ("Тбилис*", {"en"}),
+        ("Тбилис", {"en"}),
+        ("tbilis protest", {"en"}),
+        ("tbilis Сафаров", set()),
+        ("Safarov", set()),  # the seed article is the only English Safarov text
+        ("protest*", {"en"}),
+    ],
+)
+def test_search_matches_word_prefixes(store: Store, query: str, expected: set[str]) -> None:
+    assert keys(store, query) == expected
+
+
+def test_search_finds_the_seed_by_a_stem(store: Store) -> None:
+    found = store.search("Safarov")
+    assert any(s.feed_id is None for s in found)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', '""', "*", "**", "AND", "OR", "NOT", "(", ")", "-", "^", ":", "col:value", "NEAR(a b)",
+     "", "   ", "!?.,", '" OR "', "a AND", "(Сафаров", "-protest", "^protest", 'pro"test',
+     "title:protest", "protest -", "{title}: x", "\x00", "*protest"],
+)  # fmt: skip
+def test_search_never_raises_or_takes_syntax(store: Store, query: str) -> None:
+    store.search(query)  # no sqlite3.OperationalError
+
+
+def test_search_operators_are_plain_words(store: Store) -> None:
+    assert keys(store, "AND") == {"q"}  # the word "AND" in the title, not an operator
+    assert keys(store, "(or") == {"q"}
+    assert keys(store, "col:value") == {"q"}
+    assert keys(store, "-protest") == {"en"}  # not a NOT
+    assert keys(store, "^protest") == {"en"}
+    assert keys(store, "protest ^") == {"en"}  # punctuation alone is dropped, not an empty match
+    assert store.search("!?.,") == [] and store.search("") == []
