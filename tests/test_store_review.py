@@ -84,3 +84,40 @@ def test_search_operators_are_plain_words(store: Store) -> None:
     assert keys(store, "^protest") == {"en"}
     assert keys(store, "protest ^") == {"en"}  # punctuation alone is dropped, not an empty match
     assert store.search("!?.,") == [] and store.search("") == []
+
+
+# ---------------------------------------------------------------- the seed article is not news
+def seed_id(store: Store) -> int:
+    (seed,) = [s for s in store.stories(1) if s.feed_id is None]
+    return seed.id
+
+
+def test_seed_is_stored_without_feed_or_publication_date(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        (seed,) = store.stories(1)
+        assert seed.feed_id is None and seed.published is None
+        assert seed.outlet == "seed article"
+
+
+def test_seed_is_never_in_time_scoped_queries(store: Store) -> None:
+    seed = seed_id(store)
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    assert seed not in {s.id for s in store.new_since(long_ago)}
+    assert seed not in {s.id for s in store.new_since(None)}
+    assert seed not in {s.id for s in store.stories_between(long_ago)}
+    assert seed not in {s.id for s in store.stories_between(None)}
+    # the feed's stories are still there
+    assert len([s for s in store.new_since(long_ago) if s.feed_id]) == 3
+    assert len(store.stories_between(None)) == 3
+
+
+def test_seed_sorts_last_in_its_thread(store: Store) -> None:
+    seed = seed_id(store)
+    old = store.save_feed_result(
+        FEED.url,
+        FeedUpdate("ok", NOW),
+        [item("old", "An old report", "Older than the cache.", datetime(2025, 7, 1, tzinfo=UTC))],
+    ).new_ids[0]
+    store.assign(old, 1)
+    assert [s.id for s in store.stories(1)] == [old, seed]
+    assert [s.id for s in store.stories(1, offset=1)] == [seed]

@@ -41,7 +41,7 @@ async def test_first_visit_new_view_does_not_claim_a_last_visit(cache):
         await settle(pilot, lambda: isinstance(app.screen, StoryResultsScreen)
                      and bool(app.screen.query_one("#results").stories))  # fmt: skip
         text = screen_text(app)
-        assert "New (first visit)" in text and "No earlier visit: the 8 latest arrivals" in text
+        assert "New (first visit)" in text and "No earlier visit: the 7 latest arrivals" in text
         assert "since your last visit" not in text
 
 
@@ -170,6 +170,15 @@ async def test_q_closes_the_results_like_the_other_screens_and_is_typed_in_the_b
         await pilot.press("slash", *"tbilisiq", "backspace", "enter")  # q typed, then erased
         await settle(pilot, lambda: app.screen.query_one("#results").has_focus)
         assert app.screen.query_one("#query").value == "tbilisi"
+        # on the search's results q refines the query too (test_tui_review2.py); Esc closes
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen.query_one("#query").value == "tbilisiq"
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        await pilot.press("a")  # the new-since view: q closes it
+        await settle(pilot, lambda: app.screen is not app.main
+                     and bool(app.screen.query_one("#results").stories))  # fmt: skip
         await pilot.press("q")
         await settle(pilot, lambda: app.screen is app.main)
         assert app.is_running

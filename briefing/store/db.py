@@ -672,7 +672,9 @@ class Store:
         self, thread_id: int, *, offset: int = 0, limit: int = 200, include_hidden: bool = False,
         fold_copies: bool = True,
     ) -> list[Story]:  # fmt: skip
-        """A page of a thread's stories, newest first; wire copies folded under their original."""
+        """A page of a thread's stories, newest first; wire copies folded under their original.
+        A seed text (no feed: it has no publication date, only the cache's creation time) sorts
+        last, as the oldest."""
         where = ["m.thread_id = ?"]
         if not include_hidden:
             where.append("coalesce(t.hidden, 0) = 0")
@@ -681,8 +683,8 @@ class Store:
         return [
             _story(r)
             for r in self._all(
-                _STORY_SELECT + " WHERE " + " AND ".join(where) +
-                " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ? OFFSET ?",
+                _STORY_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY a.feed_id IS NULL,"
+                " coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ? OFFSET ?",
                 (thread_id, limit, offset),
             )
         ]  # fmt: skip
@@ -750,11 +752,13 @@ class Store:
     def new_since(self, since: datetime | None, *, limit: int = 500) -> list[Story]:
         """Stories first seen after `since` (copies folded, hidden left out), newest first by
         the time the lists show (published, else first seen): after a first fetch everything
-        arrived at once, and arrival order looked random beside the publish times."""
+        arrived at once, and arrival order looked random beside the publish times. Seed texts
+        (no feed) are never news: their first seen is only when the cache was made."""
         return [
             _story(r)
             for r in self._all(
                 _STORY_SELECT + " WHERE a.first_seen > ? AND coalesce(t.hidden, 0) = 0"
+                " AND a.feed_id IS NOT NULL"
                 " AND m.duplicate_of IS NULL"
                 " ORDER BY coalesce(a.published, a.first_seen) DESC, a.id DESC LIMIT ?",
                 (to_db(since) or "", limit),
@@ -771,11 +775,15 @@ class Store:
         ]
 
     def stories_between(self, since: datetime | None, until: datetime | None = None) -> list[Story]:
+        """Stories first seen in (since, until], oldest first, hidden ones left out; seed texts
+        (no feed) too: they have no publication date, and their first seen is only when the
+        cache was made, so they never count as news in a window (mark one to export it)."""
         return [
             _story(r)
             for r in self._all(
                 _STORY_SELECT + " WHERE a.first_seen > ? AND a.first_seen <= ?"
-                " AND coalesce(t.hidden, 0) = 0 ORDER BY coalesce(a.published, a.first_seen)",
+                " AND coalesce(t.hidden, 0) = 0 AND a.feed_id IS NOT NULL"
+                " ORDER BY coalesce(a.published, a.first_seen)",
                 (to_db(since) or "", to_db(until) or "9999"),
             )
         ]  # fmt: skip
