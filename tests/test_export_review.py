@@ -63,3 +63,30 @@ def test_marked_seed_can_still_be_exported(fresh: Store, tmp_path: Path) -> None
     fresh.set_triage(seed_id(fresh), in_briefing=True)
     model = build_briefing(fresh, export_db.config(tmp_path), marked=True, now=later())
     assert [s.id for t in model.threads for s in t.stories] == [seed_id(fresh)]
+
+
+# ---------------------------------------------------------------- hidden stories are never exported
+def test_hidden_marked_story_is_not_exported(tmp_path: Path) -> None:
+    store = export_db.build(tmp_path)
+    try:
+        lone = store.create_thread("A thread with one story")
+        (hidden,) = store.save_feed_result(
+            export_db.FEEDS[0].url,
+            FeedUpdate("ok", export_db.NOW - timedelta(hours=1)),
+            [export_db.item("lone", "Hidden but marked", 1, text="Not for the briefing. At all.")],
+        ).new_ids
+        store.assign(hidden, lone)
+        store.set_triage(hidden, in_briefing=True)
+        store.set_triage(hidden, hidden=True)
+        before = {s.id for s in store.marked()}
+        assert hidden not in before and before  # the other marked stories stay
+        config = export_db.config(tmp_path)
+        for kw in ({"marked": True}, {"thread_ids": [lone]}, {"since": export_db.SINCE}):
+            model = build_briefing(store, config, now=export_db.NOW, **kw)  # type: ignore[arg-type]
+            assert hidden not in [s.id for t in model.threads for s in t.stories], kw
+            assert not any(t.title.startswith("Thread ") for t in model.threads), kw
+            assert "Hidden but marked" not in render(model, "markdown"), kw
+        model = build_briefing(store, config, marked=True, now=export_db.NOW)
+        assert model.story_count == len(before)
+    finally:
+        store.close()

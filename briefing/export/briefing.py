@@ -198,7 +198,7 @@ def select_stories(
     thread_ids: Sequence[int] = (),
     marked: bool = False,
 ) -> list[Story]:
-    """The stories a briefing covers, oldest first.
+    """The stories a briefing covers, oldest first; hidden stories never.
 
     --marked: every story marked for the briefing (optionally only in `thread_ids`).
     --thread without a window: the whole thread. Otherwise: first seen in (since, until].
@@ -217,7 +217,8 @@ def select_stories(
         stories = store.stories_between(since, until)
         if thread_ids:
             stories = [s for s in stories if s.thread_id in thread_ids]
-    stories = [s for s in stories if s.first_seen <= until]
+    # a hidden story is never part of a briefing, whatever the scope
+    stories = [s for s in stories if s.first_seen <= until and not s.hidden]
     return sorted(stories, key=lambda s: (s.when, s.id))
 
 

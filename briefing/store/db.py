@@ -766,13 +766,15 @@ class Store:
         ]  # fmt: skip
 
     def marked(self) -> list[Story]:
+        """The stories marked for the briefing, oldest first; a hidden one is left out (hiding
+        takes a story out of every list and every export, marked or not)."""
         return [
             _story(r)
             for r in self._all(
-                _STORY_SELECT
-                + " WHERE t.in_briefing = 1 ORDER BY coalesce(a.published, a.first_seen)"
+                _STORY_SELECT + " WHERE t.in_briefing = 1 AND coalesce(t.hidden, 0) = 0"
+                " ORDER BY coalesce(a.published, a.first_seen)"
             )
-        ]
+        ]  # fmt: skip
 
     def stories_between(self, since: datetime | None, until: datetime | None = None) -> list[Story]:
         """Stories first seen in (since, until], oldest first, hidden ones left out; seed texts
