@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -31,7 +31,8 @@ NEW_LIMIT = 500
 
 class StoryResultsScreen(TypeAhead, Screen[Story | None]):
     BINDINGS = [
-        # q closes, as on the feeds and help screens (in the search box it is typed)
+        # q closes the new-since view, as on the feeds and help screens; in the search it is
+        # typed (in the box, or on the list: see on_key), Esc closes
         Binding("escape,q", "close", "Back", id="results_back"),
         Binding("tab", "toggle_focus", "Input/list", show=False, id="results_tab"),
     ]
@@ -49,7 +50,12 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pane results"):
             if self.searching:
-                yield Input(placeholder="search titles, summaries and text; Enter", id="query")
+                # No select-all on focus: letters typed on the results list come back here
+                # (on_key) to refine the query, not to replace it.
+                yield Input(
+                    placeholder="search titles, summaries and text; Enter", id="query",
+                    select_on_focus=False,
+                )  # fmt: skip
             yield Static("", id="results-info", markup=False)
             yield StoryList(zone=self.zone, id="results")
         yield Footer()
@@ -122,6 +128,21 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
             text = f"{n} stor{'ies' if n != 1 else 'y'} arrived since your last visit"
         self._info(text + (" — Enter opens one in its thread" if n else ""))
         self.keys_ready(results)  # j/k/Enter typed after `a` act on the list, not an empty one
+
+    def on_key(self, event: events.Key) -> None:
+        """In the search, a letter typed on the results list refines the query: it goes to
+        the search box (now focused, so the next keys follow it), never to a binding (j/k/q
+        here, or the main screen's keys once Enter had closed the search)."""
+        if not self.searching or not event.is_printable or not event.character:
+            return
+        query = self.query_one("#query", Input)
+        if query.has_focus:
+            return
+        event.stop()
+        event.prevent_default()
+        self.set_focus(query)
+        query.cursor_position = len(query.value)
+        query.insert_text_at_cursor(event.character)
 
     def on_story_list_opened(self, event: StoryList.Opened) -> None:
         event.stop()

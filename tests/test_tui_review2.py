@@ -1,0 +1,34 @@
+"""Second hands-on review, driven through Pilot: refining a search, the stories pane header
+after a rename, the selection after undo, the article after a resize, the split prompt."""
+
+from __future__ import annotations
+
+from test_tui_support import loaded, make_app, settle
+
+from briefing.tui.screens.results import StoryResultsScreen
+
+
+def results_of(app):
+    return app.screen.query_one("#results")
+
+
+async def test_typing_on_the_search_results_refines_the_query(cache):
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, loaded(app))
+        starred_before = [s.starred for s in cache.store.stories(georgia)]
+        await pilot.press("slash", *"protest", "enter")
+        await settle(pilot, lambda: results_of(app).has_focus)
+        screen = app.screen
+        assert isinstance(screen, StoryResultsScreen)
+        # refine: a space and words with k, j, q, s and S in them, then Enter
+        await pilot.press("space", *"kjqsS", "backspace", "backspace", "backspace",
+                          "backspace", "backspace", *"tbilisi", "enter")  # fmt: skip
+        await settle(pilot, lambda: "for “protest tbilisi”" in str(
+            screen.query_one("#results-info").render()))  # fmt: skip
+        assert app.screen is screen  # still searching: nothing was opened
+        assert screen.query_one("#query").value == "protest tbilisi"
+        # the main screen saw none of those keys (s would star, S split)
+        assert [s.starred for s in cache.store.stories(georgia)] == starred_before
+        assert len(cache.store.threads()) == 3
