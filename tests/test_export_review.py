@@ -9,8 +9,8 @@ from pathlib import Path
 import export_db
 import pytest
 
-from briefing.export.briefing import build_briefing, render
-from briefing.models import ArticleIn, FeedUpdate
+from briefing.export.briefing import build_briefing, excerpt, render
+from briefing.models import ArticleIn, FeedUpdate, Story
 from briefing.store import Store
 
 
@@ -88,5 +88,70 @@ def test_hidden_marked_story_is_not_exported(tmp_path: Path) -> None:
             assert "Hidden but marked" not in render(model, "markdown"), kw
         model = build_briefing(store, config, marked=True, now=export_db.NOW)
         assert model.story_count == len(before)
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- excerpts skip the headline
+def story(title: str, text: str | None, summary: str = "") -> Story:
+    return Story(id=1, feed_id=1, outlet="OC Media", link="https://oc-media.org/x/", title=title,
+                 summary=summary, author="", published=None,
+                 first_seen=datetime(2025, 6, 30, tzinfo=UTC), text=text, lang="en",
+                 thread_id=None, decided_by=None, duplicate_of=None, read=False, starred=False,
+                 in_briefing=False, hidden=False)  # fmt: skip
+
+
+TITLE = "Baku detains two more Sputnik Azerbaijan staff"
+BODY = (
+    "Two more Sputnik employees were detained on Tuesday. Their lawyers were not told why. "
+    "The agency called it pressure."
+)
+FIRST = "Two more Sputnik employees were detained on Tuesday. Their lawyers were not told why."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{TITLE}\n\n{BODY}",  # the page's <h1> as its own paragraph
+        f"{TITLE} {BODY}",  # run into the first paragraph
+        f"{TITLE.upper()}.\n{BODY}",
+        f"  Baku  detains two-more Sputnik   Azerbaijan staff: {BODY}",
+        f"Baku detains two more «Sputnik Azerbaijan» staff — {BODY}",
+    ],
+)
+def test_excerpt_leaves_out_a_leading_copy_of_the_headline(text: str) -> None:
+    assert excerpt(story(TITLE, text)) == FIRST
+
+
+def test_excerpt_keeps_text_that_only_looks_like_the_headline() -> None:
+    text = f"Baku detains two more Sputnik Azerbaijan staffers, officials said. {BODY}"
+    assert excerpt(story(TITLE, text)).startswith("Baku detains two more Sputnik")
+    assert excerpt(story(TITLE, BODY)) == FIRST
+    assert excerpt(story("", BODY)) == FIRST
+    later = f"Officials said: {TITLE}. {BODY}"
+    assert excerpt(story(TITLE, later)).startswith("Officials said")
+
+
+def test_excerpt_of_a_text_that_is_only_the_headline_uses_the_summary() -> None:
+    assert excerpt(story(TITLE, TITLE, summary=BODY)) == FIRST
+    assert excerpt(story(TITLE, TITLE)) == ""
+    quoted = 'Aliyev: "No talks with Moscow"'
+    assert excerpt(story(quoted, f"{quoted} {BODY}")) == FIRST
+
+
+def test_exported_markdown_does_not_repeat_the_headline(tmp_path: Path) -> None:
+    store = export_db.build(tmp_path)
+    try:
+        (new,) = store.save_feed_result(
+            export_db.FEEDS[0].url,
+            FeedUpdate("ok", export_db.NOW - timedelta(hours=1)),
+            [export_db.item("h1", TITLE, 1, text=f"{TITLE}\n\n{BODY}")],
+        ).new_ids
+        model = build_briefing(
+            store, export_db.config(tmp_path), since=export_db.SINCE, now=export_db.NOW
+        )
+        text = render(model, "markdown")
+        assert text.count("Baku detains two more") == 2  # the headline and its source line
+        assert f"  {FIRST}  " in text
     finally:
         store.close()

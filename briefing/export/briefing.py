@@ -136,9 +136,34 @@ def safe_url(url: str | None) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+")
 
 
+_WORD = re.compile(r"\w+")
+# what may follow a headline at the start of the text: space, separators, closing marks
+_AFTER_TITLE = " \t\n.,:;|!?\u2026-\u2013\u2014\u00b7\u2022\u201d\u2019\u00bb)"
+
+
+def strip_title(text: str, title: str) -> str:
+    """`text` without a leading copy of `title` (the page's headline is often the first line
+    of the article text): the same words in the same order, ignoring case, whitespace and
+    punctuation, and any separator after them. `text` unchanged when it does not start so."""
+    want = [w.casefold() for w in _WORD.findall(title)]
+    if not want:
+        return text
+    pos = 0
+    for word in want:  # only non-word characters lie between one match and the next
+        match = _WORD.search(text, pos)
+        if match is None or match.group().casefold() != word:
+            return text
+        pos = match.end()
+    closing = title.rstrip()[-1:]  # a straight quote after it closes the headline's own quote
+    return text[pos:].lstrip(_AFTER_TITLE + (closing if closing in ("'", '"') else ""))
+
+
 def excerpt(story: Story, limit: int = EXCERPT_LIMIT) -> str:
-    """The first sentence or two of the story's text (else its summary), on one line."""
-    text = clean_text(story.text) or clean_text(story.summary)
+    """The first sentence or two of the story's text (else its summary), on one line; a
+    leading copy of the headline is left out (it is printed just above)."""
+    title = clean_line(story.title)
+    text = strip_title(clean_text(story.text), title).strip()
+    text = text or strip_title(clean_text(story.summary), title).strip()
     first_para = next((p for p in text.split("\n\n") if len(p.strip()) > 40), text)
     para = clean_line(first_para)
     if not para:
