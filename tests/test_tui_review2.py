@@ -3,9 +3,15 @@ after a rename, the selection after undo, the article after a resize, the split 
 
 from __future__ import annotations
 
-from test_tui_support import loaded, make_app, settle
+from test_tui_support import loaded, make_app, open_thread, settle
+from textual.content import Content
 
 from briefing.tui.screens.results import StoryResultsScreen
+
+
+def title(widget) -> str:
+    """A border title as shown (Textual hands it back as markup)."""
+    return Content.from_markup(widget.border_title).plain
 
 
 def results_of(app):
@@ -32,3 +38,20 @@ async def test_typing_on_the_search_results_refines_the_query(cache):
         # the main screen saw none of those keys (s would star, S split)
         assert [s.starred for s in cache.store.stories(georgia)] == starred_before
         assert len(cache.store.threads()) == 3
+
+
+async def test_renaming_a_thread_renames_the_stories_pane_at_once(cache):
+    armenia = cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, armenia)
+        stories = app.main.story_list
+        assert title(stories) == "Armenia–Azerbaijan border talks"
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Border [b]commission", "enter")
+        await settle(pilot, lambda: app.main.thread_list.current.title == "Border [b]commission")
+        assert title(stories) == "Border [b]commission"  # text, not markup
+        await pilot.press("z")
+        await settle(pilot, lambda: app.main.thread_list.current.title != "Border [b]commission")
+        assert title(stories) == "Armenia–Azerbaijan border talks"

@@ -196,6 +196,10 @@ class MainScreen(Screen[None]):
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.thread_list.set_threads(message.threads, message.keep_id, moves=message.moves)
         self.thread_list.border_title = Content(f"Threads ({len(message.threads)})")
+        current = self.thread_list.current
+        if current is not None and self.story_list.key == current.id:
+            # the same thread, maybe renamed (R, its undo): its stories need no reload
+            self.story_list.border_title = Content(clean_line(current.title, 80) or "Stories")
         if not message.threads:
             self.story_list.set_stories([], key=None)
             self.article.clear()
