@@ -55,3 +55,54 @@ async def test_renaming_a_thread_renames_the_stories_pane_at_once(cache):
         await pilot.press("z")
         await settle(pilot, lambda: app.main.thread_list.current.title != "Border [b]commission")
         assert title(stories) == "Armenia–Azerbaijan border talks"
+
+
+async def test_undoing_a_split_shows_the_thread_that_got_the_stories_back(cache):
+    georgia = cache.threads["georgia"]
+    cache.store.set_thread_flag(georgia, "pinned", True)  # listed above the split-off thread
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        await pilot.press("j", "S")  # the second story: it and the newest go
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, lambda: main.thread_list.current.id not in (georgia, 1)
+                     and main.story_list.key == main.thread_list.current.id)  # fmt: skip
+        new_thread = main.thread_list.current.id
+        await pilot.press("z")
+        await settle(pilot, lambda: main.thread_list.index_of(new_thread) is None
+                     and main.story_list.key == main.thread_list.current.id)  # fmt: skip
+        assert main.thread_list.current.id == georgia
+        assert len(main.story_list.stories) == 4
+        assert main.story_list.border_title and "Georgia" in title(main.story_list)
+
+
+def add_lone_thread(cache) -> tuple[int, int]:
+    """One more thread with one story, older than the others (listed last)."""
+    from test_tui_support import add_articles, item
+
+    (article,) = add_articles(cache.store, cache.config.feeds[2],
+                              [item("lone", "Lone story in Shusha", 40)])  # fmt: skip
+    thread = cache.store.create_thread("Shusha")
+    cache.store.assign(article, thread)
+    return thread, article
+
+
+async def test_undoing_a_move_that_emptied_a_thread_shows_that_thread(cache):
+    lone, article = add_lone_thread(cache)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, lone)
+        main = app.main
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*"armenia", "enter")
+        await settle(pilot, lambda: cache.store.story(article).thread_id != lone
+                     and main.story_list.key == main.thread_list.current.id)  # fmt: skip
+        await pilot.press("z")
+        await settle(pilot, lambda: cache.store.story(article).thread_id == lone
+                     and main.story_list.key == main.thread_list.current.id
+                     and main.thread_list.index_of(lone) is not None)  # fmt: skip
+        assert main.thread_list.current.id == lone
+        assert [s.id for s in main.story_list.stories] == [article]

@@ -59,6 +59,7 @@ TRIAGE_WORDS = {
 class UndoStep:
     label: str
     revert: Callable[[], Awaitable[Any]]
+    select: int | None = None  # the thread to show after the undo (it got stories back)
 
 
 def open_in_browser(url: str) -> bool:
@@ -204,8 +205,10 @@ class BriefingApp(App[int]):
         return not (action in views and len(self.screen_stack) > 1)
 
     # ------------------------------------------------------------------ triage and undo
-    def push_undo(self, label: str, revert: Callable[[], Awaitable[Any]]) -> None:
-        self.undo_stack.append(UndoStep(label, revert))
+    def push_undo(
+        self, label: str, revert: Callable[[], Awaitable[Any]], *, select: int | None = None
+    ) -> None:
+        self.undo_stack.append(UndoStep(label, revert, select))
         del self.undo_stack[:-UNDO_LEVELS]
 
     def write_triage(
@@ -254,7 +257,7 @@ class BriefingApp(App[int]):
         except Exception as exc:
             self.notify(f"Undo failed: {exc}", severity="error")
             return
-        screen.reload_all()
+        screen.reload_all(select=step.select)
         self.notify(f"Undone: {step.label}", timeout=2)
 
     async def move_story(
@@ -289,7 +292,7 @@ class BriefingApp(App[int]):
         if revert is FAILED:
             return
         screen.story_list.remove_story(story.id)
-        self.push_undo("move", partial(self.lane.call, revert))
+        self.push_undo("move", partial(self.lane.call, revert), select=story.thread_id)
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
         screen.reload_all()
 
@@ -309,7 +312,7 @@ class BriefingApp(App[int]):
             store.restore_placement(before)
             store.delete_thread_if_empty(new_id)
 
-        self.push_undo("split", partial(self.lane.call, revert))
+        self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id)
         self.notify(f"Split: {len(before)} stories in a new thread.", timeout=3)
         screen.load_threads(keep_id=new_id)
 

@@ -266,9 +266,14 @@ class MainScreen(Screen[None]):
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.article.show(message.story, message.copies, keep_scroll=message.keep_scroll)
 
-    def reload_all(self) -> None:
-        """After a structural change or a refresh: threads, the current list, the article."""
+    def reload_all(self, select: int | None = None) -> None:
+        """After a structural change or a refresh: threads, the current list, the article.
+        `select`: the thread to show instead of the current one (an undo shows the thread
+        that got its stories back); its stories and article follow the selection."""
         thread = self.thread_list.current
+        if select is not None and (thread is None or thread.id != select):
+            self.load_threads(select)
+            return
         self.load_threads(thread.id if thread else None)
         if thread is not None:
             self.load_stories(thread.id, keep_count=len(self.story_list.stories))
