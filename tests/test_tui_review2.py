@@ -106,3 +106,26 @@ async def test_undoing_a_move_that_emptied_a_thread_shows_that_thread(cache):
                      and main.thread_list.index_of(lone) is not None)  # fmt: skip
         assert main.thread_list.current.id == lone
         assert [s.id for s in main.story_list.stories] == [article]
+
+
+async def test_after_a_resize_the_article_pane_shows_a_story_of_the_thread_shown(cache):
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        main = app.main
+        first = main.thread_list.threads[1].id
+        await open_thread(pilot, app, first)
+        await pilot.press("enter")  # read its first story
+        await settle(pilot, lambda: main.article.story is not None)
+        assert main.article.story.thread_id == first
+        await pilot.press("escape", "escape", "j")
+        other = main.thread_list.current.id
+        assert other != first
+        await settle(pilot, lambda: main.story_list.key == other)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot, lambda: main.article.display)
+        await settle(pilot)
+        assert main.story_list.display and main.story_list.key == other
+        assert main.article.story is not None
+        assert main.article.story.id == main.story_list.current.id
+        assert main.article.story.thread_id == other

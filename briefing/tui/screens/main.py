@@ -125,6 +125,7 @@ class MainScreen(Screen[None]):
 
     def apply_layout(self) -> None:
         mode, level = self.mode, self.level
+        article_was_shown = self.article.display
         self.set_class(mode == "full", "-full")
         self.set_class(mode == "pair", "-pair")
         self.set_class(mode == "single", "-single")
@@ -139,6 +140,19 @@ class MainScreen(Screen[None]):
         self.story_list.display = 1 in shown
         self.article.display = 2 in shown
         self.status.set_state(help_hint=self.size.width < FOOTER_FITS)
+        if self.article.display and not article_was_shown:
+            self.sync_article()
+
+    def sync_article(self) -> None:
+        """The article pane, coming back on screen (a resize, another pane), shows the story
+        highlighted in the thread shown, not one left from before: while it was hidden the
+        cursor may have moved to other stories or threads without loading them."""
+        thread, stories = self.thread_list.current, self.story_list
+        story = stories.current if thread is not None and stories.key == thread.id else None
+        if story is None:
+            self.article.clear()  # the thread's stories are still loading: they load it
+        elif self.article.story is None or self.article.story.id != story.id:
+            self.load_article(story.id)  # now: a story opened right after this loads later
 
     def go(self, level: int) -> None:
         """Show and focus a pane. The focus moves now, not after a refresh, so keys that
