@@ -129,3 +129,32 @@ async def test_after_a_resize_the_article_pane_shows_a_story_of_the_thread_shown
         assert main.article.story is not None
         assert main.article.story.id == main.story_list.current.id
         assert main.article.story.thread_id == other
+
+
+async def test_the_split_prompt_counts_what_moves_in_the_seed_thread(cache):
+    from briefing.tui.screens.dialogs import ConfirmScreen
+
+    for key in ("a1", "a2", "a3"):  # three dated stories beside the undated seed article
+        cache.store.assign(cache.ids[key], 1)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_thread(pilot, app, 1)
+        main = app.main
+        stories = main.story_list
+        seed = next(s for s in stories.stories if s.decided_by == "seed")
+        stories.select_id(seed.id)
+        await pilot.press("S")  # the seed article never moves: no prompt that says it would
+        await settle(pilot)
+        assert app.screen is main
+        assert any("seed article stays" in n.message for n in app._notifications)
+        stories.select_id(cache.ids["a2"])
+        await pilot.press("S")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        text = "".join(s.visual.plain for s in app.screen.query("Static")
+                       if hasattr(s.visual, "plain"))  # fmt: skip
+        assert "and the 1 newer story above it go to a new thread" in text
+        assert "(the seed article stays)" in text
+        await pilot.press("y")
+        await settle(pilot, lambda: cache.store.story(cache.ids["a2"]).thread_id != 1)
+        moved = {s.id for s in cache.store.stories(cache.store.story(cache.ids["a2"]).thread_id)}
+        assert moved == {cache.ids["a1"], cache.ids["a2"]}

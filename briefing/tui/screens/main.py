@@ -480,14 +480,25 @@ class MainScreen(Screen[None]):
         if story is None:
             self.no_story()
             return
-        newer = self.story_list.index_of(story.id) or 0  # the list is newest first
+        if story.decided_by == "seed":
+            self.notify("The seed article stays in its thread: split at a later story.",
+                        severity="warning")  # fmt: skip
+            return
+        # Count what the store moves (Store.split_thread): the later stories by time, never
+        # the seed article, which an undated seed sits above by list position.
+        later = [
+            s for s in self.story_list.stories
+            if s.id != story.id and (s.when, s.id) > (story.when, story.id)
+        ]  # fmt: skip
+        newer = sum(s.decided_by != "seed" for s in later)
+        stays = " (the seed article stays)" if newer < len(later) else ""
         what = (
             f" and the {newer} newer stor{'y' if newer == 1 else 'ies'} above it go"
             if newer else " goes"
         )  # fmt: skip
         question = Content.assemble(
             "Split the thread here? ", (clean_line(story.title, 80), "bold"), what,
-            " to a new thread (z undoes it).",
+            " to a new thread", stays, " (z undoes it).",
         )  # fmt: skip
         self._split(story, self.briefing.open_dialog(ConfirmScreen(question)))
 
