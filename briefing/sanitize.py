@@ -35,14 +35,24 @@ def strip_sequences(text: str) -> str:
     return _C1_SEQ.sub("", text)
 
 
-_strip_sequences = strip_sequences
+_ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
+_HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
+
+
+def strip_escapes(markup: str) -> str:
+    """Escape sequences out of markup, whole: raw ones and ones written as character
+    references (`&#27;[31m`). Dropping only the ESC (as the control filters do) would leave
+    "[31m" or "]8;;http://..." behind as text."""
+    if "\x1b" not in markup and "&#" not in markup and not _HAS_C1.search(markup):
+        return markup
+    return strip_sequences(_ESC_REF.sub("\x1b", markup))
 
 
 def clean_line(text: str | None, limit: int | None = None) -> str:
     """One-line field (title, author, outlet, error): no controls at all, spaces collapsed."""
     if not text:
         return ""
-    text = _strip_sequences(text)
+    text = strip_sequences(text)
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
@@ -55,7 +65,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _strip_sequences(text)
+    text = strip_sequences(text)
     text = _CONTROL_BODY.sub("", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if limit is not None and len(text) > limit:

@@ -18,9 +18,8 @@ from briefing.fetch.parse import (
     charset_from_content_type,
     decode_body,
     drop_control_refs,
-    strip_escapes,
 )
-from briefing.sanitize import clean_line, clean_text
+from briefing.sanitize import clean_line, clean_text, strip_escapes
 
 HTML_CAP = 5_000_000  # characters handed to trafilatura; the rest of a huge page is ignored
 MIN_TEXT = 150  # shorter "articles" are navigation crumbs, not text

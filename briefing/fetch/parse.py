@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import clean_line, clean_text, http_url, strip_sequences
+from briefing.sanitize import clean_line, clean_text, http_url, strip_escapes
 
 TITLE_CAP = 500
 AUTHOR_CAP = 200
@@ -165,19 +165,6 @@ _BREAK = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _LINE_SPACE = re.compile(r"[ \t\u00a0]+")
-
-
-_ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
-_HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
-
-
-def strip_escapes(text: str) -> str:
-    """Escape sequences out of markup, whole: raw ones and ones written as character
-    references (`&#27;[31m`). Dropping only the ESC (as `drop_control_refs` and the control
-    filters do) would leave "[31m" or "]8;;http://..." behind as text."""
-    if "\x1b" not in text and "&#" not in text and not _HAS_C1.search(text):
-        return text
-    return strip_sequences(_ESC_REF.sub("\x1b", text))
 
 
 def drop_control_refs(text: str) -> str:
