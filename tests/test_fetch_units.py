@@ -18,6 +18,7 @@ from briefing.fetch.http import (
     FetchError,
     _Decoder,
     backoff_delay,
+    connect_reason,
     is_public_ip,
     parse_retry_after,
     retry_after_delay,
@@ -275,3 +276,27 @@ def test_fast_path_gives_the_same_records_as_feedparser() -> None:
         fast = parse_feed(doc, url="http://example.org/feed", now=now, fast=True)
         slow = parse_feed(doc, url="http://example.org/feed", now=now, fast=False)
         assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("[Errno -2] Name or service not known", "host name not found (DNS; offline, or a typo"),
+        ("[Errno -3] Temporary failure in name resolution", "host name lookup failed for now"),
+        ("[Errno 111] Connect call failed ('127.0.0.1', 9)", "connection refused"),
+        ("[Errno 101] Network is unreachable", "network unreachable (offline?)"),
+        ("[Errno 999] Something odd", "[Errno 999] Something odd"),
+        ("All connection attempts failed", "All connection attempts failed"),
+        ("\x1b[31m[Errno 77] red", "[Errno 77] red"),
+    ],
+)
+def test_connect_errors_are_said_in_words(message: str, expected: str) -> None:
+    assert connect_reason(OSError(message)).startswith(expected)
+
+
+def test_connect_error_reason_is_found_behind_wrappers() -> None:
+    """anyio says "All connection attempts failed" and keeps the refusal as the cause."""
+    inner = ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)")
+    outer = OSError("All connection attempts failed")
+    outer.__cause__ = inner
+    assert connect_reason(outer) == "connection refused"

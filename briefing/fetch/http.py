@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
 import ipaddress
+import re
 import socket
 import ssl
 import sys
@@ -400,9 +402,7 @@ class Fetcher:
             except httpx.RemoteProtocolError as exc:
                 raise FetchError(f"broken HTTP response: {clean_line(str(exc), 200)}") from None
             except httpx.ConnectError as exc:
-                raise FetchError(
-                    f"cannot connect to {host}: {clean_line(str(exc), 200) or 'refused'}"
-                ) from None
+                raise FetchError(f"cannot connect to {host}: {connect_reason(exc)}") from None
             except httpx.HTTPError as exc:
                 raise FetchError(
                     f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
@@ -463,6 +463,39 @@ def check_scheme(url: str) -> None:
         )
     if not parts.hostname:
         raise FetchError(f"no host in URL {clean_line(url, 200)!r}")
+
+
+# What a journalist on a bad line needs to read instead of "[Errno -2] Name or service not
+# known": the socket layer's codes, in words. Codes not listed keep the system's wording.
+_CONNECT_REASONS: dict[int, str] = {
+    socket.EAI_NONAME: "host name not found (DNS; offline, or a typo in the URL?)",
+    socket.EAI_AGAIN: "host name lookup failed for now (DNS; offline?)",
+    getattr(socket, "EAI_NODATA", -5): "host name has no address (DNS)",
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset",
+    errno.ENETUNREACH: "network unreachable (offline?)",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ETIMEDOUT: "connection timed out",
+}
+_ERRNO = re.compile(r"\[Errno (-?\d+)\]")
+
+
+def connect_reason(exc: BaseException) -> str:
+    """Why a connection failed, in words: from the errno of the socket error behind it (httpx
+    and anyio wrap it: "All connection attempts failed", "[Errno -2] Name or service not
+    known"), else the error's own text."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        code = getattr(cur, "errno", None)
+        if not isinstance(code, int):
+            m = _ERRNO.search(str(cur))
+            code = int(m.group(1)) if m else None
+        if code in _CONNECT_REASONS:
+            return _CONNECT_REASONS[code]
+        cur = cur.__cause__ or cur.__context__
+    return clean_line(str(exc), 200) or "refused"
 
 
 def _exc_name(exc: BaseException) -> str:
