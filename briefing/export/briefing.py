@@ -605,6 +605,20 @@ def export_briefing(
 ) -> Path:
     """The app's `E`: write today's briefing into `directory` as briefing-YYYY-MM-DD.<ext>
     (a new -2, -3... file when one exists) and record the export time. Returns the path."""
+    return write_briefing(store, config, marked=marked, fmt=fmt, directory=directory, now=now)[0]
+
+
+def write_briefing(
+    store: Store,
+    config: Config,
+    *,
+    marked: bool,
+    fmt: str = "markdown",
+    directory: Path,
+    now: datetime | None = None,
+) -> tuple[Path, Briefing]:
+    """`export_briefing`, also returning the briefing written: its `story_count` is what the
+    file holds (a wire copy marked with its original is folded under it, not counted)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
     now = (now or datetime.now(UTC)).astimezone(UTC)
@@ -613,7 +627,7 @@ def export_briefing(
         Path(directory), f"briefing-{model.generated:%Y-%m-%d}", FORMATS[fmt], render(model, fmt)
     )
     record_export(store, now)
-    return path
+    return path, model
 
 
 def record_export(store: Store, now: datetime) -> None:
