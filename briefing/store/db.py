@@ -944,3 +944,20 @@ class Store:
                 f"DELETE FROM threads WHERE id IN (SELECT t.id FROM threads t WHERE {where})",
                 (cutoff,),
             ).rowcount
+
+    # ------------------------------------------------------------------ the app's status line
+    def feed_health(self) -> tuple[int, int]:
+        """(active feeds, how many of them are failing: status error, backoff or gone). A feed
+        never tried yet ('new') is not failing. One small query, for the app's status line."""
+        row = self._one(
+            "SELECT count(*), coalesce(sum(status IN ('error', 'backoff', 'gone')), 0)"
+            " FROM feeds WHERE active = 1"
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def data_version(self) -> int:
+        """SQLite's `PRAGMA data_version` on this connection: it changes when ANOTHER connection
+        commits (a CLI command, a cron fetch, the app's own refresh worker), never for this
+        connection's own writes. Costs microseconds; the app polls it to see outside changes."""
+        row = self._one("PRAGMA data_version")
+        return int(row[0]) if row else 0
