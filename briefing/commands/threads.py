@@ -8,7 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from briefing.cli import Context, add_command
+from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.models import Thread
+from briefing.sanitize import clean_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,9 +28,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def thread_json(thread: Thread) -> dict[str, Any]:
+    """One thread as `threads --json` prints it; `updated` is ISO 8601 in UTC (`+00:00`), as
+    every time from the cache is in the commands' JSON (README, "JSON output")."""
     return {
         "id": thread.id,
-        "title": thread.title,
+        "title": clean_line(thread.title),
         "pinned": thread.pinned,
         "muted": thread.muted,
         "dormant": thread.dormant,
@@ -52,11 +56,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not threads:
         print("No threads yet.")
         return 0
+    # times in the configured zone, named, as `show` and `export` give them
+    zone, zone_name = resolve_zone(config.settings.timezone)
     for t in threads:
         flags = ("pinned " if t.pinned else "") + ("muted " if t.muted else "")
-        when = (t.updated or t.created).strftime("%Y-%m-%d %H:%M")
+        when = format_time(localise(t.updated or t.created, zone), zone_name)
         print(
-            f"{t.id:>5}  {t.title}\n       {flags}{t.stories} stories, {t.sources} outlets, "
-            f"{t.unread} unread, last moved {when} UTC"
+            f"{t.id:>5}  {clean_line(t.title)}\n       {flags}{t.stories} stories, "
+            f"{t.sources} outlets, {t.unread} unread, last moved {when}"
         )
     return 0
