@@ -18,6 +18,8 @@ class StartupData:
     since: datetime | None  # the previous visit
     threads: list[Thread]
     last_success: datetime | None
+    feed_health: tuple[int, int] = (0, 0)  # active feeds, failing feeds (Store.feed_health)
+    data_version: int | None = None  # read before the rest: a later outside commit shows
 
 
 def thread_list(store: Store, config: Config, since: datetime | None) -> list[Thread]:
@@ -26,8 +28,12 @@ def thread_list(store: Store, config: Config, since: datetime | None) -> list[Th
 
 
 def load_startup(store: Store, config: Config) -> StartupData:
+    version = store.data_version()  # first: a commit made while the rest is read is seen later
     since = from_db(store.get_meta("last_visit"))
-    return StartupData(since, thread_list(store, config, since), store.last_success())
+    return StartupData(
+        since, thread_list(store, config, since), store.last_success(), store.feed_health(),
+        version,
+    )  # fmt: skip
 
 
 def prefetch(store: Store, config: Config) -> Future[StartupData]:

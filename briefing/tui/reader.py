@@ -73,6 +73,9 @@ def open_in_browser(url: str) -> bool:
 
 
 class BriefingApp(App[int]):
+    # Seconds between looks for changes other programs made to the cache (`briefing move`,
+    # `rename`, `export --mark`, a cron `briefing fetch`): see _poll_changes.
+    CHANGES_POLL = 3.0
     CSS_PATH = "app.tcss"
     TITLE = "briefing"
     BINDINGS = [
@@ -106,6 +109,10 @@ class BriefingApp(App[int]):
         self.undo_stack: list[UndoStep] = []
         self.refreshing = False
         self._asked_refresh = False
+        # The store connection's PRAGMA data_version when the screen last matched the cache:
+        # it moves only when another connection commits (see _poll_changes).
+        self._data_version: int | None = None
+        self._polling = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
         self.set_keymap(dict(config.settings.keys))
@@ -139,13 +146,17 @@ class BriefingApp(App[int]):
             data = await self.lane.call(load_startup, self.store, self.config)
         self.since = data.since
         self.main.post_message(ThreadsLoaded(data.threads))
-        self.main.status.set_state(last_success=data.last_success)
+        self.main.status.set_state(last_success=data.last_success, feed_health=data.feed_health)
+        self._data_version = data.data_version
         # Once the first screen is up, the objects made so far (modules, widgets, styles, the
         # thread list) are the app's for good: moved out of the collector's sight, a full
         # collection no longer walks them. Those collections were the key presses that took
         # 45-75 ms instead of 7-13 ms (bench/startup_bench.py).
         self.set_timer(STARTUP_SETTLED, gc.freeze)
         await self.lane.call(self.store.set_meta, "last_visit", to_db(now) or "")
+        if self._data_version is None:
+            self._data_version = await self.lane.call(self.store.data_version)
+        self.set_interval(self.CHANGES_POLL, self._poll_changes)
         if not self.offline:
             self.start_refresh(due_only=True)
             minutes = self.config.settings.refresh_interval
@@ -154,6 +165,37 @@ class BriefingApp(App[int]):
     def load_threads(self) -> list[Thread]:
         """Runs on the store thread."""
         return thread_list(self.store, self.config, self.since)
+
+    def status_facts(self) -> tuple[int, datetime | None, tuple[int, int]]:
+        """Runs on the store thread: the data version first, then the status line's facts
+        (last good fetch, feed health), so a commit landing in between is seen next time."""
+        store = self.store
+        return store.data_version(), store.last_success(), store.feed_health()
+
+    # ------------------------------------------------------------------ outside changes
+    def _poll_changes(self) -> None:
+        """Timer: did another program commit to the cache (`briefing move`, a cron fetch)?
+        Not while a refresh runs (its own connection commits all along; its end reloads once
+        and takes a new baseline), nor while a dialog or another screen is up (the change
+        shows when it closes, on the next tick)."""
+        if self._polling or self.refreshing or len(self.screen_stack) > 1:
+            return
+        self._polling = True
+        self.run_worker(self._check_changes(), group="changes", exit_on_error=False)
+
+    async def _check_changes(self) -> None:
+        try:
+            version, last_ok, health = await self.lane.call(self.status_facts)
+        except Exception:
+            return  # a locked or closing cache: the next tick looks again
+        finally:
+            self._polling = False
+        if version == self._data_version or self.refreshing or len(self.screen_stack) > 1:
+            return
+        # Quietly, like a finished refresh: the selection and the reader's scroll stay.
+        self._data_version = version
+        self.main.status.set_state(last_success=last_ok, feed_health=health)
+        self.main.reload_all()
 
     async def on_unmount(self) -> None:
         self.lane.close()
@@ -511,9 +553,13 @@ class BriefingApp(App[int]):
     @work(group="refresh-done")
     async def on_refresh_finished(self, message: RefreshFinished) -> None:
         try:
-            last_ok = await self.lane.call(self.store.last_success)
-            self.main.status.set_state(last_success=last_ok, progress="")
+            version, last_ok, health = await self.lane.call(self.status_facts)
+            self.main.status.set_state(last_success=last_ok, feed_health=health, progress="")
             if message.ok:
+                # The refresh's commits (and any outside one before them) are on screen after
+                # this one reload: the poll must not reload for them again. A failed refresh
+                # keeps the old baseline, so what it did commit shows on the next poll.
+                self._data_version = version
                 self.main.status.set_state(note=message.text)
                 self.main.reload_all()
                 if self._asked_refresh:

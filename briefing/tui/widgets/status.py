@@ -1,4 +1,5 @@
-"""The status line: online/offline, last good fetch, refresh progress, the latest message."""
+"""The status line: online / OFFLINE / all feeds failing, refresh progress, the latest message,
+the last good fetch."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class StatusLine(Static):
         self.progress = ""
         self.note = ""
         self.help_hint = False  # "? keys" first, when the footer is too narrow to show `?`
+        self.feed_health: tuple[int, int] = (0, 0)  # active feeds, failing (Store.feed_health)
 
     def on_mount(self) -> None:
         self.set_interval(self.TICK, self.tick)
@@ -37,6 +39,7 @@ class StatusLine(Static):
     def set_state(
         self, *, last_success: datetime | None = None, progress: str | None = None,
         note: str | None = None, help_hint: bool | None = None,
+        feed_health: tuple[int, int] | None = None,
     ) -> None:  # fmt: skip
         if last_success is not None:
             self.last_success = last_success
@@ -46,30 +49,53 @@ class StatusLine(Static):
             self.note = note
         if help_hint is not None:
             self.help_hint = help_hint
+        if feed_health is not None:
+            self.feed_health = feed_health
         self.update(self.render_state())
+
+    def _modes(self) -> list[tuple[str, str]]:
+        """The mode word, from the longest wording to the shortest. "online" only while some
+        feed works or may work: with every active feed failing (no network on this machine, a
+        dead ssh line's proxy) it says so instead. Feeds never tried are not failing."""
+        if self.offline:
+            return [("OFFLINE", "bold $error")]
+        total, failing = self.feed_health
+        if total and failing >= total:
+            if total == 1:
+                return [("the feed is failing", "bold $error"), ("feed failing", "bold $error")]
+            return [("all feeds failing", "bold $error"), ("all failing", "bold $error")]
+        return [("online", "$success")]
 
     def render_state(self) -> Content:
         """Mode, then what is happening (refresh progress, the latest result), then the last
         good fetch: the part that says least is last, and shortened first when space runs out
-        (at 80 columns "… · refreshed: 0 new stories, 40 feeds failing" must not be cut)."""
-        if self.offline:
-            mode = ("OFFLINE", "bold $error")
-        else:
-            mode = ("online", "$success")
-        parts: list[str | tuple[str, str]] = [" "]
-        if self.help_hint:
-            parts += [("?", "bold $accent"), " keys · "]
-        parts += [mode]
-        if self.progress:
-            parts += [" · ", (self.progress, "$accent")]
-        if self.note:
-            parts += [" · ", self.note]
+        (at 80 columns "… · refreshed: 0 new stories, 40 feeds failing" must not be cut):
+        the last fetch's wording, then the last fetch itself, then the mode's wording."""
+        modes = self._modes()
         width = self.size.width
-        for last in self._last_fetch():
-            content = Content.assemble(*parts, " · ", (last, "dim"))
+
+        def line(mode: tuple[str, str], last: str | None) -> Content:
+            parts: list[str | tuple[str, str]] = [" "]
+            if self.help_hint:
+                parts += [("?", "bold $accent"), " keys · "]
+            parts += [mode]
+            if self.progress:
+                parts += [" · ", (self.progress, "$accent")]
+            if self.note:
+                parts += [" · ", self.note]
+            if last is not None:
+                parts += [" · ", (last, "dim")]
+            return Content.assemble(*parts)
+
+        candidates: list[tuple[tuple[str, str], str | None]] = [
+            (modes[0], last) for last in self._last_fetch()
+        ]
+        candidates += [(mode, None) for mode in modes]  # no room: the feeds screen (F) has it
+        for mode, last in candidates:
+            content = line(mode, last)
             if not width or content.cell_length <= width:
                 return content
-        return Content.assemble(*parts)  # no room at all: the feeds screen (F) has it
+        return line(modes[-1], None)
 
     def _last_fetch(self) -> list[str]:
         """The last good fetch, from the longest wording to the shortest."""

@@ -1,0 +1,230 @@
+"""The reader tells the truth while it stays open: the status line when every feed fails,
+changes other programs commit to the cache (the CLI, a cron fetch), and what `E` wrote."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from test_tui_support import loaded, make_app, open_thread, settle
+
+from briefing.models import FeedUpdate
+from briefing.store import Store
+from briefing.tui import refresh_hook
+from briefing.tui.prefetch import prefetch
+from briefing.tui.reader import BriefingApp
+
+POLL = 0.1  # the tests' CHANGES_POLL: seconds
+
+
+def fail_feeds(store: Store, urls: list[str]) -> None:
+    """What a refresh with no network leaves in the cache: each feed checked, in error."""
+    now = datetime.now(UTC)
+    for url in urls:
+        update = FeedUpdate(status="error", checked=now, next_check=now + timedelta(minutes=30),
+                            error="ConnectError: [Errno 111] Connection refused")  # fmt: skip
+        store.save_feed_result(url, update)
+
+
+def status_text(app: BriefingApp) -> str:
+    return app.main.status.render_state().plain
+
+
+# ------------------------------------------------------------------ 1. all feeds failing
+async def test_no_network_at_all_says_every_feed_fails_not_online(cache, tmp_path):
+    """A machine with no network: the app's own refresh (the real pipeline, feeds on a closed
+    port of 127.0.0.1) fails for every feed. At 80 columns the status line says every feed
+    fails, never "online", and the refresh's result is still there whole."""
+    app = make_app(cache, data_dir=cache.store.path.parent)
+    app.offline = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: not app.refreshing and loaded(app)(), tries=400)
+        text = status_text(app)
+        assert "online" not in text, text
+        assert "all failing" in text or "all feeds failing" in text, text
+        assert "refreshed: 0 new stories, 3 feeds failing (F: feeds)" in text, text
+        assert app.main.status.render_state().cell_length <= 80
+    assert cache.store.feed_health() == (3, 3)
+
+
+async def test_a_cache_where_every_feed_failed_opens_saying_so(cache):
+    """Start-up (read before Textual is imported, prefetch.py) already knows: no refresh
+    needed to stop claiming "online"; at 120 columns the long wording."""
+    fail_feeds(cache.store, [f.url for f in cache.config.feeds])
+    app = make_app(cache, startup=prefetch(cache.store, cache.config))
+    app.offline = False
+    app.start_refresh = lambda **kw: None  # type: ignore[method-assign]  # no refresh at all
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        text = status_text(app)
+        assert "online" not in text and "all feeds failing" in text, text
+
+
+async def test_one_working_feed_is_online_and_offline_stays_offline(cache):
+    fail_feeds(cache.store, [f.url for f in cache.config.feeds[1:]])  # OC Media still ok
+    assert cache.store.feed_health() == (3, 2)
+    app = make_app(cache)
+    app.offline = False
+    app.start_refresh = lambda **kw: None  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        text = status_text(app)
+        assert text.lstrip(" ?keys·").startswith("online") and "failing" not in text, text
+    fail_feeds(cache.store, [cache.config.feeds[0].url])
+    app = make_app(cache)  # --offline: the user's choice, whatever the feeds did
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        text = status_text(app)
+        assert "OFFLINE" in text and "failing" not in text and "online" not in text, text
+
+
+async def test_feeds_never_tried_are_not_failing(tmp_path):
+    """A fresh cache (every feed 'new'): nothing failed yet."""
+    from test_tui_support import make_config
+
+    config = make_config(tmp_path)
+    store = Store.open(tmp_path / "fresh")
+    store.sync_feeds(config.feeds)
+    assert store.feed_health() == (3, 0)
+    app = BriefingApp(store, config, offline=False)
+    app.start_refresh = lambda **kw: None  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot, loaded(app))
+            assert "online" in status_text(app)
+    finally:
+        store.close()
+
+
+# ------------------------------------------------------------------ 2. outside changes
+def count_reloads(app: BriefingApp) -> list[int]:
+    calls: list[int] = []
+    reload_all = app.main.reload_all
+
+    def counted(select: int | None = None) -> None:
+        calls.append(1)
+        reload_all(select)
+
+    app.main.reload_all = counted  # type: ignore[method-assign]
+    return calls
+
+
+@pytest.fixture
+def fast_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(BriefingApp, "CHANGES_POLL", POLL)
+
+
+async def test_cli_changes_show_without_a_refresh(cache, fast_poll):
+    """`briefing rename` / marking from another window (a second connection): the open app
+    shows it within a poll, keeps the story selected and the reader where it was, and
+    reloads once per change, never while nothing changed."""
+    store = cache.store
+    long_text = "\n\n".join(f"Paragraph {i} of a long report from Tbilisi." for i in range(120))
+    store.set_article_text(cache.ids["g2"], text=long_text)
+    georgia, armenia = cache.threads["georgia"], cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        main.story_list.select_id(cache.ids["g2"])
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(main.article.story, "id", 0) == cache.ids["g2"])
+        for _ in range(15):
+            await pilot.press("j")
+        await settle(pilot)
+        scrolled = main.article.scroll_y
+        assert scrolled > 0
+        reloads = count_reloads(app)
+        await pilot.pause(POLL * 6)
+        await settle(pilot)
+        assert reloads == []  # our own writes (opening marked g2 read) are not outside changes
+
+        other = Store.open(store.path.parent)  # what `briefing rename` / a mark command does
+        try:
+            other.rename_thread(armenia, "Border talks (renamed from the CLI)")
+            other.set_triage(cache.ids["g4"], read=True, starred=True)
+            other.set_triage(cache.ids["g2"], in_briefing=True)
+        finally:
+            other.close()
+
+        def shown() -> bool:
+            titles = {t.id: t.title for t in main.thread_list.threads}
+            g4 = main.story_list.stories[main.story_list.index_of(cache.ids["g4"]) or 0]
+            return (
+                titles.get(armenia) == "Border talks (renamed from the CLI)"
+                and g4.starred
+                and g4.read
+                and main.article.story is not None
+                and main.article.story.in_briefing
+            )
+
+        deadline = time.monotonic() + 10
+        while not shown():
+            assert time.monotonic() < deadline, "the outside change never showed"
+            await pilot.pause(POLL)
+        await settle(pilot)
+        assert 1 <= len(reloads) <= 3  # at most one per commit, however the polls fell
+        assert main.thread_list.current.id == georgia
+        assert main.story_list.current.id == cache.ids["g2"]
+        assert main.article.story.id == cache.ids["g2"]
+        assert main.article.scroll_y == scrolled  # the reader did not jump
+        assert main.focused is main.article
+        settled = len(reloads)
+        await pilot.pause(POLL * 6)
+        await settle(pilot)
+        assert len(reloads) == settled  # shown once: no reload loop
+
+
+async def test_an_outside_change_waits_for_the_dialog(cache, fast_poll):
+    """With the rename prompt open, the screen behind it does not reload; it does once the
+    dialog closes."""
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        reloads = count_reloads(app)
+        await pilot.press("R")
+        await settle(pilot, lambda: len(app.screen_stack) > 1)
+        other = Store.open(cache.store.path.parent)
+        try:
+            other.set_triage(cache.ids["a1"], starred=True)
+        finally:
+            other.close()
+        await pilot.pause(POLL * 6)
+        await settle(pilot)
+        assert reloads == []
+        await pilot.press("escape")
+        deadline = time.monotonic() + 10
+        while not reloads:
+            assert time.monotonic() < deadline, "no reload after the dialog closed"
+            await pilot.pause(POLL)
+        await settle(pilot)
+        assert len(reloads) == 1
+
+
+async def test_the_apps_own_refresh_reloads_once(cache, fast_poll, monkeypatch):
+    """The refresh worker writes through its own connection (refresh_hook.run_refresh), so
+    every one of its commits moves data_version: the screen still reloads once, when the
+    refresh ends, not on every poll during it nor once more after it."""
+    data_dir = cache.store.path.parent
+
+    def refresh(data_dir: Path, config: object, report: object, **kw: object) -> tuple[bool, str]:
+        with Store.open(data_dir) as store:
+            for key in ("g1", "g2", "g4"):
+                store.set_triage(cache.ids[key], starred=True)
+                time.sleep(POLL * 2)  # polls come due while the refresh writes
+        return True, "refreshed: 0 new stories"
+
+    monkeypatch.setattr(refresh_hook, "run_refresh", refresh)
+    app = make_app(cache, data_dir=data_dir)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        reloads = count_reloads(app)
+        app.offline = False
+        app.start_refresh()
+        await settle(pilot, lambda: not app.refreshing, tries=400)
+        await pilot.pause(POLL * 6)
+        await settle(pilot)
+        assert len(reloads) == 1
+        assert "refreshed: 0 new stories" in status_text(app)
