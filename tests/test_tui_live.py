@@ -228,3 +228,26 @@ async def test_the_apps_own_refresh_reloads_once(cache, fast_poll, monkeypatch):
         await settle(pilot)
         assert len(reloads) == 1
         assert "refreshed: 0 new stories" in status_text(app)
+
+
+# ------------------------------------------------------------------ 3. the export's count
+async def test_briefing_written_counts_what_the_file_holds(cache):
+    """A wire copy marked with its original is folded under it in the file: the message
+    counts the stories written (2), not the stories marked (3)."""
+    for key in ("g1", "g1-copy", "g2"):
+        cache.store.set_triage(cache.ids[key], in_briefing=True)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("E")
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        message = next(n.message for n in app._notifications if "Briefing written" in n.message)
+    assert message.startswith("Briefing written (2 stories): "), message
+    written = list(Path(cache.config.settings.export_dir).glob("briefing-*.md"))
+    assert len(written) == 1 and str(written[0]) in message
+    body = written[0].read_text()
+    entries = [line for line in body.splitlines() if line.startswith("- **")]
+    assert entries == ["- **Georgian Dream passes foreign agents bill**  ",
+                       "- **Tbilisi protest enters its third week**  "]  # fmt: skip
+    assert "also JAMnews" in body  # the copy: its outlet, under the original

@@ -487,7 +487,7 @@ class BriefingApp(App[int]):
         try:
             from briefing.export.briefing import (  # type: ignore[attr-defined]
                 default_export_dir,
-                export_briefing,
+                write_briefing,
             )
         except ImportError:
             self.notify("Export is not available in this build.", severity="warning")
@@ -503,15 +503,17 @@ class BriefingApp(App[int]):
             return
         directory = default_export_dir(self.config)
         try:
-            result = await self.lane.call(
-                export_briefing, self.store, self.config, marked=True, fmt="markdown",
+            path, written = await self.lane.call(
+                write_briefing, self.store, self.config, marked=True, fmt="markdown",
                 directory=directory,
             )  # fmt: skip
         except Exception as exc:
             self.notify(f"Export failed: {exc}", severity="error")
             return
-        self.notify(f"Briefing written ({len(marked)} stor{'ies' if len(marked) != 1 else 'y'}): "
-                    f"{result}", timeout=6)  # fmt: skip
+        # What the file holds: a marked wire copy is folded under its marked original.
+        count = written.story_count
+        self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}): {path}",
+                    timeout=6)  # fmt: skip
 
     # ------------------------------------------------------------------ refresh
     def action_refresh(self, force: bool = False) -> None:
