@@ -71,3 +71,85 @@ def test_threads_json_stays_iso_8601_utc_with_offset(
     assert cli(env, "threads", "--all", "--json") == 0
     data = {t["title"]: t for t in json.loads(capsys.readouterr().out)}
     assert data["Armenia–Azerbaijan border talks"]["updated"] == "2025-06-30T09:00:00+00:00"
+
+
+# ------------------------------------------------------------ 2. one story, two stories
+def test_threads_counts_say_story_and_stories(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = thread_lines(env, capsys)
+    assert lines["Football results"].startswith("muted 1 story, 1 outlet, 1 unread, ")
+    assert lines["Georgia: protests in Tbilisi"].startswith("6 stories, 3 outlets, 6 unread, ")
+    # the seed thread: one story, no outlet (the seed article has none), so no "0 outlets"
+    seed = next(v for k, v in lines.items() if k.startswith("Azerbaijan–Russia crisis"))
+    assert seed.startswith("pinned 1 story, 1 unread, "), seed
+
+
+def test_export_to_a_file_counts_story_and_thread(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = env / "b.md"
+    assert cli(env, "export", "--thread", "4", "--no-record", "-o", str(out)) == 0
+    assert capsys.readouterr().err == f"1 story in 1 thread -> {out}\n"
+    assert "*1 story from 1 outlet, 2025-06-30 17:00 (Asia/Baku, UTC+04:00)*" in out.read_text()
+    assert cli(env, "export", "--marked", "--no-record", "-o", str(out)) == 0
+    assert capsys.readouterr().err == f"3 stories in 2 threads -> {out}\n"
+
+
+def test_feeds_doctor_and_opml_count_one_feed(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(env, "feeds") == 0
+    assert capsys.readouterr().out.endswith(f"1 feed from {env / 'feeds.toml'}\n")
+    assert cli(env, "doctor") == 0
+    out = capsys.readouterr().out
+    assert "feeds.toml  ok: 1 feed, 0 pinned threads\n" in out
+    # the fixture's three feeds are still in the cache
+    assert ", 11 articles, 4 threads, 3 feeds\n" in out
+    opml = env / "feeds.opml"
+    assert cli(env, "export-opml", "-o", str(opml)) == 0
+    assert capsys.readouterr().err == f"1 feed -> {opml}\n"
+
+
+def test_import_counts_one_feed(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    urls = env / "urls"
+    urls.write_text("https://civil.ge/feed\n")
+    assert cli(env, "import", str(urls), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{urls}: newsboat urls, 1 feed -> "), out
+
+
+def test_split_counts_one_story(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(env, "stories", "--thread", "3", "--json") == 0
+    latest = json.loads(capsys.readouterr().out)[0]  # newest first: the last one splits alone
+    assert cli(env, "split", str(latest["id"]), "--title", "Later") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("split thread 3: 1 story now in thread "), out
+
+
+def test_fetch_summary_and_progress_count_one_of_each() -> None:
+    import io
+    from datetime import UTC, datetime
+
+    from briefing.commands.fetch import ProgressBar, print_summary
+    from briefing.refresh import FeedReport, Progress, RefreshSummary
+
+    out = io.StringIO()
+    report = FeedReport("One", "http://one", "ok", new=1, updated=1, hidden=1)
+    summary = RefreshSummary(
+        started=datetime.now(UTC), seconds=0.5, feeds=[report], articles_extracted=1
+    )
+    print_summary(summary, out)
+    assert out.getvalue() == (
+        "fetched 1 feed in 0.5 s: 1 ok, 0 not modified; 1 new item (1 hidden by the region"
+        " filter), 1 updated; 1 article extracted, 0 kept as summary\n"
+    )
+    out = io.StringIO()
+    bar = ProgressBar(out)
+    bar.update(Progress(feeds_total=1, feeds_done=1, articles_total=1, articles_done=1,
+                        articles_extracted=1, failures=1))  # fmt: skip
+    assert out.getvalue().endswith("] 1/1 feed, 1/1 article, 1 feed failure")
+    summary.feeds.append(FeedReport("Two", "http://two", "ok", new=2))
+    out = io.StringIO()
+    print_summary(summary, out)
+    assert "fetched 2 feeds in " in out.getvalue() and "; 3 new items (1 hidden" in out.getvalue()

@@ -52,7 +52,7 @@ def test_fetch_json_summary(tmp_path: Path, http_server: TestServer) -> None:
 
     proc = briefing(tmp_path, "fetch", "--feed", "one")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("fetched 1 feeds in ") and "1 not modified" in proc.stdout
+    assert proc.stdout.startswith("fetched 1 feed in ") and "1 not modified" in proc.stdout
 
 
 def test_fetch_usage_errors_exit_2(tmp_path: Path, http_server: TestServer) -> None:
@@ -156,5 +156,5 @@ def test_progress_bar_rewrites_one_line() -> None:
                         articles_extracted=1, articles_failed=1, failures=1))  # fmt: skip
     bar.close()
     text = out.getvalue()
-    assert "1/4 feeds" in text and "4/4 feeds, 1/2 articles, 1 feed failures" in text
+    assert "1/4 feeds" in text and "4/4 feeds, 1/2 articles, 1 feed failure" in text
     assert "\n" not in text and text.endswith("\r\x1b[2K")

@@ -10,6 +10,7 @@ import sys
 
 from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
 from briefing.sanitize import clean_line
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,7 +115,8 @@ def run_split(args: argparse.Namespace, ctx: Context) -> int:
                 " (everything would move)",
             )
         new_id, moved = result
-    print(f"split thread {story.thread_id}: {len(moved)} stories now in thread {new_id}")
+    moved_count = plural(len(moved), "story", "stories")
+    print(f"split thread {story.thread_id}: {moved_count} now in thread {new_id}")
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 
 from briefing.cli import Context, add_command
 from briefing.config import ConfigError, user_feeds_path
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     print(f"cache       {ctx.data_dir / DB_FILENAME}")
     try:
         config = ctx.config
-        print(f"feeds.toml  ok: {len(config.feeds)} feeds, {len(config.threads)} pinned threads")
+        print(
+            f"feeds.toml  ok: {plural(len(config.feeds), 'feed')}, "
+            f"{plural(len(config.threads), 'pinned thread')}"
+        )
     except ConfigError as exc:
         print(f"feeds.toml  ERROR: {exc}")
         ok = False
@@ -42,8 +46,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             counts = store.counts()
             print(
                 f"cache       schema {store.schema_version}, journal {store.journal_mode}, "
-                f"{counts['articles']} articles, {counts['threads']} threads, "
-                f"{counts['feeds']} feeds"
+                f"{plural(counts['articles'], 'article')}, {plural(counts['threads'], 'thread')}, "
+                f"{plural(counts['feeds'], 'feed')}"
             )
             if problems:
                 ok = False

@@ -17,6 +17,7 @@ from briefing.export.briefing import (
     resolve_zone,
 )
 from briefing.export.files import write_atomic
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
             record_export(store, now)
     if args.output:
         print(
-            f"{model.story_count} stories in {len(model.threads)} threads -> {args.output}",
+            f"{plural(model.story_count, 'story', 'stories')} in "
+            f"{plural(len(model.threads), 'thread')} -> {args.output}",
             file=sys.stderr,
         )
     return 0

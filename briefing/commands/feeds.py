@@ -10,6 +10,7 @@ from typing import Any
 from briefing.cli import Context, add_command, iso
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,5 +76,5 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     width = max((len(s.name) for s in states), default=4)
     for state in states:
         print(f"{state.name:<{width}}  {describe(state)}\n{'':<{width}}  {state.url}")
-    print(f"{len(states)} feeds from {ctx.feeds_path}")
+    print(f"{plural(len(states), 'feed')} from {ctx.feeds_path}")
     return 0

@@ -12,6 +12,7 @@ from typing import TextIO
 
 from briefing.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Context, add_command
 from briefing.refresh import Progress, RefreshBusy, RefreshSummary, refresh, refresh_lock
+from briefing.textfmt import noun, plural
 
 
 def _positive(value: str) -> int:
@@ -123,13 +124,14 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
         parts.append(f"{t['error'] + t['gone']} failed")
     if t["skipped"]:
         parts.append(f"{t['skipped']} backing off")
-    line = f"fetched {t['feeds']} feeds in {summary.seconds:.1f} s: " + ", ".join(parts)
-    line += f"; {t['new']} new, {t['updated']} updated items"
-    if t["hidden"]:
+    line = f"fetched {plural(t['feeds'], 'feed')} in {summary.seconds:.1f} s: " + ", ".join(parts)
+    line += f"; {plural(t['new'], 'new item')}"
+    if t["hidden"]:  # of the new ones
         line += f" ({t['hidden']} hidden by the region filter)"
+    line += f", {t['updated']} updated"
     if t["articles_extracted"] or t["articles_failed"]:
         line += (
-            f"; {t['articles_extracted']} articles extracted,"
+            f"; {plural(t['articles_extracted'], 'article')} extracted,"
             f" {t['articles_failed']} kept as summary"
         )
     print(line, file=out)
@@ -159,11 +161,13 @@ class ProgressBar:
         width = max(10, min(30, shutil.get_terminal_size((80, 20)).columns - 60))
         done = p.feeds_done / p.feeds_total if p.feeds_total else 1.0
         filled = int(done * width)
-        text = f"[{'#' * filled}{'-' * (width - filled)}] {p.feeds_done}/{p.feeds_total} feeds"
+        feeds = f"{p.feeds_done}/{p.feeds_total} {noun(p.feeds_total, 'feed')}"
+        text = f"[{'#' * filled}{'-' * (width - filled)}] {feeds}"
         if p.articles_total:
-            text += f", {p.articles_extracted}/{p.articles_total} articles"
+            articles = noun(p.articles_total, "article")
+            text += f", {p.articles_extracted}/{p.articles_total} {articles}"
         if p.failures or p.articles_failed:
-            text += f", {p.failures} feed failures"
+            text += f", {plural(p.failures, 'feed failure')}"
         self.out.write("\r\x1b[2K" + text)
         self.out.flush()
         self.shown = True

@@ -13,6 +13,7 @@ from briefing.export.files import write_atomic
 from briefing.export.newsboat import parse_urls
 from briefing.export.opml import ImportFormatError, ParsedList, config_opml, parse_opml
 from briefing.sanitize import clean_line
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -83,7 +84,7 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         print(f"briefing import: {exc}; nothing was changed", file=sys.stderr)
         return EXIT_USAGE
     verb = "would add" if args.dry_run else "added"
-    print(f"{label}: {parsed.kind}, {len(parsed.feeds)} feeds -> {result.path}")
+    print(f"{label}: {parsed.kind}, {plural(len(parsed.feeds), 'feed')} -> {result.path}")
     if result.created and result.added and not args.dry_run:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
@@ -106,7 +107,7 @@ def run_export_opml(args: argparse.Namespace, ctx: Context, *, now: datetime | N
     text = config_opml(config, now or datetime.now(UTC))
     if args.output:
         write_atomic(Path(args.output), text)
-        print(f"{len(config.feeds)} feeds -> {args.output}", file=sys.stderr)
+        print(f"{plural(len(config.feeds), 'feed')} -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

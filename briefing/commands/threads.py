@@ -11,6 +11,7 @@ from briefing.cli import Context, add_command
 from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.models import Thread
 from briefing.sanitize import clean_line
+from briefing.textfmt import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,8 +62,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for t in threads:
         flags = ("pinned " if t.pinned else "") + ("muted " if t.muted else "")
         when = format_time(localise(t.updated or t.created, zone), zone_name)
+        # no "0 outlets" for a thread holding only the seed article (it has no outlet)
+        outlets = f"{plural(t.sources, 'outlet')}, " if t.sources else ""
         print(
-            f"{t.id:>5}  {clean_line(t.title)}\n       {flags}{t.stories} stories, "
-            f"{t.sources} outlets, {t.unread} unread, last moved {when}"
+            f"{t.id:>5}  {clean_line(t.title)}\n       {flags}"
+            f"{plural(t.stories, 'story', 'stories')}, {outlets}{t.unread} unread, "
+            f"last moved {when}"
         )
     return 0

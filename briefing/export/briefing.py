@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from briefing.export.files import write_new_file
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line, clean_text
+from briefing.textfmt import noun, plural
 
 if TYPE_CHECKING:
     from briefing.config import Config
@@ -178,10 +179,6 @@ def excerpt(story: Story, limit: int = EXCERPT_LIMIT) -> str:
     if len(out) > limit:
         out = out[: limit - 1].rstrip() + "…"
     return out
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 # ---------------------------------------------------------------------------------- building
@@ -381,9 +378,8 @@ def moved_line(
     count = plural(len(stories), "story", "stories")
     from_ = f"from {plural(outlets, 'outlet')}"
     if scope == "since" and since is not None:
-        return f"{len(stories)} new {count.split(' ', 1)[1]} {from_} since " + format_time(
-            localise(since, zone), zone_name
-        )
+        new = f"{len(stories)} new {noun(len(stories), 'story', 'stories')}"
+        return f"{new} {from_} since {format_time(localise(since, zone), zone_name)}"
     first = min(s.when for s in stories)
     last = max(s.when for s in stories)
     what = "marked" if scope == "marked" else ""
