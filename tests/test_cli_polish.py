@@ -153,3 +153,27 @@ def test_fetch_summary_and_progress_count_one_of_each() -> None:
     out = io.StringIO()
     print_summary(summary, out)
     assert "fetched 2 feeds in " in out.getvalue() and "; 3 new items (1 hidden" in out.getvalue()
+
+
+# ------------------------------------------------------------ 4. the seed is no spike
+def test_sparkline_leaves_the_seed_article_out(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from briefing.models import ArticleIn, FeedUpdate
+    from briefing.store import Store
+
+    with Store.open(tmp_path / "data") as store:  # made just now: the seed's first seen is now
+        store.sync_feeds(export_db.FEEDS)
+        now = datetime.now(UTC).replace(microsecond=0)
+        (seed_thread,) = store.threads(now=now, only=1)
+        assert seed_thread.stories == 1  # the seed is still one of the thread's stories
+        assert seed_thread.per_day == (0,) * 14  # but no news on the day the cache was made
+        # a fetched story with no date of its own counts on the day it arrived
+        (story,) = store.save_feed_result(
+            export_db.FEEDS[0].url,
+            FeedUpdate("ok", now),
+            [ArticleIn(key="k", link="https://oc-media.org/k/", title="Talks", content_hash="k")],
+        ).new_ids
+        store.assign(story, 1)
+        (seed_thread,) = store.threads(now=now, only=1)
+        assert seed_thread.stories == 2 and seed_thread.per_day == (0,) * 13 + (1,)

@@ -600,7 +600,9 @@ class Store:
             (since_s, only, only, int(include_empty or only is not None)),
         )
         # The sparkline counts what `stories` counts: visible originals (no hidden story, no
-        # copy folded under an original).
+        # copy folded under an original), except a seed text: it is no news (no feed, no
+        # publication date; its first seen is only when the cache was made), so it never
+        # makes a spike on the day the cache was created.
         days: dict[int, list[int]] = {}
         for thread_id, day, n in self._all(
             "SELECT m.thread_id, substr(coalesce(a.published, a.first_seen), 1, 10) AS day,"
@@ -608,6 +610,7 @@ class Store:
             " LEFT JOIN triage tr ON tr.article_id = m.article_id"
             # The expression (not `day`) so the articles_published index is used.
             " WHERE coalesce(a.published, a.first_seen) >= ? AND m.duplicate_of IS NULL"
+            " AND a.feed_id IS NOT NULL"
             " AND coalesce(tr.hidden, 0) = 0 GROUP BY m.thread_id, day",
             (day0,),
         ):
