@@ -177,3 +177,83 @@ def test_sparkline_leaves_the_seed_article_out(tmp_path: Path) -> None:
         store.assign(story, 1)
         (seed_thread,) = store.threads(now=now, only=1)
         assert seed_thread.stories == 2 and seed_thread.per_day == (0,) * 13 + (1,)
+
+
+# ------------------------------------------------------------ 3. a marked seed has no news time
+MADE = "2025-07-01T08:00:00+00:00"  # when the cache was made (12:00 in Baku): no news time
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Path:
+    """A cache made at MADE (its seed article's first seen) with the seed and one fetched story
+    of thread 1 marked for the briefing."""
+    import sqlite3
+
+    from briefing.models import FeedUpdate
+    from briefing.store import Store
+
+    (tmp_path / "feeds.toml").write_text(CONFIG.format(zone="Asia/Baku"))
+    with Store.open(tmp_path / "data") as store:
+        store.sync_feeds(export_db.FEEDS[:1])
+        (story,) = store.save_feed_result(
+            export_db.FEEDS[0].url,
+            FeedUpdate("ok", export_db.NOW),
+            [export_db.item("talks", "Talks in Gabala", 2, text="Commissions met. Again.")],
+        ).new_ids
+        store.assign(story, 1)
+        (seed,) = [s for s in store.stories(1) if s.feed_id is None]
+        assert seed.published is None  # the seed article gives no publication date
+        for article_id in (seed.id, story):
+            store.set_triage(article_id, in_briefing=True)
+    with sqlite3.connect(tmp_path / "data" / "briefing.sqlite3") as db:
+        db.execute("UPDATE articles SET first_seen = ? WHERE feed_id IS NULL", (MADE,))
+    db.close()
+    return tmp_path
+
+
+def test_marked_seed_is_exported_undated_not_at_the_cache_creation_time(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(seeded, "export", "--marked", "--no-record") == 0
+    text = capsys.readouterr().out
+    assert "2025-07-01" not in text  # neither 08:00 UTC nor 12:00 in Baku, anywhere
+    assert "\n  seed article, undated \\[1\\]  \n" in text  # the seed first, as the oldest
+    assert "\n  OC Media, 2025-06-30 20:00 (Asia/Baku, UTC+04:00) \\[2\\]  \n" in text
+    assert (
+        "\n1. seed article: Azerbaijan–Russia crisis" in text and ", undated. (no link)\n" in text
+    )
+    # the seed article is no outlet; the span covers the dated story only
+    assert "*2 stories marked from 1 outlet, 2025-06-30 20:00 (Asia/Baku, UTC+04:00)*" in text
+    assert cli(seeded, "export", "--marked", "--no-record", "--format", "html") == 0
+    html = capsys.readouterr().out
+    assert "2025-07-01" not in html and '<div class="meta">seed article, undated <a' in html
+    assert cli(seeded, "export", "--marked", "--no-record", "--format", "json") == 0
+    data = json.loads(capsys.readouterr().out)
+    (thread,) = data["threads"]
+    assert [(s["outlet"], s["time"]) for s in thread["stories"]] == [
+        ("seed article", None),
+        ("OC Media", "2025-06-30T20:00:00+04:00"),
+    ]
+    assert [src["time"] for src in data["sources"]] == [None, "2025-06-30T20:00:00+04:00"]
+
+
+def test_seed_alone_and_whole_thread_exports(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.store import Store
+
+    # the whole thread: the seed is listed, undated
+    assert cli(seeded, "export", "--thread", "1", "--no-record") == 0
+    text = capsys.readouterr().out
+    assert "2025-07-01" not in text and "\n  seed article, undated \\[1\\]  \n" in text
+    # marked since a date: the seed's first seen is no arrival, so only the fetched story
+    assert cli(seeded, "export", "--marked", "--since", "2025-06-01", "--no-record") == 0
+    text = capsys.readouterr().out
+    assert "seed article" not in text and "*1 story marked from 1 outlet, 2025-06-30" in text
+    # the seed alone: one story, no outlet, no span
+    with Store.open(seeded / "data") as store:
+        (story,) = [s for s in store.stories(1) if s.feed_id is not None]
+        store.set_triage(story.id, in_briefing=False)
+    assert cli(seeded, "export", "--marked", "--no-record") == 0
+    text = capsys.readouterr().out
+    assert "\n*1 story marked*\n" in text and "2025-07-01" not in text

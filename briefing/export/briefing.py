@@ -43,7 +43,7 @@ class Source:
     outlet: str
     title: str
     link: str  # a safe http(s) URL, or "" when the story had none (or an unsafe one)
-    when: datetime
+    when: datetime | None  # None: undated (the seed article: see `story_time`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ class BriefingStory:
     id: int
     title: str
     outlet: str
-    when: datetime  # aware, in the briefing's time zone
+    when: datetime | None  # aware, in the briefing's time zone; None: undated (`story_time`)
     excerpt: str
     link: str  # safe http(s) URL or ""
     source: int  # number in Briefing.sources
@@ -98,6 +98,18 @@ def localise(moment: datetime, zone: tzinfo | None) -> datetime:
     return moment.astimezone(zone) if zone is not None else moment.astimezone()
 
 
+def is_undated(story: Story) -> bool:
+    """A seed text (shipped package data, no feed) with no publication date: the seed article
+    gives none, and its first seen is only when the cache was made, which is no news time."""
+    return story.feed_id is None and story.published is None
+
+
+def story_time(story: Story, zone: tzinfo | None) -> datetime | None:
+    """The time a briefing gives a story (published, else first seen), in its zone; None for
+    an undated seed text, never the cache's creation time shown as if it were news."""
+    return None if is_undated(story) else localise(story.when, zone)
+
+
 def format_time(moment: datetime, zone_name: str = "") -> str:
     """'2025-06-30 14:05 (Asia/Baku, UTC+04:00)': local time with the zone named."""
     offset = moment.strftime("%z")
@@ -107,6 +119,14 @@ def format_time(moment: datetime, zone_name: str = "") -> str:
         offset, name = "UTC", ""
     label = f"{name}, {offset}" if name else offset
     return f"{moment:%Y-%m-%d %H:%M} ({label})"
+
+
+UNDATED = "undated"
+
+
+def format_when(moment: datetime | None, zone_name: str = "") -> str:
+    """`format_time`, or "undated" for a story with no time of its own (the seed article)."""
+    return format_time(moment, zone_name) if moment is not None else UNDATED
 
 
 def safe_url(url: str | None) -> str:
@@ -227,8 +247,8 @@ def select_stories(
     """
     if marked:
         stories = store.marked()
-        if since is not None:
-            stories = [s for s in stories if s.first_seen > since]
+        if since is not None:  # an undated seed's first seen is no arrival: never "recent"
+            stories = [s for s in stories if s.first_seen > since and not is_undated(s)]
         if thread_ids:
             stories = [s for s in stories if s.thread_id in thread_ids]
     elif thread_ids and since is None:
@@ -241,7 +261,8 @@ def select_stories(
             stories = [s for s in stories if s.thread_id in thread_ids]
     # a hidden story is never part of a briefing, whatever the scope
     stories = [s for s in stories if s.first_seen <= until and not s.hidden]
-    return sorted(stories, key=lambda s: (s.when, s.id))
+    # an undated seed text first, as the oldest (its events predate the thread's news)
+    return sorted(stories, key=lambda s: (not is_undated(s), s.when, s.id))
 
 
 def build_briefing(
@@ -319,10 +340,13 @@ def assemble(
     for tid, title in order:
         items = by_thread[tid]
         out_stories = []
+        seeds: set[str] = set()  # outlet labels of seed texts ("seed article"): no outlet
         for story in items:
             link = safe_url(story.link)
-            when = localise(story.when, zone)
+            when = story_time(story, zone)
             outlet = clean_line(story.outlet, 80) or "unknown outlet"
+            if story.feed_id is None:
+                seeds.add(outlet)
             headline = clean_line(story.title, TITLE_LIMIT) or "(untitled)"
             number = source_of_link.get(link) if link else None
             if number is None:
@@ -342,7 +366,8 @@ def assemble(
                     also=tuple(dict.fromkeys(o for o in also.get(story.id, ()) if o != outlet)),
                 )
             )
-        outlets = {s.outlet for s in out_stories} | {o for s in out_stories for o in s.also}
+        outlets = {s.outlet for s in out_stories} - seeds
+        outlets |= {o for s in out_stories for o in s.also}
         out_threads.append(
             BriefingThread(
                 id=tid,
@@ -375,18 +400,22 @@ def moved_line(
     zone: tzinfo | None,
     zone_name: str,
 ) -> str:
+    """'3 stories marked from 2 outlets, FIRST to LAST'; no outlet count when none (the seed
+    article alone) and a span over the dated stories only (none: no span)."""
     count = plural(len(stories), "story", "stories")
-    from_ = f"from {plural(outlets, 'outlet')}"
+    from_ = f" from {plural(outlets, 'outlet')}" if outlets else ""
     if scope == "since" and since is not None:
         new = f"{len(stories)} new {noun(len(stories), 'story', 'stories')}"
-        return f"{new} {from_} since {format_time(localise(since, zone), zone_name)}"
-    first = min(s.when for s in stories)
-    last = max(s.when for s in stories)
-    what = "marked" if scope == "marked" else ""
+        return f"{new}{from_} since {format_time(localise(since, zone), zone_name)}"
+    line = count + (" marked" if scope == "marked" else "") + from_
+    dated = [s.when for s in stories if s.when is not None]
+    if not dated:
+        return line
+    first, last = min(dated), max(dated)
     span = format_time(first, zone_name)
     if last != first:
         span = f"{span} to {format_time(last, zone_name)}"
-    return f"{count}{' ' + what if what else ''} {from_}, {span}"
+    return f"{line}, {span}"
 
 
 def scope_line(
@@ -435,7 +464,7 @@ def render_markdown(b: Briefing) -> str:
             also = f"; also {md_escape(', '.join(s.also))}" if s.also else ""
             lines.append(
                 f"- **{md_escape(s.title)}**  \n"
-                f"  {md_escape(s.outlet)}, {format_time(s.when, b.zone_key)}{also}"
+                f"  {md_escape(s.outlet)}, {format_when(s.when, b.zone_key)}{also}"
                 f" \\[{s.source}\\]  "
             )
             if s.excerpt:
@@ -447,7 +476,7 @@ def render_markdown(b: Briefing) -> str:
         for src in b.sources:
             lines.append(
                 f"{src.number}. {md_escape(src.outlet)}: {md_escape(src.title)}, "
-                f"{format_time(src.when, b.zone_key)}. {md_link(src.link)}"
+                f"{format_when(src.when, b.zone_key)}. {md_link(src.link)}"
             )
         lines.append("")
     return "\n".join(lines)
@@ -507,7 +536,7 @@ def render_html(b: Briefing) -> str:
             out += [
                 "<li>",
                 f'<div class="headline">{h(s.title)}</div>',
-                f'<div class="meta">{h(s.outlet)}, {h(format_time(s.when, b.zone_key))}{also}'
+                f'<div class="meta">{h(s.outlet)}, {h(format_when(s.when, b.zone_key))}{also}'
                 f' <a class="cite" href="#source-{s.source}">[{s.source}]</a></div>',
             ]
             if s.excerpt:
@@ -519,7 +548,7 @@ def render_html(b: Briefing) -> str:
         for src in b.sources:
             out.append(
                 f'<li id="source-{src.number}">{h(src.outlet)}: {h(src.title)}, '
-                f"{h(format_time(src.when, b.zone_key))}. {html_link(src.link)}</li>"
+                f"{h(format_when(src.when, b.zone_key))}. {html_link(src.link)}</li>"
             )
         out.append("</ol>")
     out += ["</body>", "</html>", ""]
