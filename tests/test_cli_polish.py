@@ -257,3 +257,20 @@ def test_seed_alone_and_whole_thread_exports(
     assert cli(seeded, "export", "--marked", "--no-record") == 0
     text = capsys.readouterr().out
     assert "\n*1 story marked*\n" in text and "2025-07-01" not in text
+
+
+def test_stories_and_show_give_the_seed_no_time(
+    seeded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(seeded, "stories", "--thread", "1") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert " 2025-06-30 20:00  OC Media " in lines[0]  # newest first, the seed last
+    assert " undated           seed article " in lines[1], lines[1]
+    assert "2025-07-01" not in lines[1]
+    assert cli(seeded, "stories", "--thread", "1", "--json") == 0
+    seed = json.loads(capsys.readouterr().out)[1]
+    # the JSON keeps the facts: no publication date, first seen when the cache was made
+    assert (seed["published"], seed["first_seen"]) == (None, MADE)
+    assert cli(seeded, "show", str(seed["id"])) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1] == "seed article · undated"

@@ -8,7 +8,14 @@ import sys
 from typing import Any
 
 from briefing.cli import EXIT_FAIL, Context, add_command, iso, missing_threads
-from briefing.export.briefing import format_time, localise, resolve_zone, safe_url
+from briefing.export.briefing import (
+    UNDATED,
+    format_when,
+    localise,
+    resolve_zone,
+    safe_url,
+    story_time,
+)
 from briefing.models import Story
 from briefing.sanitize import clean_line, clean_text
 
@@ -81,12 +88,13 @@ def _print_json(value: Any) -> None:
 def _lines(stories: list[Story], ctx: Context, *, with_thread: bool = False) -> None:
     zone, zone_name = resolve_zone(ctx.config.settings.timezone)
     for story in stories:
-        when = localise(story.when, zone)
+        moment = story_time(story, zone)  # None: the seed article, which has no news time
+        when = f"{moment:%Y-%m-%d %H:%M}" if moment else f"{UNDATED:<16}"
         flags = ("*" if story.in_briefing else " ") + (" " if story.read else "N")
         thread = f"  t{story.thread_id}" if with_thread and story.thread_id else ""
         copies = f" (+{story.copies})" if story.copies else ""
         print(
-            f"{story.id:>6} {flags} {when:%Y-%m-%d %H:%M}  {clean_line(story.outlet, 24):<24}  "
+            f"{story.id:>6} {flags} {when}  {clean_line(story.outlet, 24):<24}  "
             f"{clean_line(story.title, 120)}{copies}{thread}"
         )
     if stories:
@@ -150,7 +158,7 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     zone, zone_name = resolve_zone(ctx.config.settings.timezone)
     print(clean_line(story.title) or "(untitled)")
-    meta = [clean_line(story.outlet), format_time(localise(story.when, zone), zone_name)]
+    meta = [clean_line(story.outlet), format_when(story_time(story, zone), zone_name)]
     if story.author:
         meta.insert(1, clean_line(story.author))
     print(" · ".join(meta))
