@@ -323,3 +323,27 @@ async def test_start_up_objects_are_frozen_once_the_first_screen_settled(cache):
         await settle(pilot, loaded(app))
         await pilot.pause(reader.STARTUP_SETTLED + 0.3)
         assert gc.get_freeze_count() > 1000
+
+
+async def test_the_seed_article_is_undated_not_shown_at_the_cache_creation_time(tmp_path):
+    """The seed article has no publication date; its first seen is only when the cache was
+    made. The story row and the reader say "undated" instead of presenting that as news time."""
+    store = Store.open(tmp_path / "fresh")
+    seed = store.stories(1)[0]
+    assert seed.feed_id is None and seed.published is None
+    from test_tui_support import make_config
+
+    from briefing.tui.format import clock
+
+    app = make_app(type("C", (), {"store": store, "config": make_config(tmp_path, feeds=())})())
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.main.article.story is not None)
+        made = clock(seed.first_seen, app.zone)
+        text = screen_text(app)
+        row = next(line for line in text.splitlines() if "seed article" in line and "●" in line)
+        assert "undated" in row and made not in row
+        assert "undated: the seed article gives no publication date" in app.main.article.text
+        assert "first seen" not in app.main.article.text
+    store.close()

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from textual.content import Content
 
+from briefing.export.briefing import UNDATED, is_undated
 from briefing.models import FeedState, Story, Thread
 from briefing.sanitize import clean_line, clean_text, http_url
 
@@ -104,7 +105,7 @@ def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
     parts: list[str | tuple[str, str] | Content] = [
         marks(story),
         " ",
-        (clock(story.when, zone), "dim"),
+        (fit(UNDATED, 12) if is_undated(story) else clock(story.when, zone), "dim"),
         " ",
     ]
     if outlet:
@@ -126,8 +127,11 @@ def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Cont
     ]
     if story.author:
         out += ["  ·  ", (clean_line(story.author, 120), "italic")]
-    out += ["\n", ("published ", "dim"), clock(story.published, zone, seconds=True)]
-    out += [("   first seen ", "dim"), clock(story.first_seen, zone, seconds=True)]
+    if is_undated(story):  # the seed article: its first seen is only when the cache was made
+        out += ["\n", (f"{UNDATED}: the seed article gives no publication date", "dim")]
+    else:
+        out += ["\n", ("published ", "dim"), clock(story.published, zone, seconds=True)]
+        out += [("   first seen ", "dim"), clock(story.first_seen, zone, seconds=True)]
     out += ["\n", marks(story), "  "]
     link = clean_line(story.link, 500)
     if link:
