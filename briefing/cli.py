@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "briefing.commands.importing",
     "briefing.commands.scripting",
     "briefing.commands.curate",
+    "briefing.commands.triage",
 ]
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
