@@ -12,6 +12,7 @@ from textual.content import Content
 from briefing.export.briefing import UNDATED, is_undated
 from briefing.models import FeedState, Story, Thread
 from briefing.sanitize import clean_line, clean_text, http_url
+from briefing.textfmt import plural
 
 SPARK = "▁▂▃▄▅▆▇█"
 OUTLET_WIDTH = 14
@@ -148,7 +149,7 @@ def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Cont
         out += [(f"[{note}; showing the feed summary]", "italic $warning"), "\n\n"]
         out.append(clean_text(story.summary) or "(the feed gave no summary)")
     if copies:
-        out += ["\n\n", (f"Also carried by {len(copies)} other outlet(s):", "bold")]
+        out += ["\n\n", (f"Also carried by {plural(len(copies), 'other outlet')}:", "bold")]
         for copy in copies:
             out += ["\n  ", (fit(clean_line(copy.outlet), OUTLET_WIDTH), "$text-primary"), " "]
             out += [clock(copy.when, zone), "  ", clean_line(copy.title)]

@@ -28,6 +28,7 @@ from briefing.models import Story, Thread
 from briefing.sanitize import clean_line, http_url
 from briefing.store import Store
 from briefing.store.db import to_db, utcnow
+from briefing.textfmt import plural
 from briefing.tui import refresh_hook
 from briefing.tui.format import display_zone
 from briefing.tui.messages import RefreshFinished, RefreshProgress, ThreadsLoaded
@@ -355,7 +356,7 @@ class BriefingApp(App[int]):
             store.delete_thread_if_empty(new_id)
 
         self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id)
-        self.notify(f"Split: {len(before)} stories in a new thread.", timeout=3)
+        self.notify(f"Split: {plural(len(before), 'story', 'stories')} in a new thread.", timeout=3)
         screen.load_threads(keep_id=new_id)
 
     async def merge_threads(
@@ -400,7 +401,7 @@ class BriefingApp(App[int]):
         if ids is FAILED:
             return
         self.push_undo("mark thread read", partial(self.lane.call, self.store.mark_unread, ids))
-        self.notify(f"{len(ids)} stories marked read.", timeout=2)
+        self.notify(f"{plural(len(ids), 'story', 'stories')} marked read.", timeout=2)
         screen.reload_all()
 
     # ------------------------------------------------------------------ links

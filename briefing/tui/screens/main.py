@@ -17,6 +17,7 @@ from textual.widgets import Footer
 
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line
+from briefing.textfmt import plural
 from briefing.tui.coalesce import Coalescer
 from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
@@ -465,7 +466,7 @@ class MainScreen(Screen[None]):
             return
         target_title = next((t.title for t in others if t.id == target), "?")
         question = Content.assemble(
-            "Merge ", (clean_line(thread.title, 80), "bold"), f" ({thread.stories} stories) into ",
+            "Merge ", (clean_line(thread.title, 80), "bold"), f" ({plural(thread.stories, 'story', 'stories')}) into ",
             (clean_line(target_title, 80), "bold"), "?\n", ("A merge cannot be undone with z.",
                                                              "$warning"),
         )  # fmt: skip
