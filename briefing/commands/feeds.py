@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+from datetime import UTC, tzinfo
 from typing import Any
 
 from briefing.cli import Context, add_command, iso
+from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
 from briefing.textfmt import plural
@@ -51,14 +53,16 @@ def moved_note(state: FeedState) -> str | None:
     return f"moved permanently to {url}: update feeds.toml" if url else None
 
 
-def describe(state: FeedState) -> str:
+def describe(state: FeedState, zone: tzinfo | None = UTC, zone_name: str = "") -> str:
+    """One feed's state in words; its next try in `zone` (None: the machine's), named as
+    `threads`, `show` and `export` name it."""
     if state.status == "new":
         return "never fetched"
     text = state.status.replace("_", " ")
     if state.status in ("error", "backoff") and state.error_count:
         text += f" ({state.error_count} in a row)"
     if state.next_check and state.status in ("error", "backoff"):
-        text += f", next try {state.next_check:%Y-%m-%d %H:%M} UTC"
+        text += f", next try {format_time(localise(state.next_check, zone), zone_name)}"
     if state.last_error and state.status != "ok":
         text += f": {state.last_error}"
     moved = moved_note(state)
@@ -73,8 +77,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         print(json.dumps([feed_json(s) for s in states], ensure_ascii=False, indent=2))
         return 0
+    # times in the configured zone, named, as `threads`, `show` and `export` give them
+    zone, zone_name = resolve_zone(ctx.config.settings.timezone)
     width = max((len(s.name) for s in states), default=4)
     for state in states:
-        print(f"{state.name:<{width}}  {describe(state)}\n{'':<{width}}  {state.url}")
+        text = describe(state, zone, zone_name)
+        print(f"{state.name:<{width}}  {text}\n{'':<{width}}  {state.url}")
     print(f"{plural(len(states), 'feed')} from {ctx.feeds_path}")
     return 0

@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def thread_json(thread: Thread) -> dict[str, Any]:
     """One thread as `threads --json` prints it; `updated` is ISO 8601 in UTC (`+00:00`), as
-    every time from the cache is in the commands' JSON (README, "JSON output")."""
+    every time from the cache is in the commands' JSON (README, "JSON output"), or null for a
+    thread with no dated story (the seed thread holding only the seed article)."""
     return {
         "id": thread.id,
         "title": clean_line(thread.title),
@@ -40,7 +41,7 @@ def thread_json(thread: Thread) -> dict[str, Any]:
         "stories": thread.stories,
         "sources": thread.sources,
         "unread": thread.unread,
-        "updated": (thread.updated or thread.created).isoformat(),
+        "updated": thread.updated.isoformat() if thread.updated else None,
     }
 
 
@@ -61,12 +62,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     zone, zone_name = resolve_zone(config.settings.timezone)
     for t in threads:
         flags = ("pinned " if t.pinned else "") + ("muted " if t.muted else "")
-        when = format_time(localise(t.updated or t.created, zone), zone_name)
+        # a thread with no dated story (the seed article alone) has no news time to give
+        moved = (
+            f"last moved {format_time(localise(t.updated, zone), zone_name)}"
+            if t.updated
+            else "no news yet"
+        )
         # no "0 outlets" for a thread holding only the seed article (it has no outlet)
         outlets = f"{plural(t.sources, 'outlet')}, " if t.sources else ""
         print(
             f"{t.id:>5}  {clean_line(t.title)}\n       {flags}"
-            f"{plural(t.stories, 'story', 'stories')}, {outlets}{t.unread} unread, "
-            f"last moved {when}"
+            f"{plural(t.stories, 'story', 'stories')}, {outlets}{t.unread} unread, {moved}"
         )
     return 0

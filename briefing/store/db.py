@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -137,6 +138,31 @@ class Store:
         db.execute("PRAGMA foreign_keys = ON")
         if version < SCHEMA_VERSION:
             self.migrate()
+        self._redate_seed_threads()
+
+    # Threads an older briefing dated by a seed text (thread 1 by the cache's creation) or, for
+    # a pinned thread, by its creation: `updated` differs from what `_touch_thread` gives now.
+    # Only threads holding a feed-less story or made from a seed key can be such (a few rows,
+    # found through indexes), so the check costs little on every open.
+    _STALE_DATES = (
+        "SELECT t.id FROM threads t WHERE t.merged_into IS NULL AND (t.seed_key IS NOT NULL"
+        " OR t.id IN (SELECT m.thread_id FROM articles a JOIN membership m"
+        " ON m.article_id = a.id WHERE a.feed_id IS NULL))"
+        " AND t.updated IS NOT (SELECT max(coalesce(a.published, a.first_seen))"
+        " FROM membership m JOIN articles a ON a.id = m.article_id"
+        " WHERE m.thread_id = t.id AND a.feed_id IS NOT NULL)"
+    )
+
+    def _redate_seed_threads(self) -> None:
+        """Date the threads an older briefing dated by the seed article (or by their creation)
+        from their dated stories only, as `_touch_thread` now does: reads only, unless there is
+        something to change. Idempotent; a cache that cannot be written now (read-only, locked
+        past the busy timeout) is fixed on a later open."""
+        if self._one(self._STALE_DATES + " LIMIT 1") is None:
+            return
+        with contextlib.suppress(sqlite3.OperationalError), self._write() as db:
+            for (thread_id,) in db.execute(self._STALE_DATES).fetchall():
+                self._touch_thread(db, thread_id)
 
     def migrate(self, target: int = SCHEMA_VERSION) -> None:
         """Run the missing migration steps, each in its own transaction."""
@@ -352,8 +378,8 @@ class Store:
                 key = thread.seed or f"title:{thread.title}"
                 db.execute(
                     "INSERT INTO threads (title, pinned, created, updated, seed_key)"
-                    " VALUES (?, 1, ?, ?, ?) ON CONFLICT(seed_key) DO NOTHING",
-                    (thread.title, now, now, key),
+                    " VALUES (?, 1, ?, NULL, ?) ON CONFLICT(seed_key) DO NOTHING",
+                    (thread.title, now, key),
                 )
 
     def pinned_thread_ids(self) -> dict[str, int]:
@@ -409,10 +435,13 @@ class Store:
 
     @staticmethod
     def _touch_thread(db: sqlite3.Connection, thread_id: int) -> None:
+        """`updated`: the time of the thread's latest dated story (published, else first
+        seen), NULL when it holds none. A seed text (no feed) never dates it: it has no
+        publication date, and its first seen is only when the cache was made."""
         db.execute(
             "UPDATE threads SET updated = (SELECT max(coalesce(a.published, a.first_seen))"
-            " FROM membership m JOIN articles a ON a.id = m.article_id WHERE m.thread_id = ?)"
-            " WHERE id = ?",
+            " FROM membership m JOIN articles a ON a.id = m.article_id WHERE m.thread_id = ?"
+            " AND a.feed_id IS NOT NULL) WHERE id = ?",
             (thread_id, thread_id),
         )
 
@@ -443,7 +472,8 @@ class Store:
         return written
 
     def touch_threads(self, thread_ids: Iterable[int]) -> None:
-        """Recompute `updated` (the latest story's time) of these threads, in one transaction."""
+        """Recompute `updated` (the latest dated story's time) of these threads, in one
+        transaction."""
         with self._write() as db:
             for thread_id in thread_ids:
                 self._touch_thread(db, thread_id)
@@ -561,8 +591,13 @@ class Store:
     ) -> list[Thread]:  # fmt: skip
         """Threads in display order: pinned first, then by latest activity.
 
+        "Latest activity" is `updated`, the latest dated story's time: a thread with none (the
+        seed thread holding only the seed article, an emptied one) has `updated` None and comes
+        after those with news, then by creation time.
+
         `since` marks stories first seen after it as new. Dormant threads (no story for
-        `dormant_after`, not pinned) are left out unless asked for. So are threads with no
+        `dormant_after`, not pinned; one with no dated story counts from its creation) are
+        left out unless asked for. So are threads with no
         visible story (none, or all hidden or copies: an engine thread a killed run left
         empty, or one a running placement has not filled yet) unless pinned or named by the
         user (`user_title`: renamed, or created by the user), or asked for with
@@ -595,7 +630,7 @@ class Store:
             GROUP BY t.id
             HAVING ? OR t.pinned OR t.user_title
                 OR count(CASE WHEN v.dup IS NULL THEN v.article_id END) > 0
-            ORDER BY t.pinned DESC, coalesce(t.updated, t.created) DESC, t.id
+            ORDER BY t.pinned DESC, t.updated IS NULL, coalesce(t.updated, t.created) DESC, t.id
             """,
             (since_s, only, only, int(include_empty or only is not None)),
         )

@@ -117,9 +117,12 @@ def _v1(db: sqlite3.Connection, now: str) -> None:
         """,
     )
     seed = clean_text(resources.files("briefing.seeds").joinpath(SEED_FILE).read_text("utf-8"))
+    # `updated` NULL: the seed article is no news (no publication date; its first seen is
+    # only when the cache was made), so it never dates its thread (Store._touch_thread)
     db.execute(
-        "INSERT INTO threads (id, title, pinned, created, updated, seed_key) VALUES (1, ?, 1, ?, ?, ?)",
-        (SEED_THREAD_TITLE, now, now, SEED_FILE),
+        "INSERT INTO threads (id, title, pinned, created, updated, seed_key)"
+        " VALUES (1, ?, 1, ?, NULL, ?)",
+        (SEED_THREAD_TITLE, now, SEED_FILE),
     )
     cur = db.execute(
         "INSERT INTO articles (feed_id, key, title, summary, first_seen, text, lang)"
