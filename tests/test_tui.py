@@ -347,4 +347,8 @@ async def test_the_seed_article_is_undated_not_shown_at_the_cache_creation_time(
         assert "undated" in row and made not in row
         assert "undated: the seed article gives no publication date" in app.main.article.text
         assert "first seen" not in app.main.article.text
+        # Its thread has no news: its row says so instead of the cache's age ("now", "26m").
+        thread_row = text.splitlines()[2]
+        assert "no news" in thread_row and "1 unread" in thread_row
+        assert " now " not in thread_row
     store.close()

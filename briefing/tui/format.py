@@ -53,6 +53,12 @@ def ago(when: datetime | None, now: datetime) -> str:
     return "now"
 
 
+def thread_age(thread: Thread, now: datetime) -> str:
+    """How long ago a thread last moved; "no news" for one holding no dated story (the seed
+    thread alone: its shipped article has no date, and the cache's creation is no news)."""
+    return ago(thread.updated, now) if thread.updated is not None else "no news"
+
+
 def clock(
     when: datetime | None, zone: tzinfo, *, seconds: bool = False, with_zone: bool = False
 ) -> str:
@@ -81,7 +87,7 @@ def thread_prompt(thread: Thread, now: datetime) -> Content:
         "  ",
         (sparkline(thread.per_day), "$accent"),
         "  ",
-        (ago(thread.updated or thread.created, now), "dim"),
+        (thread_age(thread, now), "dim"),
     ]
     if thread.new:
         parts += ["  ", (f"{thread.new} new", "bold $success")]

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from briefing.models import Thread
 from briefing.store.db import utcnow
-from briefing.tui.format import ago, thread_prompt
+from briefing.tui.format import thread_age, thread_prompt
 
 ROW_HEIGHT = 2
 TICK = 60.0  # seconds between updates of the rows' "last moved 5m" (no SQL: all in memory)
@@ -54,7 +54,7 @@ class ThreadList(OptionList):
         """Repaint the rows whose "last moved" reads differently now (few, once a minute)."""
         now = utcnow()
         for index, thread in enumerate(self.threads):
-            if self._ages[index] != ago(thread.updated or thread.created, now):
+            if self._ages[index] != thread_age(thread, now):
                 self._set_row(index, thread, now)
 
     @property
@@ -79,7 +79,7 @@ class ThreadList(OptionList):
         screen_row = (old_index * ROW_HEIGHT - self.scroll_y) if old_index is not None else None
         now = utcnow()
         self.threads = list(threads)
-        self._ages = [ago(t.updated or t.created, now) for t in self.threads]
+        self._ages = [thread_age(t, now) for t in self.threads]
         seen: set[int] = set()
         while keep_id in self.redirects and self.index_of(keep_id) is None and keep_id not in seen:
             seen.add(keep_id)
@@ -117,7 +117,7 @@ class ThreadList(OptionList):
 
     def _set_row(self, index: int, thread: Thread, now: datetime) -> None:
         self.threads[index] = thread
-        self._ages[index] = ago(thread.updated or thread.created, now)
+        self._ages[index] = thread_age(thread, now)
         self.replace_option_prompt_at_index(index, thread_prompt(thread, now))
 
     def adjust_unread(self, thread_id: int | None, delta: int) -> None:
