@@ -478,10 +478,31 @@ class Store:
             for thread_id in thread_ids:
                 self._touch_thread(db, thread_id)
 
+    @staticmethod
+    def _live_thread(db: sqlite3.Connection, thread_id: int) -> int:
+        """The thread that holds `thread_id`'s stories now: itself, or the thread it was merged
+        into (followed to the end). Another program (`briefing merge` in another window) may
+        have merged the thread a dialog or an undo step still names: the story goes where
+        that thread's stories went, never into a thread no list shows. ValueError when there
+        is no such thread."""
+        seen: set[int] = set()
+        current = thread_id
+        while current not in seen:
+            seen.add(current)
+            row = db.execute("SELECT merged_into FROM threads WHERE id = ?", (current,)).fetchone()
+            if row is None:
+                raise ValueError(f"no thread {current}")
+            if row[0] is None:
+                return current
+            current = row[0]
+        raise ValueError(f"thread {thread_id} is merged in a loop")
+
     def move_story(self, article_id: int, thread_id: int) -> int | None:
-        """A user's move: stored as decided_by='user' so the engine never undoes it.
-        Returns the thread the story was in before."""
+        """A user's move: stored as decided_by='user' so the engine never undoes it; to the
+        live thread when `thread_id` was merged meanwhile (`_live_thread`). Returns the
+        thread the story was in before."""
         with self._write() as db:
+            thread_id = self._live_thread(db, thread_id)
             old = db.execute(
                 "SELECT thread_id FROM membership WHERE article_id = ?", (article_id,)
             ).fetchone()
@@ -505,6 +526,13 @@ class Store:
         if source == target:
             return
         with self._write() as db:
+            # A target merged meanwhile (by another program) is followed; a source merged
+            # meanwhile has no stories left to move and is refused, not re-pointed.
+            target = self._live_thread(db, target)
+            if self._live_thread(db, source) != source:
+                raise ValueError(f"thread {source} was merged meanwhile")
+            if source == target:
+                return
             db.execute(
                 "UPDATE membership SET thread_id = ?, decided_by = 'user', decided_at = ?"
                 " WHERE thread_id = ?",
@@ -924,8 +952,11 @@ class Store:
         self, rows: Sequence[tuple[Any, ...]], *, clear: Sequence[int] = ()
     ) -> None:
         """Put membership rows back exactly as `placement()` read them (one transaction); the
-        stories in `clear` had no row before and lose theirs. Every thread touched is updated."""
+        stories in `clear` had no row before and lose theirs. Every thread touched is updated.
+        A row naming a thread merged since it was read goes to the live thread it was merged
+        into (`_live_thread`)."""
         with self._write() as db:
+            rows = [(row[0], self._live_thread(db, row[1]), *row[2:]) for row in rows]
             touched: set[int] = set()
             ids = [row[0] for row in rows] + list(clear)
             for article_id in ids:

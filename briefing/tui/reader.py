@@ -113,6 +113,7 @@ class BriefingApp(App[int]):
         # The store connection's PRAGMA data_version when the screen last matched the cache:
         # it moves only when another connection commits (see _poll_changes).
         self._data_version: int | None = None
+        self.triage_writes = 0  # triage writes queued so far: see write_triage
         self._polling = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
@@ -257,34 +258,50 @@ class BriefingApp(App[int]):
     def write_triage(
         self, screen: MainScreen, story: Story, flag: str, value: bool, *, undoable: bool = True
     ) -> None:
-        """Show the change at once, write it at once (in order, on the store thread)."""
+        """Show the change at once, write it at once (in order, on the store thread).
+
+        The write is queued in the same step as the screen change, and `triage_writes` counts
+        it: a read queued before it (a reload for another program's change, say) returns the
+        old flags, so the screen's loaders compare the count and read again (`MainScreen.
+        load_stories`) rather than paint the old state over this change."""
         screen.story_changed(replace(story, **{flag: value}))  # type: ignore[arg-type]
         if flag == "read" and story.read != value:
             screen.thread_list.adjust_unread(story.thread_id, -1 if value else 1)
-        self.run_worker(self._write_triage(screen, story, flag, value, undoable), group="write")
+        self.triage_writes += 1
+        future = self.lane.submit(self.store.set_triage, story.id, **{flag: value})
+        self.run_worker(
+            self._write_triage(screen, story, flag, value, undoable, future), group="write"
+        )
 
     async def _save(self, screen: MainScreen, func: Callable[..., T], *args: Any,
                     **kwargs: Any) -> T | object:  # fmt: skip
         """Run a store write on the store thread. A locked or broken cache (say a cron fetch
         holding it past the busy timeout) is a message, and the screen shows the truth again;
         it never ends the app. Returns FAILED then."""
+        return await self._saved(screen, self.lane.submit(func, *args, **kwargs))
+
+    async def _saved(self, screen: MainScreen, future: Future[T]) -> T | object:
+        """Await a queued store write; a failure as `_save` says."""
         try:
-            return await self.lane.call(func, *args, **kwargs)
+            return await asyncio.wrap_future(future)
         except Exception as exc:
             self.notify(f"Could not save: {exc}", severity="error")
             screen.reload_all()
             return FAILED
 
     async def _write_triage(
-        self, screen: MainScreen, story: Story, flag: str, value: bool, undoable: bool
-    ) -> None:
-        before = await self._save(screen, self.store.set_triage, story.id, **{flag: value})
+        self, screen: MainScreen, story: Story, flag: str, value: bool, undoable: bool,
+        future: Future[dict[str, bool]],
+    ) -> None:  # fmt: skip
+        before = await self._saved(screen, future)
         if before is FAILED:
             return
         label = TRIAGE_WORDS[(flag, value)]
         if undoable:
+            # Only the flag this key changed goes back: another program may have changed the
+            # story's other flags since (`briefing mark` in another window).
             self.push_undo(label, partial(self.lane.call, self.store.set_triage, story.id,
-                                          **before))  # fmt: skip
+                                          **{flag: before[flag]}))  # fmt: skip
             self.notify(f"{label}: {clean_line(story.title, 60)}", timeout=2)
 
     def undo(self, screen: MainScreen) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from briefing.store import Store
@@ -30,6 +30,11 @@ class StoreLane:
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `fn(*args, **kwargs)` on the store thread and await its result."""
         return await asyncio.wrap_future(self._pool.submit(fn, *args, **kwargs))
+
+    def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        """Queue `fn` on the store thread now (not when a coroutine first runs): its place in
+        the lane is fixed by the caller's own step. Await it with `asyncio.wrap_future`."""
+        return self._pool.submit(fn, *args, **kwargs)
 
     async def latest(self, slot: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Like `call`, but raises Stale (without running) if a newer call used the same slot."""

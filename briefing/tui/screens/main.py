@@ -202,9 +202,13 @@ class MainScreen(Screen[None]):
         app = self.briefing
         if moves is None:
             moves = self.thread_list.moves
+        writes = app.triage_writes
         try:
             threads = await app.lane.latest("threads", app.load_threads)
         except Stale:
+            return
+        if app.triage_writes != writes:  # read before a triage write the screen shows: again
+            self.load_threads(keep_id, moves)
             return
         self.post_message(ThreadsLoaded(threads, keep_id=keep_id, moves=moves))
 
@@ -223,11 +227,17 @@ class MainScreen(Screen[None]):
     async def load_stories(self, thread_id: int, offset: int = 0, keep_count: int = 0) -> None:
         app = self.briefing
         limit = max(PAGE, keep_count) if offset == 0 else PAGE
+        writes = app.triage_writes
         try:
             stories = await app.lane.latest(
                 "stories", app.store.stories, thread_id, offset=offset, limit=limit
             )
         except Stale:
+            return
+        if app.triage_writes != writes:
+            # A triage key was pressed while this read was queued ahead of its write: these
+            # rows may hold the old flags, which would undo on screen what the user just did.
+            self.load_stories(thread_id, offset, keep_count)
             return
         self.post_message(StoriesLoaded(thread_id, offset, stories, complete=len(stories) < limit))
 
@@ -271,9 +281,13 @@ class MainScreen(Screen[None]):
             story = app.store.story(story_id)
             return story, (app.store.copies(story_id) if story else [])
 
+        writes = app.triage_writes
         try:
             story, copies = await app.lane.latest("article", fetch)
         except Stale:
+            return
+        if app.triage_writes != writes:  # as in load_stories: read again, after the write
+            self.load_article(story_id, keep_scroll)
             return
         if story is not None:
             self.post_message(ArticleLoaded(story, copies, keep_scroll=keep_scroll))
