@@ -300,3 +300,16 @@ def test_connect_error_reason_is_found_behind_wrappers() -> None:
     outer = OSError("All connection attempts failed")
     outer.__cause__ = inner
     assert connect_reason(outer) == "connection refused"
+
+
+def test_connect_error_reason_is_found_in_a_group_of_addresses() -> None:
+    """A host with an IPv4 and an IPv6 address: anyio raises "All connection attempts failed"
+    from a group holding one error per address."""
+    group = ExceptionGroup(
+        "multiple connection attempts failed",
+        [ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 1)"),
+         OSError(101, "Network is unreachable")],
+    )  # fmt: skip
+    outer = OSError("All connection attempts failed")
+    outer.__cause__ = group
+    assert connect_reason(outer) == "connection refused"

@@ -482,11 +482,14 @@ _ERRNO = re.compile(r"\[Errno (-?\d+)\]")
 
 def connect_reason(exc: BaseException) -> str:
     """Why a connection failed, in words: from the errno of the socket error behind it (httpx
-    and anyio wrap it: "All connection attempts failed", "[Errno -2] Name or service not
-    known"), else the error's own text."""
+    and anyio wrap it: "All connection attempts failed" from a group of one error per
+    address tried, "[Errno -2] Name or service not known"), else the error's own text."""
     seen: set[int] = set()
-    cur: BaseException | None = exc
-    while cur is not None and id(cur) not in seen:
+    todo: list[BaseException] = [exc]
+    while todo:  # the causes, and the members of a group (one per address tried)
+        cur = todo.pop(0)
+        if id(cur) in seen:
+            continue
         seen.add(id(cur))
         code = getattr(cur, "errno", None)
         if not isinstance(code, int):
@@ -494,7 +497,10 @@ def connect_reason(exc: BaseException) -> str:
             code = int(m.group(1)) if m else None
         if code in _CONNECT_REASONS:
             return _CONNECT_REASONS[code]
-        cur = cur.__cause__ or cur.__context__
+        if isinstance(cur, BaseExceptionGroup):
+            todo.extend(cur.exceptions)
+        if (cause := cur.__cause__ or cur.__context__) is not None:
+            todo.append(cause)
     return clean_line(str(exc), 200) or "refused"
 
 
