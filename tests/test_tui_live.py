@@ -251,3 +251,34 @@ async def test_briefing_written_counts_what_the_file_holds(cache):
     assert entries == ["- **Georgian Dream passes foreign agents bill**  ",
                        "- **Tbilisi protest enters its third week**  "]  # fmt: skip
     assert "also JAMnews" in body  # the copy: its outlet, under the original
+
+
+async def test_a_stream_of_outside_commits_reloads_every_few_polls(cache, fast_poll):
+    """A cron fetch commits once per feed for as long as it runs: the app shows its work every
+    CHANGES_RELOAD_EVERY polls, not on every poll (each reload re-reads the thread list), and
+    the last commit still shows."""
+    app = make_app(cache)
+    every = BriefingApp.CHANGES_RELOAD_EVERY
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        reloads = count_reloads(app)
+        other = Store.open(cache.store.path.parent)
+        try:
+            polls = 24
+            for i in range(polls):  # one commit per poll
+                other.set_triage(cache.ids["a1"], starred=bool(i % 2))
+                await pilot.pause(POLL)
+            other.set_triage(cache.ids["a1"], starred=True)
+        finally:
+            other.close()
+        deadline = time.monotonic() + 10
+        while not any(t.id == cache.threads["armenia"] for t in app.main.thread_list.threads):
+            await pilot.pause(POLL)
+        while not (app._data_version == cache.store.data_version() and reloads):
+            assert time.monotonic() < deadline
+            await pilot.pause(POLL)
+        await pilot.pause(POLL * (every + 2))
+        await settle(pilot)
+        # 24 commits, one per poll: a reload every 4th poll (not 24 reloads), and the last
+        assert 2 <= len(reloads) <= polls // 3, reloads
+        assert app._data_version == cache.store.data_version()  # the last commit is shown
