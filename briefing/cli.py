@@ -194,6 +194,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(f"briefing: cache error: {exc}", file=sys.stderr)
         return EXIT_FAIL
+    except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk full, ...
+        print(
+            f"briefing: the cache could not be written: {exc} (another program may be writing"
+            " to it: try again)",
+            file=sys.stderr,
+        )
+        return EXIT_FAIL
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130

@@ -87,3 +87,22 @@ def test_pin_and_mute(cache, run, capsys):
     assert out == [f"{w} thread {armenia}" for w in ("pinned", "muted", "unpinned", "unmuted")]
     assert run("pin", "99999") == 2
     assert "no thread 99999" in capsys.readouterr().err
+
+
+def test_a_locked_cache_is_a_clear_error_not_a_traceback(cache, run, capsys, monkeypatch):
+    """A cache another program holds past the busy timeout: one line saying so, exit 1, and
+    (one transaction for every id) no story marked."""
+    import sqlite3
+
+    from briefing.store import Store
+
+    def locked(self, *args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    before = {k: flags(cache, k) for k in cache.ids}
+    monkeypatch.setattr(Store, "set_triage_many", locked)
+    assert run("mark", str(cache.ids["g1"]), str(cache.ids["a1"]), "--read") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("briefing: the cache could not be written: database is locked")
+    assert "Traceback" not in err
+    assert {k: flags(cache, k) for k in cache.ids} == before

@@ -88,8 +88,7 @@ def run_mark(args: argparse.Namespace, ctx: Context) -> int:
         missing = [str(i) for i in dict.fromkeys(args.story_ids) if store.story(i) is None]
         if missing:
             return _fail("mark", f"no story {', '.join(missing)} (see `briefing search`)")
-        for story_id in dict.fromkeys(args.story_ids):
-            store.set_triage(story_id, **flags)
+        store.set_triage_many(list(dict.fromkeys(args.story_ids)), **flags)  # all or none
     words = ", ".join(STORY_FLAGS[f][2 if v else 3] for f, v in flags.items())
     ids = ", ".join(str(i) for i in dict.fromkeys(args.story_ids))
     print(f"{plural(len(dict.fromkeys(args.story_ids)), 'story', 'stories')} ({ids}): {words}")

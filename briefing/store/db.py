@@ -878,6 +878,23 @@ class Store:
             )  # fmt: skip
             return before
 
+    def set_triage_many(self, article_ids: Sequence[int], **flags: bool) -> None:
+        """`set_triage` for several stories in one transaction (`briefing mark`): all of them
+        or, on a failure (a lock held past the busy timeout), none."""
+        allowed = {"read", "starred", "in_briefing", "hidden"}
+        if not flags or set(flags) - allowed:
+            raise ValueError(f"unknown triage flags: {sorted(set(flags) - allowed)}")
+        names = sorted(flags)
+        now = to_db(utcnow())
+        with self._write() as db:
+            db.executemany(
+                f"INSERT INTO triage (article_id, {', '.join(names)}, changed)"
+                f" VALUES (?, {', '.join('?' for _ in names)}, ?) ON CONFLICT(article_id)"
+                f" DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names)},"
+                " changed = excluded.changed",
+                [(i, *(int(flags[n]) for n in names), now) for i in article_ids],
+            )
+
     def mark_thread_read(self, thread_id: int) -> list[int]:
         """Mark every story of a thread read; returns the ids that were unread (for undo)."""
         with self._write() as db:
