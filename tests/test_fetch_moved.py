@@ -121,6 +121,11 @@ def test_shown_text_has_no_controls() -> None:
     text = describe(state)
     assert "moved permanently to http://b/" in text
     assert "\x1b" not in text and "\x07" not in text
+    # A last error from a cache written by anything else is cleaned when shown, too.
+    failing = FeedState(id=2, url="http://c/", name="C", status="error", error_count=1,
+                        last_error="HTTP 500 \x1b]0;pwned\x07\x1b[2Jgone")  # fmt: skip
+    text = describe(failing)
+    assert text.endswith(": HTTP 500 gone") and "\x1b" not in text and "\x07" not in text
 
 
 async def test_feeds_screen_shows_the_move_as_plain_text(cache) -> None:

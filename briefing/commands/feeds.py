@@ -63,8 +63,9 @@ def describe(state: FeedState, zone: tzinfo | None = UTC, zone_name: str = "") -
         text += f" ({state.error_count} in a row)"
     if state.next_check and state.status in ("error", "backoff"):
         text += f", next try {format_time(localise(state.next_check, zone), zone_name)}"
-    if state.last_error and state.status != "ok":
-        text += f": {state.last_error}"
+    error = clean_line(state.last_error, 300)  # cleaned when stored; a cache is no promise
+    if error and state.status != "ok":
+        text += f": {error}"
     moved = moved_note(state)
     if moved:
         text += f"; {moved}"
