@@ -282,3 +282,32 @@ async def test_a_stream_of_outside_commits_reloads_every_few_polls(cache, fast_p
         # 24 commits, one per poll: a reload every 4th poll (not 24 reloads), and the last
         assert 2 <= len(reloads) <= polls // 3, reloads
         assert app._data_version == cache.store.data_version()  # the last commit is shown
+
+
+async def test_a_fetch_by_another_program_clears_the_stale_refresh_note(cache, fast_poll):
+    """The app's own refresh said every feed failed; then a cron `briefing fetch` got one:
+    the status line drops the old note and stops saying every feed fails."""
+    fail_feeds(cache.store, [f.url for f in cache.config.feeds])
+    app = make_app(cache)
+    app.offline = False
+    app.start_refresh = lambda **kw: None  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot, loaded(app))
+        app.main.status.set_state(note="refreshed: 0 new stories, 3 feeds failing (F: feeds)")
+        assert "3 feeds failing" in status_text(app)
+        other = Store.open(cache.store.path.parent)
+        try:
+            now = datetime.now(UTC)
+            other.save_feed_result(
+                cache.config.feeds[0].url,
+                FeedUpdate(status="ok", checked=now, next_check=now + timedelta(minutes=30)),
+            )
+        finally:
+            other.close()
+        deadline = time.monotonic() + 10
+        while "3 feeds failing" in status_text(app):
+            assert time.monotonic() < deadline, status_text(app)
+            await pilot.pause(POLL)
+        text = status_text(app)
+        assert "online" in text and "all feeds failing" not in text, text
+        assert "last good fetch just now" in text, text

@@ -205,7 +205,14 @@ class BriefingApp(App[int]):
         # Quietly, like a finished refresh: the selection and the reader's scroll stay.
         self._polls_since_reload = 0
         self._data_version = version
-        self.main.status.set_state(last_success=last_ok, feed_health=health)
+        status = self.main.status
+        fetched_elsewhere = last_ok is not None and last_ok != status.last_success
+        # Another program fetched (a cron `briefing fetch`): the note of the app's own last
+        # refresh ("40 feeds failing") no longer says how things stand; the mode and the
+        # last good fetch do.
+        status.set_state(
+            last_success=last_ok, feed_health=health, note="" if fetched_elsewhere else None
+        )
         self.main.reload_all()
 
     async def on_unmount(self) -> None:
