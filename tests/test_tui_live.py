@@ -311,3 +311,21 @@ async def test_a_fetch_by_another_program_clears_the_stale_refresh_note(cache, f
         text = status_text(app)
         assert "online" in text and "all feeds failing" not in text, text
         assert "last good fetch just now" in text, text
+
+
+async def test_the_backing_off_note_fits_80_columns_whole(cache):
+    """Every feed failing and backing off, at 80 columns: the part to act on ("40 backing
+    off (F: feeds, G: retry now)") is whole; "refreshed: " goes first."""
+    fail_feeds(cache.store, [f.url for f in cache.config.feeds])
+    app = make_app(cache)
+    app.offline = False
+    app.start_refresh = lambda **kw: None  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        note = "refreshed: 0 new stories, 40 backing off (F: feeds, G: retry now)"
+        app.main.status.set_state(note=note)
+        await settle(pilot)
+        content = app.main.status.render_state()
+        assert content.cell_length <= 80
+        assert content.plain.endswith("0 new stories, 40 backing off (F: feeds, G: retry now)")
+        assert "all failing" in content.plain

@@ -74,28 +74,33 @@ class StatusLine(Static):
         modes = self._modes()
         width = self.size.width
 
-        def line(mode: tuple[str, str], last: str | None) -> Content:
+        def line(mode: tuple[str, str], last: str | None, note: str) -> Content:
             parts: list[str | tuple[str, str]] = [" "]
             if self.help_hint:
                 parts += [("?", "bold $accent"), " keys · "]
             parts += [mode]
             if self.progress:
                 parts += [" · ", (self.progress, "$accent")]
-            if self.note:
-                parts += [" · ", self.note]
+            if note:
+                parts += [" · ", note]
             if last is not None:
                 parts += [" · ", (last, "dim")]
             return Content.assemble(*parts)
 
-        candidates: list[tuple[tuple[str, str], str | None]] = [
-            (modes[0], last) for last in self._last_fetch()
+        note = self.note
+        candidates: list[tuple[tuple[str, str], str | None, str]] = [
+            (modes[0], last, note) for last in self._last_fetch()
         ]
-        candidates += [(mode, None) for mode in modes]  # no room: the feeds screen (F) has it
-        for mode, last in candidates:
-            content = line(mode, last)
+        # no room: the feeds screen (F) has the last fetch; then the shorter mode; then the
+        # note without its "refreshed: " ("40 backing off (F: feeds, G: retry now)" is the
+        # part that must stay whole)
+        candidates += [(mode, None, note) for mode in modes]
+        candidates.append((modes[-1], None, note.removeprefix("refreshed: ")))
+        for mode, last, text in candidates:
+            content = line(mode, last, text)
             if not width or content.cell_length <= width:
                 return content
-        return line(modes[-1], None)
+        return line(modes[-1], None, candidates[-1][2])
 
     def _last_fetch(self) -> list[str]:
         """The last good fetch, from the longest wording to the shortest."""
