@@ -206,10 +206,13 @@ class BriefingApp(App[int]):
         self._polls_since_reload = 0
         self._data_version = version
         status = self.main.status
-        fetched_elsewhere = last_ok is not None and last_ok != status.last_success
         # Another program fetched (a cron `briefing fetch`): the note of the app's own last
         # refresh ("40 feeds failing") no longer says how things stand; the mode and the
-        # last good fetch do.
+        # last good fetch do. (Times are stored to the second: the feeds' health tells a
+        # fetch in the same second as the last one.)
+        fetched_elsewhere = last_ok is not None and (
+            last_ok != status.last_success or health != status.feed_health
+        )
         status.set_state(
             last_success=last_ok, feed_health=health, note="" if fetched_elsewhere else None
         )
