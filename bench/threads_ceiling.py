@@ -132,6 +132,13 @@ def upgma(vecs: list[dict[str, float]], floor: float) -> list[tuple[float, int, 
             if s > 1e-9:
                 nb[i][j] = s
                 nb[j][i] = s
+    return merge_edges(nb, floor)
+
+
+def merge_edges(nb: list[dict[int, float]], floor: float) -> list[tuple[float, int, int]]:
+    """Average linkage over a similarity graph (item -> {neighbour: similarity}, symmetric; a
+    missing pair counts as 0), merges down to `floor`; `nb` is consumed."""
+    n = len(nb)
     size = [1] * n
     alive = [True] * n
     heap = [(-s, i, j) for i in range(n) for j, s in nb[i].items() if j > i and s >= floor]

@@ -126,7 +126,7 @@ def e5_mix(ev, rows: list[dict]) -> None:
     # The same average linkage as threads_ceiling.upgma, over these edges (a missing pair
     # counts as 0, as there).
     nb = [{int(j): float(sim[i, j]) for j in np.nonzero(sim[i])[0]} for i in range(n)]
-    merges = _upgma_edges(nb)
+    merges = tc.merge_edges(nb, 0.0)
     cuts = [x / 1000 for x in range(1, 20)] + [x / 100 for x in range(2, 30)]
     best = best_cuts(ev, rows, merges, cuts)
     for name, (t, s) in best.items():
@@ -137,36 +137,6 @@ def e5_mix(ev, rows: list[dict]) -> None:
     print(
         f"offline UPGMA words+e5   all  at the tune cut {t:.3f}: {tc.fmt(ev.score(gold, labels))}"
     )
-
-
-def _upgma_edges(nb: list[dict[int, float]]) -> list[tuple[float, int, int]]:
-    import heapq
-
-    n = len(nb)
-    size, alive = [1] * n, [True] * n
-    heap = [(-s, i, j) for i in range(n) for j, s in nb[i].items() if j > i]
-    heapq.heapify(heap)
-    merges = []
-    while heap:
-        neg, a, b = heapq.heappop(heap)
-        if not (alive[a] and alive[b]):
-            continue
-        cur = nb[a].get(b, 0.0) / (size[a] * size[b])
-        if abs(cur + neg) > 1e-9:
-            continue
-        merges.append((cur, a, b))
-        alive[b] = False
-        for c, s in nb[b].items():
-            if c != a:
-                nb[a][c] = nb[a].get(c, 0.0) + s
-                del nb[c][b]
-                nb[c][a] = nb[a][c]
-        nb[a].pop(b, None)
-        nb[b] = {}
-        size[a] += size[b]
-        for c, s in nb[a].items():
-            heapq.heappush(heap, (-s / (size[a] * size[c]), min(a, c), max(a, c)))
-    return merges
 
 
 def main(argv: list[str] | None = None) -> int:

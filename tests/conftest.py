@@ -51,6 +51,23 @@ def cache(tmp_path: Path) -> Iterator[object]:
     c.store.close()
 
 
+@pytest.fixture
+def run(cache, tmp_path: Path):
+    """`briefing ARGS...` in-process over the `cache` fixture's data dir and feeds; returns
+    the exit status."""
+    from test_tui_support import FEEDS
+
+    from briefing.cli import main
+
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text("".join(f'[[feeds]]\nname = "{f.name}"\nurl = "{f.url}"\n\n' for f in FEEDS))
+
+    def cli(*args: str) -> int:
+        return main(["--feeds", str(feeds), "--data-dir", str(tmp_path / "data"), *args])
+
+    return cli
+
+
 @pytest.fixture(autouse=True)
 def _unfreeze_gc() -> Iterator[None]:
     """The reader freezes its start-up objects (gc.freeze) once settled; a test process runs

@@ -3,23 +3,7 @@ app stores them, with clear errors that change nothing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from test_tui_support import FEEDS
-
-from briefing.cli import main
-
-
-@pytest.fixture
-def run(cache, tmp_path: Path):
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text("".join(f'[[feeds]]\nname = "{f.name}"\nurl = "{f.url}"\n\n' for f in FEEDS))
-
-    def cli(*args: str) -> int:
-        return main(["--feeds", str(feeds), "--data-dir", str(tmp_path / "data"), *args])
-
-    return cli
 
 
 def flags(cache, key: str) -> tuple[bool, bool, bool, bool]:

@@ -4,23 +4,6 @@ user's decisions, with clear errors for ids that do not exist."""
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
-
-import pytest
-from test_tui_support import FEEDS
-
-from briefing.cli import main
-
-
-@pytest.fixture
-def run(cache, tmp_path: Path):
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text("".join(f'[[feeds]]\nname = "{f.name}"\nurl = "{f.url}"\n\n' for f in FEEDS))
-
-    def cli(*args: str) -> int:
-        return main(["--feeds", str(feeds), "--data-dir", str(tmp_path / "data"), *args])
-
-    return cli
 
 
 def rows(cache) -> dict[int, tuple[int, str, int | None]]:

@@ -20,12 +20,12 @@ from markdown_it import MarkdownIt
 from briefing.export.briefing import (
     LAST_EXPORT_KEY,
     build_briefing,
-    export_briefing,
     format_time,
     md_escape,
     parse_since,
     render,
     safe_url,
+    write_briefing,
 )
 from briefing.store import Store
 
@@ -254,18 +254,18 @@ def test_safe_url_only_web_links() -> None:
 def test_export_briefing_default_window_and_never_overwrites(store: Store, tmp_path: Path) -> None:
     config = export_db.config(tmp_path)
     out = tmp_path / "briefings"
-    first = export_briefing(store, config, marked=False, directory=out, now=export_db.NOW)
+    first = write_briefing(store, config, marked=False, directory=out, now=export_db.NOW)[0]
     assert first.name == "briefing-2025-06-30.md"
     # First export: the last 24 hours.
     assert "Protesters block Rustaveli Avenue" in first.read_text()
     assert store.get_meta(LAST_EXPORT_KEY) == "2025-06-30T18:00:00+00:00"
     later = export_db.NOW + timedelta(hours=1)
-    second = export_briefing(store, config, marked=False, directory=out, now=later)
-    third = export_briefing(store, config, marked=True, fmt="html", directory=out, now=later)
+    second = write_briefing(store, config, marked=False, directory=out, now=later)[0]
+    third = write_briefing(store, config, marked=True, fmt="html", directory=out, now=later)[0]
     assert second.name == "briefing-2025-06-30-2.md" and third.name == "briefing-2025-06-30.html"
     # Nothing new since the last export.
     assert "No stories." in second.read_text()
     assert first.read_text() != second.read_text()
     assert "Earlier: talks announced" in third.read_text()
     with pytest.raises(ValueError):
-        export_briefing(store, config, marked=True, fmt="pdf", directory=out)
+        write_briefing(store, config, marked=True, fmt="pdf", directory=out)[0]

@@ -619,20 +619,6 @@ def render(b: Briefing, fmt: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- files
-def export_briefing(
-    store: Store,
-    config: Config,
-    *,
-    marked: bool,
-    fmt: str = "markdown",
-    directory: Path,
-    now: datetime | None = None,
-) -> Path:
-    """The app's `E`: write today's briefing into `directory` as briefing-YYYY-MM-DD.<ext>
-    (a new -2, -3... file when one exists) and record the export time. Returns the path."""
-    return write_briefing(store, config, marked=marked, fmt=fmt, directory=directory, now=now)[0]
-
-
 def write_briefing(
     store: Store,
     config: Config,
@@ -642,8 +628,10 @@ def write_briefing(
     directory: Path,
     now: datetime | None = None,
 ) -> tuple[Path, Briefing]:
-    """`export_briefing`, also returning the briefing written: its `story_count` is what the
-    file holds (a wire copy marked with its original is folded under it, not counted)."""
+    """The app's `E`: write today's briefing into `directory` as briefing-YYYY-MM-DD.<ext>
+    (a new -2, -3... file when one exists) and record the export time. Returns the path and
+    the briefing written: its `story_count` is what the file holds (a wire copy marked with
+    its original is folded under it, not counted)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
     now = (now or datetime.now(UTC)).astimezone(UTC)
