@@ -49,6 +49,24 @@ def missing_threads(store: Store, command: str, thread_ids: Iterable[int]) -> in
     return EXIT_USAGE
 
 
+def write_output(command: str, path: str, text: str) -> int | None:
+    """Write a command's `-o FILE` (atomically; its directory must exist): None when written,
+    else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL."""
+    from briefing.export.files import write_atomic
+
+    try:
+        write_atomic(Path(path), text, make_parents=False)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if isinstance(exc, FileNotFoundError) and exc.filename == str(Path(path).parent):
+            reason = f"no directory {exc.filename}"
+        elif isinstance(exc, IsADirectoryError) or Path(path).is_dir():
+            reason = "it is a directory"
+        print(f"briefing {command}: cannot write {path}: {reason}", file=sys.stderr)
+        return EXIT_FAIL
+    return None
+
+
 def iso(moment: datetime | None) -> str | None:
     """A time as the commands' JSON gives it (ISO 8601), or None."""
     return moment.isoformat() if moment else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import export_db
@@ -112,7 +113,7 @@ def test_search_and_show(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     assert text.splitlines()[0] == "Delimitation commissions meet in Gabala"
     assert "also carried by: JAMnews" in text
-    assert cli(env, "show", "9999") == 1
+    assert cli(env, "show", "9999") == 2  # an unknown id is bad usage, as for move/mark
     assert "no story 9999" in capsys.readouterr().err
     assert cli(env, "search", "nothingmatchesthis", "--json") == 0
     assert json.loads(capsys.readouterr().out) == []
@@ -129,3 +130,53 @@ def test_hostile_text_in_terminal_output(env: Path, capsys: pytest.CaptureFixtur
     assert cli(env, "stories", "--thread", "3") == 0
     out = capsys.readouterr().out
     assert "Red alert link bell" in out and "\x1b" not in out
+
+
+def test_an_empty_export_says_why_and_never_replaces_a_file(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same export run twice: the second is empty (nothing new since the first). It says so
+    on stderr with the option that widens it, and leaves the first file as it was."""
+    out = env / "today.md"
+    assert cli(env, "export", "--since", "2025-06-29", "-o", str(out)) == 0
+    first = out.read_text()
+    assert "Delimitation commissions meet" in first
+    capsys.readouterr()
+    assert cli(env, "export", "-o", str(out)) == 0
+    err = capsys.readouterr().err
+    assert "empty briefing: nothing new since the last export (" in err
+    assert "--since 24h covers the last day" in err
+    assert f"{out} left as it was" in err
+    assert out.read_text() == first
+    # to stdout, the empty briefing is printed (as asked) and the reason is on stderr
+    assert cli(env, "export", "--no-record") == 0
+    captured = capsys.readouterr()
+    assert "No stories." in captured.out and "empty briefing: nothing new" in captured.err
+    # an empty briefing to a new file is written: the file says "No stories."
+    new = env / "new.md"
+    assert cli(env, "export", "--no-record", "-o", str(new)) == 0
+    assert "No stories." in new.read_text()
+    assert "0 stories in 0 threads -> " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["export", "export-opml"])
+def test_output_that_cannot_be_written_is_one_line_and_exit_1(
+    env: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """-o into a missing directory: no directory is made behind the user's back (a typo in a
+    path), no traceback, and an export that was not written is not recorded either."""
+    target = env / "no" / "such" / "out.md"
+    args = ("--since", "2025-06-29") if command == "export" else ()
+    assert cli(env, command, *args, "-o", str(target)) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == (
+        f"briefing {command}: cannot write {target}: no directory {target.parent}"
+    )
+    assert "Traceback" not in err and not (env / "no").exists()
+    assert cli(env, command, *args, "-o", str(env)) == 1  # a directory
+    assert f"cannot write {env}: it is a directory" in capsys.readouterr().err
+    if command == "export":  # neither failed export was recorded: the default window is 24h
+        assert cli(env, "export", "--format", "json", "--no-record") == 0
+        data = json.loads(capsys.readouterr().out)
+        window = datetime.fromisoformat(data["until"]) - datetime.fromisoformat(data["since"])
+        assert window == timedelta(hours=24)

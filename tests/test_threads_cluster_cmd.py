@@ -57,13 +57,17 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def test_cluster_writes_one_line_per_item(tmp_path: Path) -> None:
+def test_cluster_writes_one_line_per_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     if seed_thread() is None:
         pytest.skip("briefing.seeds has no seed article yet")
     src = write_jsonl(tmp_path / "in.jsonl", ITEMS)
     out = tmp_path / "out.jsonl"
     args = parse(["cluster", str(src), "-o", str(out)])
     assert args.func(args, None) == 0
+    # 4 items: the Sputnik raid in the seed thread, the two protest items together, the weather
+    assert capsys.readouterr().err == f"briefing cluster: 4 items in 3 threads -> {out}\n"
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == ["geo-2", "sputnik", "geo-1", 17]  # input order, raw ids
     assert all(set(r) == {"id", "thread_id", "thread_title"} for r in rows)
@@ -123,6 +127,24 @@ def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     args = parse(["cluster", str(tmp_path / "nope.jsonl")])
     assert args.func(args, None) == 2
     assert "nope.jsonl" in capsys.readouterr().err
+
+
+def test_empty_input_and_unwritable_output_are_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n")
+    args = parse(["cluster", str(empty)])
+    assert args.func(args, None) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == f"briefing cluster: no items in {empty}\n"
+    out = tmp_path / "nodir" / "out.jsonl"
+    args = parse(["cluster", str(write_jsonl(tmp_path / "in.jsonl", ITEMS)), "-o", str(out)])
+    assert args.func(args, None) == 1  # as every command's -o: exit 1, no directory made
+    assert capsys.readouterr().err == (
+        f"briefing cluster: cannot write {out}: no directory {out.parent}\n"
+    )
+    assert not out.parent.exists()
 
 
 def test_run_items_is_deterministic() -> None:

@@ -29,10 +29,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     )
     print(f"cache       {ctx.data_dir / DB_FILENAME}")
     try:
+        from briefing.store.schema import SEED_FILE
+
         config = ctx.config
+        # the shipped seed thread is thread 1 of every cache, listed in feeds.toml or not
+        listed = any(t.seed == SEED_FILE for t in config.threads)
+        shipped = "" if listed else " (and thread 1, the shipped seed, which every cache has)"
         print(
             f"feeds.toml  ok: {plural(len(config.feeds), 'feed')}, "
-            f"{plural(len(config.threads), 'pinned thread')}"
+            f"{plural(len(config.threads), 'pinned thread')}{shipped}"
         )
     except ConfigError as exc:
         print(f"feeds.toml  ERROR: {exc}")

@@ -7,16 +7,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads, write_output
 from briefing.export.briefing import (
     RENDERERS,
     build_briefing,
+    last_export,
+    localise,
     parse_since,
     record_export,
     render,
     resolve_zone,
 )
-from briefing.export.files import write_atomic
 from briefing.textfmt import plural
 
 
@@ -75,12 +76,22 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
     with ctx.open_store() as store:
         if (failed := missing_threads(store, "export", args.thread)) is not None:
             return failed
+        default_window = since is None and not args.thread and not args.marked
+        previous = last_export(store) if default_window else None
         model = build_briefing(
             store, config, since=since, thread_ids=args.thread, marked=args.marked, now=now
         )
         text = render(model, args.format)
+        if model.story_count == 0:
+            _say_empty(args, previous, config.settings.timezone)
         if args.output:
-            write_atomic(Path(args.output), text)
+            if model.story_count == 0 and Path(args.output).exists():
+                # an empty briefing never replaces one (running the same export twice in a
+                # row is the usual way to get an empty one)
+                print(f"briefing export: {args.output} left as it was", file=sys.stderr)
+                return 0
+            if (failed := write_output("export", args.output, text)) is not None:
+                return failed
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -93,3 +104,20 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
             file=sys.stderr,
         )
     return 0
+
+
+def _say_empty(args: argparse.Namespace, previous: datetime | None, timezone: str) -> None:
+    """Why a briefing is empty, on stderr, with the option that widens it."""
+    if args.marked:
+        why = "no story is marked for the briefing" + (" in that window" if args.since else "")
+    elif args.thread and not args.since:
+        why = "those threads have no visible stories"
+    elif args.since:
+        why = "no story first seen in that window"
+    elif previous is not None:
+        zone, _ = resolve_zone(timezone)
+        when = localise(previous, zone).strftime("%Y-%m-%d %H:%M %Z")
+        why = f"nothing new since the last export ({when}); --since 24h covers the last day"
+    else:
+        why = "no story first seen in the last 24 hours; --since 7d covers the last week"
+    print(f"briefing export: empty briefing: {why}", file=sys.stderr)

@@ -7,9 +7,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.cli import EXIT_USAGE, Context, add_command
+from briefing.cli import EXIT_USAGE, Context, add_command, write_output
 from briefing.export.feedsfile import FeedEditError, add_feeds
-from briefing.export.files import write_atomic
 from briefing.export.newsboat import parse_urls
 from briefing.export.opml import ImportFormatError, ParsedList, config_opml, parse_opml
 from briefing.sanitize import clean_line
@@ -106,7 +105,8 @@ def run_export_opml(args: argparse.Namespace, ctx: Context, *, now: datetime | N
     config = ctx.config
     text = config_opml(config, now or datetime.now(UTC))
     if args.output:
-        write_atomic(Path(args.output), text)
+        if (failed := write_output("export-opml", args.output, text)) is not None:
+            return failed
         print(f"{plural(len(config.feeds), 'feed')} -> {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from briefing.cli import EXIT_FAIL, Context, add_command, iso, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, iso, missing_threads
 from briefing.export.briefing import (
     UNDATED,
     format_when,
@@ -134,7 +134,7 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
         story = store.story(args.story_id)
         if story is None:
             print(f"briefing show: no story {args.story_id}", file=sys.stderr)
-            return EXIT_FAIL
+            return EXIT_USAGE
         copies = store.copies(story.id)
         thread_title = store.thread_title(story.thread_id) if story.thread_id else None
     if args.json:

@@ -8,13 +8,17 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, *, make_parents: bool = True) -> None:
     """Replace `path` with `text` in one step: a reader (or a crash) never sees half a file.
-    An existing file keeps its permissions."""
+    An existing file keeps its permissions. `make_parents=False` (a command's `-o FILE`):
+    a missing directory is an error (FileNotFoundError), as it is for a shell's `>`."""
     path = Path(path)
     if path.is_symlink():  # e.g. a dotfiles manager's link: update the file it points to
         path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise FileNotFoundError(2, "no such directory", str(path.parent))
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:

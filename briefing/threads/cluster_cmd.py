@@ -19,6 +19,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from briefing.textfmt import plural
 from briefing.threads.engine import Item, ThreadEngine, _naive_utc
 from briefing.threads.params import EngineParams
 
@@ -59,15 +60,21 @@ def run(args: argparse.Namespace, ctx: object = None) -> int:
     except InputError as exc:
         print(f"briefing cluster: {exc}", file=sys.stderr)
         return 2
+    if not items:
+        print(f"briefing cluster: no items in {args.input}", file=sys.stderr)
     rows = run_items(items, seed=not args.no_seed)
     out_lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(out_lines)
-        except OSError as exc:
-            print(f"briefing cluster: cannot write {args.output}: {exc}", file=sys.stderr)
-            return 2
+        from briefing.cli import write_output
+
+        if (failed := write_output("cluster", args.output, out_lines)) is not None:
+            return failed
+        threads = len({r["thread_id"] for r in rows})
+        print(
+            f"briefing cluster: {plural(len(rows), 'item')} in {plural(threads, 'thread')}"
+            f" -> {args.output}",
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(out_lines)
     return 0
