@@ -49,6 +49,18 @@ def missing_threads(store: Store, command: str, thread_ids: Iterable[int]) -> in
     return EXIT_USAGE
 
 
+def ident(text: str) -> int:
+    """argparse type of a story or thread id: a whole number SQLite can hold (a huge or
+    negative one is a usage error, not an OverflowError from the driver)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"no such id: {text} (ids are whole numbers from 1)")
+    return value
+
+
 def write_output(command: str, path: str, text: str) -> int | None:
     """Write a command's `-o FILE` (atomically; its directory must exist): None when written,
     else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL."""

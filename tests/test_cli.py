@@ -92,3 +92,32 @@ def test_opening_the_app_skips_command_parsing() -> None:
     assert opens_app([]) and opens_app(["--offline", "--data-dir", "/x", "--feeds=f.toml"])
     assert not opens_app(["threads"]) and not opens_app(["--data-dir", "/x", "fetch"])
     assert not opens_app(["--help"]) and not opens_app(["--version"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "99999999999999999999"),
+        ("mark", "99999999999999999999", "--read"),
+        ("stories", "--thread", "99999999999999999999"),
+        ("move", "1", "99999999999999999999"),
+        ("export", "--thread", "0"),
+        ("pin", "-3"),
+    ],
+)
+def test_an_id_sqlite_cannot_hold_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """Before, a 20-digit id reached the driver: OverflowError and a traceback."""
+    with pytest.raises(SystemExit) as stop:
+        main(["--data-dir", str(tmp_path / "d"), *args])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "no such id: " in err and "(ids are whole numbers from 1)" in err
+    assert not (tmp_path / "d").exists()  # refused before the cache was opened
+
+
+def test_a_huge_limit_means_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(tmp_path), "stories", "--thread", "1", "--limit",
+                 "99999999999999999999", "--json"]) == 0  # fmt: skip
+    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == [1]  # the seed story

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, missing_threads
 from briefing.sanitize import clean_line
 from briefing.textfmt import plural
 
@@ -20,9 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "move a story (and its copies) to another thread, or to a new one",
         "briefing move 42 7\nbriefing move 42 --new 'Gas deal talks'",
     )
-    move.add_argument("story_id", metavar="STORY_ID", type=int)
+    move.add_argument("story_id", metavar="STORY_ID", type=ident)
     where = move.add_mutually_exclusive_group(required=True)
-    where.add_argument("thread_id", metavar="THREAD_ID", type=int, nargs="?")
+    where.add_argument("thread_id", metavar="THREAD_ID", type=ident, nargs="?")
     where.add_argument("--new", metavar="TITLE", help="start a new thread with this title")
     move.set_defaults(func=run_move)
 
@@ -32,8 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "merge a thread into another (every story moves; the first thread is gone)",
         "briefing merge 12 3",
     )
-    merge.add_argument("thread_id", metavar="THREAD_ID", type=int)
-    merge.add_argument("into", metavar="INTO_ID", type=int)
+    merge.add_argument("thread_id", metavar="THREAD_ID", type=ident)
+    merge.add_argument("into", metavar="INTO_ID", type=ident)
     merge.set_defaults(func=run_merge)
 
     split = add_command(
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "split a thread: a story and every later one go to a new thread",
         "briefing split 42\nbriefing split 42 --title 'Second round of talks'",
     )
-    split.add_argument("story_id", metavar="STORY_ID", type=int)
+    split.add_argument("story_id", metavar="STORY_ID", type=ident)
     split.add_argument("--title", help="the new thread's title (default: the story's headline)")
     split.set_defaults(func=run_split)
 
@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "give a thread your own title (the engine no longer relabels it)",
         "briefing rename 3 'Azerbaijan–Russia crisis'",
     )
-    rename.add_argument("thread_id", metavar="THREAD_ID", type=int)
+    rename.add_argument("thread_id", metavar="THREAD_ID", type=ident)
     rename.add_argument("title", metavar="TITLE")
     rename.set_defaults(func=run_rename)
 

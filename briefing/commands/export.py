@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads, write_output
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, missing_threads, write_output
 from briefing.export.briefing import (
     RENDERERS,
     build_briefing,
@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--thread",
         metavar="ID",
-        type=int,
+        type=ident,
         action="append",
         default=[],
         help="only this thread (repeatable); without --since, the whole thread",

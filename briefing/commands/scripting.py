@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from briefing.cli import EXIT_USAGE, Context, add_command, iso, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, iso, missing_threads
 from briefing.export.briefing import (
     UNDATED,
     format_when,
@@ -20,6 +20,14 @@ from briefing.models import Story
 from briefing.sanitize import clean_line, clean_text
 
 
+def _limit(text: str) -> int:
+    """--limit N: at least 1; a huge N means "all" (and stays within what SQLite takes)."""
+    try:
+        return min(max(int(text), 1), 10**9)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     stories = add_command(
         subparsers,
@@ -27,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "list a thread's stories, newest first (copies from other outlets folded)",
         "briefing stories --thread 1\nbriefing stories --thread 1 --json | jq '.[].link'",
     )
-    stories.add_argument("--thread", metavar="ID", type=int, required=True)
-    stories.add_argument("--limit", type=int, default=200, metavar="N", help="default: 200")
+    stories.add_argument("--thread", metavar="ID", type=ident, required=True)
+    stories.add_argument("--limit", type=_limit, default=200, metavar="N", help="default: 200")
     stories.add_argument("--json", action="store_true", help="print a JSON array")
     stories.set_defaults(func=run_stories)
 
@@ -44,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="+",
         help="plain words, all must match, each as a word prefix (protest finds protesters)",
     )
-    search.add_argument("--limit", type=int, default=200, metavar="N", help="default: 200")
+    search.add_argument("--limit", type=_limit, default=200, metavar="N", help="default: 200")
     search.add_argument("--json", action="store_true", help="print a JSON array")
     search.set_defaults(func=run_search)
 
@@ -54,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "print one story: headline, outlet, time, link and its text",
         "briefing show 42\nbriefing show 42 --json | jq -r .text",
     )
-    show.add_argument("story_id", metavar="STORY_ID", type=int)
+    show.add_argument("story_id", metavar="STORY_ID", type=ident)
     show.add_argument("--json", action="store_true", help="print a JSON object")
     show.set_defaults(func=run_show)
 

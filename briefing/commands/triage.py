@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefing.cli import EXIT_USAGE, Context, add_command, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, missing_threads
 from briefing.textfmt import plural
 
 # flag in the store -> (option to set, option to clear, word when set, word when clear), then
@@ -39,9 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "briefing mark 42 --unstar --unhide\n"
         "briefing mark --thread 3 --read          # every story of thread 3 (the app's A)",
     )
-    mark.add_argument("story_ids", metavar="STORY_ID", type=int, nargs="*",
+    mark.add_argument("story_ids", metavar="STORY_ID", type=ident, nargs="*",
                       help="stories, as `briefing stories` and `briefing search` list them")  # fmt: skip
-    mark.add_argument("--thread", metavar="THREAD_ID", type=int,
+    mark.add_argument("--thread", metavar="THREAD_ID", type=ident,
                       help="with --read: every story of this thread")  # fmt: skip
     for flag, (on, off, _, _) in STORY_FLAGS.items():
         group = mark.add_mutually_exclusive_group()
@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("muted", "mute", "dim a thread; the app's next unread (n) skips it (the app's u)"),
     ):
         parser = add_command(subparsers, verb, what, f"briefing {verb} 3\nbriefing {verb} 3 --off")
-        parser.add_argument("thread_id", metavar="THREAD_ID", type=int)
+        parser.add_argument("thread_id", metavar="THREAD_ID", type=ident)
         parser.add_argument("--off", action="store_true", help=f"un{verb} it")
         parser.set_defaults(func=run_thread_flag, flag=flag, verb=verb)
 
