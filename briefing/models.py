@@ -71,6 +71,9 @@ class SaveResult:
     new_ids: tuple[int, ...] = ()
     updated: int = 0
     hidden: int = 0  # of the new items, how many were stored hidden (region filter)
+    # changed items whose title, link or summary changed and whose feed gives no full text:
+    # their article page is read again (a developing story's page changes with its item)
+    refetch_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

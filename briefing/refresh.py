@@ -604,6 +604,9 @@ class _Run:
         if saved.new_ids and self.articles:  # the stories are read back only to queue pages
             stories = await self._db(self.store.stories_by_id, list(saved.new_ids))
             self._queue_articles(stories, now)
+        if saved.refetch_ids and self.articles:
+            stories = await self._db(self.store.stories_by_id, list(saved.refetch_ids))
+            self._queue_articles(stories, now, again=True)
         return FeedReport(
             feed.name, feed.url, "ok", new=len(saved.new_ids), updated=saved.updated,
             hidden=saved.hidden, warning=parsed.warning, next_check=update.next_check,
@@ -639,9 +642,12 @@ class _Run:
         return FeedReport(feed.name, feed.url, status, error=error, next_check=update.next_check)
 
     # ---------------------------------------------------------------- article pages
-    def _queue_articles(self, stories: Sequence[Story], now: datetime) -> None:
+    def _queue_articles(
+        self, stories: Sequence[Story], now: datetime, *, again: bool = False
+    ) -> None:
+        """Read the pages of new stories (`again`: of changed ones, even with a text)."""
         for story in stories:
-            if story.hidden or story.text or not story.link:
+            if story.hidden or (story.text and not again) or not story.link:
                 continue
             age = self.article_max_age
             if age is not None and story.published is not None and story.published < now - age:

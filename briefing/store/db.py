@@ -285,6 +285,7 @@ class Store:
     ) -> SaveResult:
         """Apply one feed check (its metadata and all its items) in one transaction."""
         new_ids: list[int] = []
+        refetch: list[int] = []
         hidden = 0
         updated = 0
         checked = to_db(update.checked)
@@ -313,7 +314,8 @@ class Store:
                 )  # fmt: skip
             for item in items:
                 old = db.execute(
-                    "SELECT id, content_hash FROM articles WHERE feed_id = ? AND key = ?",
+                    "SELECT id, content_hash, title, link, summary, published FROM articles"
+                    " WHERE feed_id = ? AND key = ?",
                     (feed_id, item.key),
                 ).fetchone()
                 if old is None:
@@ -337,15 +339,27 @@ class Store:
                     # An item that now has no date keeps its stored one when its page gave
                     # a date (set_article_text put it there if the feed never had one).
                     published = to_db(item.published)
+                    # the feed's full text (content:encoded) replaces the stored one; without
+                    # it, the text read from the page stays until the page is read again
                     db.execute(
                         "UPDATE articles SET link = ?, title = ?, summary = ?, author = ?,"
                         " published = CASE WHEN ? IS NULL AND page_date IS NOT NULL"
-                        " THEN published ELSE ? END, content_hash = ? WHERE id = ?",
+                        " THEN published ELSE ? END, content_hash = ?,"
+                        " text = coalesce(?, text) WHERE id = ?",
                         (item.link, item.title, item.summary, item.author, published,
-                         published, item.content_hash, old[0]),
+                         published, item.content_hash, item.text, old[0]),
                     )  # fmt: skip
                     updated += 1
-        return SaveResult(tuple(new_ids), updated, hidden)
+                    if item.text is None and (item.title, item.link, item.summary) != old[2:5]:
+                        refetch.append(old[0])
+                    if published is not None and published != old[5]:
+                        # its thread's "last moved" follows the story's new date
+                        thread = db.execute(
+                            "SELECT thread_id FROM membership WHERE article_id = ?", (old[0],)
+                        ).fetchone()
+                        if thread is not None:
+                            self._touch_thread(db, thread[0])
+        return SaveResult(tuple(new_ids), updated, hidden, tuple(refetch))
 
     def set_article_text(
         self, article_id: int, *, text: str | None, author: str | None = None,

@@ -1,0 +1,137 @@
+"""A feed item that changes after it was stored (a developing story): its text follows it.
+
+Before, a changed item had its title and summary rewritten but kept the full text of its first
+version (the feed's content:encoded, or its page), and its thread kept the old "last moved".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
+
+from fetchenv import FetchEnv
+from httpserver import TestServer
+
+HTML = "text/html; charset=utf-8"
+
+
+def page(headline: str, fact: str) -> str:
+    return (
+        f"<html lang='en'><head><title>{headline}</title></head><body><article>"
+        f"<h1>{headline}</h1>"
+        + "".join(
+            f"<p>Paragraph {i}: {fact}, officials in Baku told reporters on Tuesday.</p>"
+            for i in range(6)
+        )
+        + "</article></body></html>"
+    )
+
+
+def feed(base: str, title: str, summary: str, when: datetime, *, full: str | None = None) -> str:
+    content = f"<content:encoded>{escape(full)}</content:encoded>" if full else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>T</title>'
+        f"<item><guid>quake</guid><title>{escape(title)}</title>"
+        f"<link>{base}/articles/quake</link><pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>{escape(summary)}</description>{content}</item>"
+        "</channel></rss>"
+    )
+
+
+def story(env: FetchEnv) -> sqlite3.Row:
+    (row,) = env.rows("F")
+    return row
+
+
+def thread_updated(env: FetchEnv, article_id: int) -> str | None:
+    db = sqlite3.connect(env.data_dir / "briefing.sqlite3")
+    try:
+        return db.execute(
+            "SELECT t.updated FROM threads t JOIN membership m ON m.thread_id = t.id"
+            " WHERE m.article_id = ?",
+            (article_id,),
+        ).fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_a_changed_item_reads_its_page_again_and_redates_its_thread(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    base = http_server.url("")
+    first = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    http_server.add(
+        "/f", feed(base, "Earthquake near Shamakhi", "A quake was felt in Baku.", first)
+    )
+    http_server.add(
+        "/articles/quake", page("Earthquake near Shamakhi", "no one was hurt"), content_type=HTML
+    )
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=True)
+    row = story(fetch_env)
+    assert "no one was hurt" in row["text"]
+    before = thread_updated(fetch_env, row["id"])
+    assert before is not None and before.startswith(first.strftime("%Y-%m-%dT%H:%M"))
+
+    # An hour later the outlet updates the item (new headline, summary, date) and its page.
+    later = first + timedelta(hours=1)
+    http_server.add(
+        "/f", feed(base, "Earthquake near Shamakhi: two injured", "Two people hurt.", later)
+    )
+    http_server.add(
+        "/articles/quake", page("Two injured", "two people were injured"), content_type=HTML
+    )
+    summary = fetch_env.run(articles=True)
+
+    row = story(fetch_env)
+    assert summary.feeds[0].updated == 1 and not summary.new_ids
+    assert row["title"] == "Earthquake near Shamakhi: two injured"
+    assert "two people were injured" in row["text"] and "no one was hurt" not in row["text"]
+    assert len(http_server.hits("/articles/quake")) == 2
+    assert thread_updated(fetch_env, row["id"]).startswith(later.strftime("%Y-%m-%dT%H:%M"))
+
+    # Only the date moves (some feeds restamp every item): the page is not read again, the
+    # thread follows the date. Then the page goes away: the text read before is kept.
+    latest = later + timedelta(minutes=30)
+    http_server.add(
+        "/f", feed(base, "Earthquake near Shamakhi: two injured", "Two people hurt.", latest)
+    )
+    fetch_env.run(articles=True)
+    assert len(http_server.hits("/articles/quake")) == 2
+    assert thread_updated(fetch_env, row["id"]).startswith(latest.strftime("%Y-%m-%dT%H:%M"))
+    http_server.add(
+        "/f", feed(base, "Earthquake near Shamakhi: three injured", "Three hurt.", latest)
+    )
+    http_server.add("/articles/quake", "gone", status=404)
+    fetch_env.run(articles=True)
+    row = story(fetch_env)
+    assert row["title"] == "Earthquake near Shamakhi: three injured"
+    assert "two people were injured" in row["text"]
+    assert len(http_server.hits("/articles/quake")) == 3
+
+
+def test_a_changed_full_text_item_replaces_its_text_without_reading_the_page(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    base = http_server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    # long enough to count as the full article (parse.FULL_TEXT_MIN)
+    body = "<p>{}</p>" + "<p>The talks on the border commissions continued in Baku.</p>" * 30
+    http_server.add(
+        "/f",
+        feed(base, "Talks in Baku", "Talks.", when, full=body.format("Round one.")),
+    )
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=True)
+    assert "Round one." in story(fetch_env)["text"]
+    http_server.add(
+        "/f",
+        feed(base, "Talks in Baku end", "Ended.", when, full=body.format("Round two.")),
+    )
+    fetch_env.run(articles=True)
+    text = story(fetch_env)["text"]
+    assert "Round two." in text and "Round one." not in text
+    assert not http_server.hits("/articles/quake")  # the feed carries the text
