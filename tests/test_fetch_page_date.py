@@ -158,3 +158,17 @@ def test_migrates_from_schema_2_keeping_articles(tmp_path: Path) -> None:
         assert story is not None and story.page_date == "2025-06-30"
         assert story.published == datetime(2025, 6, 30, tzinfo=UTC)
         assert store.integrity_check() == ["ok"]
+
+
+def test_a_page_too_short_to_extract_still_dates_an_undated_item() -> None:
+    """A page with a date but no article text (a video page, a stub): before, its date was
+    dropped with the failed extraction, and the undated item sorted by first seen."""
+    from briefing.fetch.extract import extract_article
+
+    stub = (
+        b"<html><head><meta property='article:published_time' content='2025-06-28T09:30:00Z'>"
+        b"<title>Video</title></head><body><article><p>Watch.</p></article></body></html>"
+    )
+    got = extract_article(stub, {"content-type": HTML}, "https://example.org/v")
+    assert got.text is None and got.error == "no article text found on the page"
+    assert got.date == "2025-06-28"

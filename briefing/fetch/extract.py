@@ -90,10 +90,10 @@ def extract_article(
     except Exception as exc:  # trafilatura/lxml can fail on odd pages; never on the run
         return Extracted(None, error=f"extraction failed: {clean_line(type(exc).__name__)}")
     text = clean_text(getattr(doc, "text", None) or "", TEXT_CAP) if doc is not None else ""
-    if len(text) < MIN_TEXT:
-        return Extracted(None, error="no article text found on the page")
-    author = clean_line(getattr(doc, "author", None) or "", AUTHOR_CAP) or None
     date = clean_line(getattr(doc, "date", None) or "", 40) or None
+    if len(text) < MIN_TEXT:  # the page's date still dates an item its feed left undated
+        return Extracted(None, error="no article text found on the page", date=date)
+    author = clean_line(getattr(doc, "author", None) or "", AUTHOR_CAP) or None
     lang = getattr(doc, "language", None)
     if not lang:
         m = _HTML_LANG.search(html[:5000])
