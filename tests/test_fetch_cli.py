@@ -158,3 +158,38 @@ def test_progress_bar_rewrites_one_line() -> None:
     text = out.getvalue()
     assert "1/4 feeds" in text and "4/4 feeds, 1/2 articles, 1 feed failure" in text
     assert "\n" not in text and text.endswith("\r\x1b[2K")
+
+
+def test_feeds_failing_for_one_reason_share_a_line() -> None:
+    """Offline, every feed fails with "host name not found": one line naming them all, and a
+    last line saying what that likely means, instead of 24 lines saying the same."""
+    import io
+    from datetime import UTC, datetime
+
+    from briefing.commands.fetch import print_summary
+    from briefing.refresh import FeedReport, RefreshSummary
+
+    dns = "host name not found (DNS; offline, or a typo in the URL?)"
+    names = ["OC Media", "JAMnews", "Civil.ge", "APA"]
+    feeds = [FeedReport(n, f"https://{i}.example/", "error", error=f"cannot connect to {i}.example:"
+                        f" {dns}") for i, n in enumerate(names)]  # fmt: skip
+    summary = RefreshSummary(started=datetime.now(UTC), seconds=0.1, feeds=feeds)
+    out = io.StringIO()
+    print_summary(summary, out)
+    assert out.getvalue().splitlines()[1:] == [
+        f"  error  4 feeds cannot connect: {dns}",
+        "         OC Media, JAMnews, Civil.ge, APA",
+        "No feed could be reached: is this machine online? The cached stories are all kept.",
+    ]
+    # one good feed and two refused connections: each failure keeps its own line, no advice
+    summary.feeds[2:] = [
+        FeedReport("Civil.ge", "https://c/", "ok", new=1),
+        FeedReport("APA", "https://a/", "error", error="HTTP 503 Service Unavailable"),
+    ]
+    out = io.StringIO()
+    print_summary(summary, out)
+    assert out.getvalue().splitlines()[1:] == [
+        f"  error  OC Media: cannot connect to 0.example: {dns}",
+        f"  error  JAMnews: cannot connect to 1.example: {dns}",
+        "  error  APA: HTTP 503 Service Unavailable",
+    ]

@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import shutil
 import sys
+import textwrap
 import time
 from typing import TextIO
 
 from briefing.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Context, add_command
-from briefing.refresh import Progress, RefreshBusy, RefreshSummary, refresh, refresh_lock
+from briefing.refresh import (
+    FeedReport,
+    Progress,
+    RefreshBusy,
+    RefreshSummary,
+    refresh,
+    refresh_lock,
+)
 from briefing.textfmt import noun, plural
 
 
@@ -117,6 +126,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return EXIT_OK
 
 
+GROUP_AT = 3  # this many feeds failing to connect for one reason share a line
+_CONNECT = re.compile(r"cannot connect to [^:]+: (.+)")
+
+
 def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     t = summary.totals()
     parts = [f"{t['ok']} ok", f"{t['not_modified']} not modified"]
@@ -137,11 +150,32 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     print(line, file=out)
     if summary.threads_error:
         print(f"  threads: {summary.threads_error} (the items are stored)", file=out)
+    # Feeds that cannot connect for the same reason (offline: every one says "host name not
+    # found") are one line naming them, not one line each.
+    failed = [r for r in summary.feeds if r.status in ("error", "gone")]
+    groups: dict[str, list[FeedReport]] = {}
+    for report in failed:
+        if report.status == "error" and (m := _CONNECT.match(report.error or "")):
+            groups.setdefault(m.group(1), []).append(report)
+    grouped = {id(r) for reports in groups.values() if len(reports) >= GROUP_AT for r in reports}
+    for reason, reports in groups.items():
+        if len(reports) >= GROUP_AT:
+            names = ", ".join(r.name for r in reports)
+            print(f"  error  {plural(len(reports), 'feed')} cannot connect: {reason}", file=out)
+            print(textwrap.fill(names, width=100, initial_indent=" " * 9,
+                                subsequent_indent=" " * 9), file=out)  # fmt: skip
     for report in summary.feeds:
+        if id(report) in grouped:
+            continue
         if report.status in ("error", "gone"):
             print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
         elif report.warning:
             print(f"  warn   {report.name}: {report.warning}", file=out)
+    if failed and len(failed) == len(summary.feeds) and len(grouped) == len(failed):
+        print(
+            "No feed could be reached: is this machine online? The cached stories are all kept.",
+            file=out,
+        )
 
 
 class ProgressBar:
