@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.timer import Timer
 
 from briefing.config import Config
 from briefing.models import Story, Thread
@@ -38,7 +39,7 @@ from briefing.tui.screens.feeds import FeedsScreen
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.results import StoryResultsScreen
-from briefing.tui.screens.typeahead import TypeAhead
+from briefing.tui.screens.typeahead import CLOSE_WAIT, TypeAhead
 from briefing.tui.storecalls import StoreLane
 
 T = TypeVar("T")
@@ -122,6 +123,8 @@ class BriefingApp(App[int]):
         self._polling = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
+        self._held_keys: list[events.Key] | None = None  # see _hold_key
+        self._hold_timer: Timer | None = None
         self.set_keymap(dict(config.settings.keys))
 
     def notify(
@@ -234,18 +237,49 @@ class BriefingApp(App[int]):
         if isinstance(event, events.Key):
             screen = self.screen
             if not event.is_forwarded:
+                if self._held_keys is not None or (
+                    isinstance(screen, TypeAhead) and screen.may_close
+                ):
+                    self._hold_key(event)  # the key before may be closing the dialog
+                    return
                 if isinstance(screen, TypeAhead) and not screen.takes_keys:
                     await screen.wait_until_ready()
+                if isinstance(self.screen, TypeAhead):
+                    self.screen.key_handed(event.key)
                 self._handed_to.append((event, self.screen))
             else:
                 handed_to = next((s for e, s in self._handed_to if e is event), None)
                 if (handed_to is not None and handed_to is not screen
                         and isinstance(screen, TypeAhead)):  # fmt: skip
                     await screen.wait_until_ready()
+                    if self._held_keys is not None or screen.may_close:
+                        self._hold_key(event)
+                        return
                     if self.screen is screen:
+                        screen.key_handed(event.key)
                         (self.focused or screen)._forward_event(event.copy())
                         return
         await super().on_event(event)
+
+    def _hold_key(self, event: events.Key) -> None:
+        """Hold a key typed right behind one that may close the dialog on top (Enter in a
+        picker, `y` in a confirm): the dialog closes in its own task, a moment later, and the
+        key is for the screen under it. Held keys are replayed in order when the dialog is
+        gone (`TypeAhead.dismiss`), or after `CLOSE_WAIT` if it stays (then they are its)."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self._hold_timer = self.set_timer(CLOSE_WAIT, self.release_held_keys)
+        self._held_keys.append(events.Key(event.key, event.character))
+
+    def release_held_keys(self) -> None:
+        held, self._held_keys = self._held_keys, None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        if isinstance(self.screen, TypeAhead):
+            self.screen.may_close = False
+        for key in held or ():
+            self.post_message(key)
 
     def open_dialog(self, screen: Screen[T]) -> asyncio.Future[T]:
         """Push `screen` now, from the key's own handler, and return its answer to await.

@@ -20,6 +20,8 @@ NEW_THREAD = "new"
 
 
 class ConfirmScreen(TypeAhead, ModalScreen[bool]):
+    CLOSING_KEYS = frozenset()
+    CLOSING_BINDINGS = ("confirm_yes", "confirm_no")
     BINDINGS = [
         Binding("y,enter", "answer(True)", "Yes", id="confirm_yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm_no"),
@@ -42,6 +44,7 @@ class ConfirmScreen(TypeAhead, ModalScreen[bool]):
 
 
 class TextPrompt(TypeAhead, ModalScreen[str | None]):
+    CLOSING_BINDINGS = ("prompt_cancel",)
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt_cancel")]
 
     def __init__(self, label: str, value: str = "") -> None:
@@ -72,6 +75,7 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
     Returns a thread id, (NEW_THREAD, title) or None when cancelled.
     """
 
+    CLOSING_BINDINGS = ("picker_cancel",)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="picker_cancel"),
         Binding("down", "move(1)", show=False, id="picker_down"),

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 
 class FeedsScreen(TypeAhead, Screen[None]):
+    CLOSING_KEYS = frozenset()
+    CLOSING_BINDINGS = ("feeds_back",)
     BINDINGS = [
         Binding("escape,q", "close", "Back", id="feeds_back"),
         Binding("j", "cursor_down_table", show=False, id="feeds_down"),

@@ -37,6 +37,17 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
         Binding("tab", "toggle_focus", "Input/list", show=False, id="results_tab"),
     ]
 
+    CLOSING_BINDINGS = ("results_back",)
+
+    def closes_on(self, key: str) -> bool:
+        """Enter closes from the list (it opens the story), not in the box (it searches); q
+        is typed into the search (on_key), so only the new-since view closes on it."""
+        if key == "enter":
+            return isinstance(self.focused, StoryList)
+        if key == "q" and self.searching:
+            return False
+        return super().closes_on(key)
+
     def __init__(self, *, zone: tzinfo, searching: bool, since: datetime | None = None) -> None:
         super().__init__()
         self.zone = zone
