@@ -109,3 +109,44 @@ def test_moves_and_undos_follow_a_thread_merged_meanwhile(cache):
     with pytest.raises(ValueError, match="no thread 99999"):
         store.move_story(ids["g1"], 99999)
     assert live_thread(store, ids["g1"]) == other
+
+
+async def test_undo_of_a_move_keeps_a_move_made_since_by_another_program(cache, fast_poll):
+    """m (to Armenia), then `briefing move` elsewhere (to the seed thread), then z: the story
+    stays where the other program put it, and the message says so. Before, z pulled it back."""
+    g2, georgia, armenia = cache.ids["g2"], cache.threads["georgia"], cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        main.story_list.select_id(g2)
+        await settle(pilot)
+        await app.move_story(main, main.story_list.current, armenia)
+        await settle(pilot, lambda: cache.store.story(g2).thread_id == armenia)
+        other = Store.open(cache.store.path.parent)
+        other.move_story(g2, 1)  # what `briefing move g2 1` stores
+        other.close()
+        await pilot.press("z")
+        await settle(pilot, lambda: any("Undone" in n.message for n in app._notifications))
+        assert cache.store.story(g2).thread_id == 1
+        assert any(
+            n.message == "Undone: move, except 1 story moved elsewhere since (left where it is)"
+            for n in app._notifications
+        )
+        # with nothing moved outside, an undo puts the story back as before
+        g1 = cache.ids["g1"]
+        await app.move_story(main, cache.store.story(g1), armenia)
+        await settle(pilot, lambda: cache.store.story(g1).thread_id == armenia)
+        await pilot.press("z")
+        await settle(pilot, lambda: cache.store.story(g1).thread_id == georgia)
+
+
+def test_undo_of_a_split_keeps_a_story_moved_since(cache):
+    store, ids, georgia = cache.store, cache.ids, cache.threads["georgia"]
+    new_id, before = store.split_thread(ids["g2"], "Split")
+    moved = [row[0] for row in before]
+    assert ids["g2"] in moved
+    store.move_story(ids["g2"], cache.threads["armenia"])  # `briefing move` meanwhile
+    assert store.restore_placement(before, only_in=new_id) == 1
+    assert store.story(ids["g2"]).thread_id == cache.threads["armenia"]
+    assert all(store.story(i).thread_id == georgia for i in moved if i != ids["g2"])

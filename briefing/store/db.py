@@ -980,13 +980,32 @@ class Store:
         )
 
     def restore_placement(
-        self, rows: Sequence[tuple[Any, ...]], *, clear: Sequence[int] = ()
-    ) -> None:
+        self, rows: Sequence[tuple[Any, ...]], *, clear: Sequence[int] = (),
+        only_in: int | None = None,
+    ) -> int:  # fmt: skip
         """Put membership rows back exactly as `placement()` read them (one transaction); the
         stories in `clear` had no row before and lose theirs. Every thread touched is updated.
         A row naming a thread merged since it was read goes to the live thread it was merged
-        into (`_live_thread`)."""
+        into (`_live_thread`).
+
+        `only_in` (an undo): only the stories still in that thread (or where it was merged)
+        go back; one moved since by someone else (`briefing move` in another window) stays
+        where that put it. Returns how many were left so."""
         with self._write() as db:
+            left = 0
+            if only_in is not None:
+                live = self._live_thread(db, only_in)
+
+                def still_there(article_id: int) -> bool:
+                    row = db.execute(
+                        "SELECT thread_id FROM membership WHERE article_id = ?", (article_id,)
+                    ).fetchone()
+                    return row is not None and self._live_thread(db, row[0]) == live
+
+                kept_rows = [row for row in rows if still_there(row[0])]
+                kept_clear = [i for i in clear if still_there(i)]
+                left = len(rows) + len(clear) - len(kept_rows) - len(kept_clear)
+                rows, clear = kept_rows, kept_clear
             rows = [(row[0], self._live_thread(db, row[1]), *row[2:]) for row in rows]
             touched: set[int] = set()
             ids = [row[0] for row in rows] + list(clear)
@@ -1005,6 +1024,7 @@ class Store:
             touched.update(row[1] for row in rows)
             for thread_id in touched:
                 self._touch_thread(db, thread_id)
+            return left
 
     def delete_thread_if_empty(self, thread_id: int) -> bool:
         """Delete a thread that holds no story, is not pinned, has no seed and nothing was

@@ -64,6 +64,13 @@ class UndoStep:
     select: int | None = None  # the thread to show after the undo (it got stories back)
 
 
+@dataclass(frozen=True, slots=True)
+class LeftBehind:
+    """What a move or split undo did not put back: stories another program moved since."""
+
+    count: int
+
+
 def open_in_browser(url: str) -> bool:
     """Hand an http(s) URL to the desktop browser; never a shell, never a console browser
     that would take over this terminal."""
@@ -366,12 +373,21 @@ class BriefingApp(App[int]):
 
     async def _undo(self, screen: MainScreen, step: UndoStep) -> None:
         try:
-            await step.revert()
+            result = await step.revert()
         except Exception as exc:
             self.notify(f"Undo failed: {exc}", severity="error")
             return
         screen.reload_all(select=step.select)
-        self.notify(f"Undone: {step.label}", timeout=2)
+        if isinstance(result, LeftBehind) and result.count:
+            # a move or split undone after another program moved some of its stories on
+            where = "it is" if result.count == 1 else "they are"
+            self.notify(
+                f"Undone: {step.label}, except {plural(result.count, 'story', 'stories')} moved"
+                f" elsewhere since (left where {where})",
+                timeout=4,
+            )
+        else:
+            self.notify(f"Undone: {step.label}", timeout=2)
 
     async def move_story(
         self, screen: MainScreen, story: Story, choice: int | tuple[str, str]
@@ -391,13 +407,14 @@ class BriefingApp(App[int]):
                 target = int(choice)  # type: ignore[arg-type]
             store.move_story(story.id, target)
 
-            def revert() -> None:
+            def revert() -> LeftBehind:
                 if before is None:
-                    store.restore_placement(copies, clear=[story.id])
+                    left = store.restore_placement(copies, clear=[story.id], only_in=target)
                 else:
-                    store.restore_placement([before, *copies])
+                    left = store.restore_placement([before, *copies], only_in=target)
                 if created is not None:
                     store.delete_thread_if_empty(created)
+                return LeftBehind(left)
 
             return revert
 
@@ -421,9 +438,10 @@ class BriefingApp(App[int]):
             return
         new_id, before = result
 
-        def revert() -> None:
-            store.restore_placement(before)
+        def revert() -> LeftBehind:
+            left = store.restore_placement(before, only_in=new_id)
             store.delete_thread_if_empty(new_id)
+            return LeftBehind(left)
 
         self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id)
         self.notify(f"Split: {plural(len(before), 'story', 'stories')} in a new thread.", timeout=3)
