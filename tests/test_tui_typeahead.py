@@ -173,3 +173,31 @@ async def test_an_enter_that_does_not_close_the_picker_keeps_the_keys_after_it(c
         burst(app, "escape", "j")
         await settle(pilot, lambda: app.main.thread_list.current.id != thread.id)
         assert app.screen is app.main and triage(cache) == before  # nothing merged
+
+
+async def test_z_typed_right_behind_a_triage_key_undoes_it(cache):
+    """x z, or b s z, in one burst: z undoes the key just before it. Before, the undo step
+    was stacked only once the write was done, so z found nothing (or an older step)."""
+    g2, g3 = cache.ids["g2"], cache.ids["g3"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await start(pilot, app)
+        main = app.main
+        while main.thread_list.current.id != cache.threads["georgia"]:
+            await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == cache.threads["georgia"])
+        main.set_focus(main.story_list)
+        main.story_list.select_id(g2)
+        await settle(pilot)
+        burst(app, "x", "z")
+        await settle(pilot, lambda: not app.undo_stack and not app.workers)
+        await settle(pilot)
+        assert not cache.store.story(g2).hidden
+        main.story_list.select_id(g3)
+        await settle(pilot)
+        burst(app, "b", "s", "z")
+        await settle(pilot, lambda: len(app.undo_stack) == 1)
+        await settle(pilot)
+        story = cache.store.story(g3)
+        assert (story.in_briefing, story.starred) == (True, False)
+        assert [step.label for step in app.undo_stack] == ["Added to the briefing"]

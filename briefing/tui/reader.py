@@ -311,9 +311,11 @@ class BriefingApp(App[int]):
     # ------------------------------------------------------------------ triage and undo
     def push_undo(
         self, label: str, revert: Callable[[], Awaitable[Any]], *, select: int | None = None
-    ) -> None:
-        self.undo_stack.append(UndoStep(label, revert, select))
+    ) -> UndoStep:
+        step = UndoStep(label, revert, select)
+        self.undo_stack.append(step)
         del self.undo_stack[:-UNDO_LEVELS]
+        return step
 
     def write_triage(
         self, screen: MainScreen, story: Story, flag: str, value: bool, *, undoable: bool = True
@@ -329,9 +331,20 @@ class BriefingApp(App[int]):
             screen.thread_list.adjust_unread(story.thread_id, -1 if value else 1)
         self.triage_writes += 1
         future = self.lane.submit(self.store.set_triage, story.id, **{flag: value})
-        self.run_worker(
-            self._write_triage(screen, story, flag, value, undoable, future), group="write"
-        )
+        step = None
+        if undoable:
+            # The undo step is on the stack now, in the key's own step: a `z` typed right
+            # behind the key (one burst over ssh) undoes it, not the step before. Only the flag
+            # this key changed goes back: another program may have changed the story's other
+            # flags since (`briefing mark` in another window).
+            async def revert() -> None:
+                before = await asyncio.wrap_future(future)
+                await self.lane.call(self.store.set_triage, story.id, **{flag: before[flag]})
+
+            label = TRIAGE_WORDS[(flag, value)]
+            step = self.push_undo(label, revert)
+            self.notify(f"{label}: {clean_line(story.title, 60)}", timeout=2)
+        self.run_worker(self._write_triage(screen, step, future), group="write")
 
     async def _save(self, screen: MainScreen, func: Callable[..., T], *args: Any,
                     **kwargs: Any) -> T | object:  # fmt: skip
@@ -350,19 +363,10 @@ class BriefingApp(App[int]):
             return FAILED
 
     async def _write_triage(
-        self, screen: MainScreen, story: Story, flag: str, value: bool, undoable: bool,
-        future: Future[dict[str, bool]],
-    ) -> None:  # fmt: skip
-        before = await self._saved(screen, future)
-        if before is FAILED:
-            return
-        label = TRIAGE_WORDS[(flag, value)]
-        if undoable:
-            # Only the flag this key changed goes back: another program may have changed the
-            # story's other flags since (`briefing mark` in another window).
-            self.push_undo(label, partial(self.lane.call, self.store.set_triage, story.id,
-                                          **{flag: before[flag]}))  # fmt: skip
-            self.notify(f"{label}: {clean_line(story.title, 60)}", timeout=2)
+        self, screen: MainScreen, step: UndoStep | None, future: Future[dict[str, bool]]
+    ) -> None:
+        if await self._saved(screen, future) is FAILED and step in self.undo_stack:
+            self.undo_stack.remove(step)  # nothing was written: nothing to undo
 
     def undo(self, screen: MainScreen) -> None:
         if not self.undo_stack:
