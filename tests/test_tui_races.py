@@ -150,3 +150,39 @@ def test_undo_of_a_split_keeps_a_story_moved_since(cache):
     assert store.restore_placement(before, only_in=new_id) == 1
     assert store.story(ids["g2"]).thread_id == cache.threads["armenia"]
     assert all(store.story(i).thread_id == georgia for i in moved if i != ids["g2"])
+
+
+async def test_a_merge_by_another_program_takes_the_reader_along(cache, fast_poll):
+    """Reading a story of Georgia, `briefing merge georgia armenia` in another window: the
+    selection follows Georgia into Armenia, the story stays on screen. Before, the thread
+    now at Georgia's row was selected, and the article pane showed one of its stories."""
+    g2, georgia, armenia = cache.ids["g2"], cache.threads["georgia"], cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        main.story_list.select_id(g2)
+        await settle(pilot, lambda: main.article.story is not None and main.article.story.id == g2)
+        other = Store.open(cache.store.path.parent)
+        other.merge_threads(georgia, armenia)
+        other.close()
+        await settle(pilot, lambda: main.thread_list.index_of(georgia) is None)
+        await settle(pilot, lambda: main.story_list.key == armenia)
+        assert main.thread_list.current.id == armenia
+        await settle(pilot, lambda: main.story_list.current is not None)
+        assert main.story_list.current.id == g2
+        assert main.article.story.id == g2
+
+
+async def test_the_apps_own_merge_keeps_the_story_under_the_cursor(cache):
+    g2, georgia, armenia = cache.ids["g2"], cache.threads["georgia"], cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        main.story_list.select_id(g2)
+        await settle(pilot)
+        await app.merge_threads(main, main.thread_list.current, armenia)
+        await settle(pilot, lambda: main.story_list.key == armenia)
+        await settle(pilot, lambda: main.story_list.current is not None)
+        assert main.story_list.current.id == g2

@@ -733,6 +733,15 @@ class Store:
         )
         return row[0] if row else None
 
+    def live_thread(self, thread_id: int) -> int | None:
+        """Where `thread_id`'s stories are now: itself, or the thread it was merged into
+        (followed to the end); None when there is no such thread."""
+        with self._lock:
+            try:
+                return self._live_thread(self._db, thread_id)
+            except ValueError:
+                return None
+
     def thread_exists(self, thread_id: int) -> bool:
         return self.thread_title(thread_id) is not None
 

@@ -463,6 +463,7 @@ class BriefingApp(App[int]):
             threads.redirects.pop(thread.id, None)
             return
         self.notify(f"Merged “{clean_line(thread.title, 50)}”.", timeout=3)
+        screen.keep_story_through_merge(thread.id)
         screen.load_threads(keep_id=target, moves=moves)
 
     async def rename_thread(self, screen: MainScreen, thread: Thread, title: str) -> None:

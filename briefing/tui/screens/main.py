@@ -203,6 +203,7 @@ class MainScreen(Screen[None]):
         if moves is None:
             moves = self.thread_list.moves
         writes = app.triage_writes
+        shown = (self.story_list.key, self.story_list.current)  # before a reload empties it
         try:
             threads = await app.lane.latest("threads", app.load_threads)
         except Stale:
@@ -210,6 +211,17 @@ class MainScreen(Screen[None]):
         if app.triage_writes != writes:  # read before a triage write the screen shows: again
             self.load_threads(keep_id, moves)
             return
+        # The thread on screen is gone from the list: merged by another program (`briefing
+        # merge` in another window)? Then the selection follows it to where it went, as after
+        # the app's own M, instead of landing on whatever thread now has its row.
+        listed = {t.id for t in threads}
+        redirects = self.thread_list.redirects
+        for gone in {keep_id, getattr(self.thread_list.current, "id", None)} - listed - {None}:
+            if gone not in redirects:
+                live = await app.lane.call(app.store.live_thread, gone)
+                if live is not None and live != gone:
+                    redirects[gone] = live
+                    self.keep_story_through_merge(gone, shown)
         self.post_message(ThreadsLoaded(threads, keep_id=keep_id, moves=moves))
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
@@ -294,6 +306,16 @@ class MainScreen(Screen[None]):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.article.show(message.story, message.copies, keep_scroll=message.keep_scroll)
+
+    def keep_story_through_merge(
+        self, gone: int, shown: tuple[int | None, Story | None] | None = None
+    ) -> None:
+        """The thread whose stories are listed (`shown`: the list's thread and story under
+        the cursor, by default now) was merged away: that story stays under the cursor once
+        the thread it went into is listed."""
+        key, current = shown or (self.story_list.key, self.story_list.current)
+        if key == gone and current is not None:
+            self._select_on_load = current.id
 
     def reload_all(self, select: int | None = None) -> None:
         """After a structural change or a refresh: threads, the current list, the article.
