@@ -158,3 +158,34 @@ async def test_the_split_prompt_counts_what_moves_in_the_seed_thread(cache):
         await settle(pilot, lambda: cache.store.story(cache.ids["a2"]).thread_id != 1)
         moved = {s.id for s in cache.store.stories(cache.store.story(cache.ids["a2"]).thread_id)}
         assert moved == {cache.ids["a1"], cache.ids["a2"]}
+
+
+async def test_a_hidden_story_found_by_search_is_marked_and_x_brings_it_back(cache):
+    """After a restart the undo list is empty: a story hidden yesterday is found by `/`, shown
+    as hidden in the results and the reader, and x there unhides it (before, x hid it again
+    and only `briefing mark ID --unhide` brought it back)."""
+    g2, georgia = cache.ids["g2"], cache.threads["georgia"]
+    cache.store.set_triage(g2, hidden=True)
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("slash", *"foreign agents", "enter")
+        await settle(pilot, lambda: results_of(app).has_focus and results_of(app).stories)
+        row = results_of(app).stories[0]
+        assert row.id == g2 and row.hidden
+        shown = results_of(app).get_option_at_index(0).prompt
+        assert "(hidden) Georgian Dream passes foreign agents bill" in shown.plain
+        await pilot.press("enter")
+        main = app.main
+        await settle(
+            pilot, lambda: app.screen is main and getattr(main.article.story, "id", 0) == g2
+        )
+        assert "hidden (x: unhide)" in main.article.text
+        assert main.story_list.index_of(g2) is None  # a hidden story is not listed
+        await pilot.press("x")
+        await settle(pilot, lambda: not cache.store.story(g2).hidden)
+        await settle(pilot, lambda: main.story_list.index_of(g2) is not None)
+        assert main.story_list.key == georgia
+        assert "hidden (x: unhide)" not in main.article.text
+        await pilot.press("z")  # and the unhide can be undone like any triage key
+        await settle(pilot, lambda: cache.store.story(g2).hidden)

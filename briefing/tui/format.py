@@ -117,11 +117,10 @@ def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
     ]
     if outlet:
         parts += [(fit(clean_line(story.outlet), OUTLET_WIDTH), "$text-primary"), " "]
-    parts += [
-        (copies.ljust(3) if copies else "   ", "bold $secondary"),
-        " ",
-        (clean_line(story.title) or "(no title)", "" if story.read else "bold"),
-    ]
+    parts += [(copies.ljust(3) if copies else "   ", "bold $secondary"), " "]
+    if story.hidden:  # only a search lists hidden stories: say so (x there unhides)
+        parts += [("(hidden) ", "italic $text-warning")]
+    parts += [(clean_line(story.title) or "(no title)", "" if story.read else "bold")]
     return Content.assemble(*parts)
 
 
@@ -140,6 +139,8 @@ def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Cont
         out += ["\n", ("published ", "dim"), clock(story.published, zone, seconds=True)]
         out += [("   first seen ", "dim"), clock(story.first_seen, zone, seconds=True)]
     out += ["\n", marks(story), "  "]
+    if story.hidden:
+        out += [("hidden (x: unhide)", "italic $text-warning"), "  "]
     link = clean_line(story.link, 500)
     if link:
         out += [(link, "underline" if http_url(story.link) else "dim strike")]

@@ -369,6 +369,9 @@ class MainScreen(Screen[None]):
         if story.thread_id is None:
             self.notify("That story is not in any thread.", severity="warning")
             return
+        if story.hidden:  # its thread's list leaves it out: the reader alone shows it (x: unhide)
+            self.open_story(story)
+            return
         index = self.thread_list.index_of(story.thread_id)
         if index is None:
             self.notify("Its thread is not in the list (dormant or merged).", severity="warning")
@@ -408,9 +411,20 @@ class MainScreen(Screen[None]):
         self.briefing.write_triage(self, story, flag, not getattr(story, flag))
 
     def action_hide(self) -> None:
+        """x hides the story; on a hidden one (found by a search, after a restart emptied the
+        undo list) it brings it back into its thread's list."""
         story = self.target_story()
         if story is None:
             self.no_story()
+            return
+        if story.hidden:
+            self.briefing.write_triage(self, story, "hidden", False)
+            self.thread_list.adjust_unread(story.thread_id, 0 if story.read else 1)
+            if self.story_list.key == story.thread_id:
+                self._select_on_load = story.id
+                self.load_stories(story.thread_id, keep_count=len(self.story_list.stories))
+            else:  # back in its thread's list: show it there (the read is queued after the write)
+                self.show_found(replace(story, hidden=False))
             return
         self.briefing.write_triage(self, story, "hidden", True)
         self.story_list.remove_story(story.id)
