@@ -213,3 +213,38 @@ async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch
         assert [n.message for n in app._notifications if "efreshed" in n.message] == [
             "Refreshed: 1 new story"
         ]
+
+
+async def test_j_and_k_stop_at_the_ends_of_the_lists(cache):
+    """k on the first row and j on the last stay put (before, they wrapped round to the other
+    end, where the next s or x acted on a story the user never meant)."""
+    from test_tui_support import loaded, make_app, open_thread, settle
+
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        threads = app.main.thread_list
+        threads.focus()
+        threads.highlighted = 0
+        await pilot.press("k")
+        await settle(pilot)
+        assert threads.highlighted == 0
+        threads.highlighted = len(threads.threads) - 1
+        await pilot.press("j", "down")
+        await settle(pilot)
+        assert threads.highlighted == len(threads.threads) - 1
+        threads.highlighted = 0  # open_thread walks down from the top
+        await open_thread(pilot, app, cache.threads["georgia"])
+        stories = app.main.story_list
+        stories.focus()
+        stories.highlighted = 0
+        await pilot.press("k", "up")
+        await settle(pilot)
+        assert stories.highlighted == 0
+        stories.highlighted = len(stories.stories) - 1
+        await pilot.press("j")
+        await settle(pilot)
+        assert stories.highlighted == len(stories.stories) - 1
+        await pilot.press("k")
+        await settle(pilot)
+        assert stories.highlighted == len(stories.stories) - 2  # and still moves inside

@@ -13,11 +13,12 @@ from textual.widgets.option_list import Option
 
 from briefing.models import Story
 from briefing.tui.format import story_prompt
+from briefing.tui.widgets.lists import StoppingList
 
 PREFETCH = 30  # ask for the next page this many rows before the end
 
 
-class StoryList(OptionList):
+class StoryList(StoppingList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),

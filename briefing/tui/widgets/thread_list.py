@@ -15,12 +15,13 @@ from textual.widgets.option_list import Option
 from briefing.models import Thread
 from briefing.store.db import utcnow
 from briefing.tui.format import thread_age, thread_prompt
+from briefing.tui.widgets.lists import StoppingList
 
 ROW_HEIGHT = 2
 TICK = 60.0  # seconds between updates of the rows' "last moved 5m" (no SQL: all in memory)
 
 
-class ThreadList(OptionList):
+class ThreadList(StoppingList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
