@@ -66,6 +66,10 @@ if TYPE_CHECKING:
 LOCK_FILENAME = "fetch.lock"
 CPU_DEADLINE = 120.0  # seconds of parsing/extraction for one document before we give up
 ARTICLE_MAX_AGE = timedelta(days=14)  # older new items keep their summary; no page download
+# Pages left unread by a killed run are read by the next one: at most this many per run, from
+# this far back when `article_max_age` is None (tests, benchmarks)
+PENDING_LIMIT = 500
+PENDING_WINDOW = timedelta(days=14)
 ERROR_CAP = 300
 
 
@@ -498,6 +502,13 @@ class _Run:
     async def run(self) -> RefreshSummary:
         start = time.monotonic()
         states = {s.url: s for s in await self._db(self.store.feeds)}
+        if self.articles:  # pages an earlier run never read (it was killed while reading)
+            now = _now()
+            since = now - (self.article_max_age or PENDING_WINDOW)
+            pending = await self._db(
+                self.store.pages_pending, [f.url for f in self.feeds], since, PENDING_LIMIT
+            )
+            self._queue_articles(pending, now)
         self._tick()
         reports = await asyncio.gather(
             *(self._feed(feed, states.get(feed.url)) for feed in self.feeds)

@@ -135,3 +135,25 @@ def test_a_changed_full_text_item_replaces_its_text_without_reading_the_page(
     text = story(fetch_env)["text"]
     assert "Round two." in text and "Round one." not in text
     assert not http_server.hits("/articles/quake")  # the feed carries the text
+
+
+def test_pages_a_killed_run_never_read_are_read_by_the_next_fetch(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A fetch killed while it read pages (or one run with --no-articles) leaves stories with
+    no text and no recorded failure. The next fetch reads them even though the feed has not
+    changed; a page that failed before is not asked again. Before, they stayed summaries."""
+    base = http_server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
+    http_server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=False)  # the pages were never read
+    assert story(fetch_env)["text"] is None and story(fetch_env)["extract_error"] is None
+
+    summary = fetch_env.run(articles=True)  # the feed is unchanged (same body)
+    assert summary.feeds[0].status in ("ok", "not_modified") and not summary.new_ids
+    assert "no one was hurt" in story(fetch_env)["text"]
+    assert len(http_server.hits("/articles/quake")) == 1
+    fetch_env.run(articles=True)  # read once: not again
+    assert len(http_server.hits("/articles/quake")) == 1

@@ -803,6 +803,27 @@ class Store:
         rows.sort()
         return [article_id for _when, article_id in rows]
 
+    def pages_pending(
+        self, feed_urls: Sequence[str], since: datetime, limit: int = 500
+    ) -> list[Story]:
+        """Stories of these feeds, first seen after `since` (and not published before it),
+        whose page was never read: no text, no recorded failure. A fetch killed while it read
+        pages leaves such stories; the next fetch reads them, even if the feed did not change."""
+        if not feed_urls:
+            return []
+        marks = ",".join("?" * len(feed_urls))
+        since_db = to_db(since)
+        return [
+            _story(r)
+            for r in self._all(
+                _STORY_SELECT + f" WHERE a.first_seen > ? AND (a.published IS NULL OR"
+                " a.published > ?) AND a.text IS NULL AND a.extract_error IS NULL"
+                f" AND a.link != '' AND coalesce(t.hidden, 0) = 0 AND f.url IN ({marks})"
+                " ORDER BY a.first_seen DESC LIMIT ?",
+                [since_db, since_db, *feed_urls, limit],
+            )
+        ]
+
     def stories_by_id(self, ids: Sequence[int]) -> list[Story]:
         out: list[Story] = []
         for start in range(0, len(ids), 500):
