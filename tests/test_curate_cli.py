@@ -56,6 +56,11 @@ def test_split_and_rename(cache, run, capsys):
     assert out.startswith(f"split thread {georgia}: 3 stories now in thread ")
     new = int(out.rsplit(" ", 1)[1])
     assert titles(cache)[new] == "The bill"
+    # a title typed with --title is the user's: the engine's labels never replace it (before,
+    # the next fetch relabelled the thread from its headlines)
+    assert next(t for t in cache.store.threads() if t.id == new).user_titled
+    assert not cache.store.rename_thread(new, "An engine label", by_user=False)
+    assert titles(cache)[new] == "The bill"
     assert rows(cache)[ids["g1"]] == (new, "user", None)
     assert rows(cache)[ids["g4"]][0] == georgia
     assert run("split", str(ids["g3"])) == 2  # the oldest story: everything would move

@@ -107,7 +107,7 @@ def run_split(args: argparse.Namespace, ctx: Context) -> int:
         title = _title(args.title) if args.title is not None else _title(story.title)
         if title is None:
             return _fail("split", "--title needs a title")
-        result = store.split_thread(story.id, title)
+        result = store.split_thread(story.id, title, user_title=args.title is not None)
         if result is None:
             return _fail(
                 "split",

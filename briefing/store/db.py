@@ -555,12 +555,15 @@ class Store:
             db.execute("UPDATE threads SET merged_into = ? WHERE id = ?", (target, source))
             self._touch_thread(db, target)
 
-    def split_thread(self, article_id: int, title: str) -> tuple[int, list[tuple[Any, ...]]] | None:
+    def split_thread(
+        self, article_id: int, title: str, *, user_title: bool = False
+    ) -> tuple[int, list[tuple[Any, ...]]] | None:
         """The user's split: the story `article_id` and every later story of its thread (by
         published, else first seen; with their folded copies, never the seed article) go to
         a new thread titled `title`, as the user's decision. Returns (new thread id, the
         membership rows as they were, for an undo with `restore_placement`), or None when
-        nothing would stay behind (the story is the thread's first)."""
+        nothing would stay behind (the story is the thread's first). `user_title`: the user
+        typed `title` (`split --title`), so the engine's labels never replace it."""
         when = "coalesce(a.published, a.first_seen)"
         with self._write() as db:
             row = db.execute(
@@ -590,7 +593,7 @@ class Store:
             ).fetchone()[0]
             if len(moving) >= total:
                 return None
-            new_id = self._insert_thread(db, title)
+            new_id = self._insert_thread(db, title, by_user=user_title)
             now = to_db(utcnow())
             db.executemany(
                 "UPDATE membership SET thread_id = ?, decided_by = 'user', decided_at = ?"
