@@ -556,12 +556,14 @@ class _Run:
             or (self.due_only and state and state.next_check and state.next_check > now)
         ):
             assert state is not None and state.next_check is not None
+            # an error only for a feed that is failing: one whose last check said "not
+            # modified" is merely not due (the status line counts errors as "backing off")
             why = f"; last error: {state.last_error}" if state.last_error else ""
             return FeedReport(
                 feed.name, feed.url, "skipped", next_check=state.next_check,
                 error=clean_line(
                     f"waiting until {state.next_check.isoformat()}{why}", ERROR_CAP
-                ) if state.status != "ok" else None,
+                ) if state.error_count or state.status in ("error", "gone") else None,
             )  # fmt: skip
         headers: dict[str, str] = {}
         if state is not None:

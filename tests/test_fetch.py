@@ -684,6 +684,13 @@ def test_due_only_skips_feeds_checked_within_their_interval(
     assert rep.status == "skipped" and rep.error is None
     assert len(http_server.hits("/f")) == hits
     assert report(fetch_env.run(), "F").status == "not_modified"  # a manual fetch still asks
+    # a feed whose last check said "not modified" is not due, not failing: no error, so the
+    # app's status line does not count it as backing off (it did, after every restart)
+    rep = report(fetch_env.run(due_only=True), "F")
+    assert rep.status == "skipped" and rep.error is None
+    from briefing.tui.refresh_hook import summarise
+
+    assert summarise(fetch_env.run(due_only=True)) == "refreshed: 0 new stories"
 
 
 def test_a_parser_crash_fails_one_feed_not_the_run(

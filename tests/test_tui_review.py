@@ -119,6 +119,10 @@ def test_refresh_summary_names_failing_and_backing_off_feeds():
         "refreshed: 2 new stories, 1 feed failing and 1 backing off (F: feeds, G: retry now)"
     )
     assert summarise(RefreshSummary(started=datetime.now(UTC))) == "refreshed: 0 new stories"
+    # a correction (an outlet changed a story already here) is said, not silent
+    corrected = RefreshSummary(started=datetime.now(UTC), feeds=[
+        FeedReport("A", "http://a", "ok", updated=1)])  # fmt: skip
+    assert summarise(corrected) == "refreshed: 0 new stories, 1 updated"
 
 
 async def test_status_line_at_80_columns_keeps_the_refresh_result(cache):

@@ -35,6 +35,8 @@ def summarise(summary: Any) -> str:
     totals = summary.totals() if hasattr(summary, "totals") else {}
     new = totals.get("new", 0)
     text = f"refreshed: {new} new stor{'y' if new == 1 else 'ies'}"
+    if totals.get("updated", 0):  # an outlet changed stories already here (a correction)
+        text += f", {totals['updated']} updated"
     failing = totals.get("error", 0) + totals.get("gone", 0)
     # A skipped feed with an error is backing off; one without is merely not due yet.
     waiting = sum(1 for r in getattr(summary, "feeds", ()) if r.status == "skipped" and r.error)
