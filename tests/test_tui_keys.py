@@ -248,3 +248,24 @@ async def test_j_and_k_stop_at_the_ends_of_the_lists(cache):
         await pilot.press("k")
         await settle(pilot)
         assert stories.highlighted == len(stories.stories) - 2  # and still moves inside
+
+
+async def test_the_feeds_screen_shows_the_highlighted_feeds_whole_error_at_80_columns(cache):
+    """At 80 columns the table's last column cut the error to "cannot connect to"; the line
+    under the table holds the highlighted feed's URL and whole error."""
+    from briefing.models import FeedUpdate
+    from briefing.store.db import utcnow
+
+    error = "cannot connect to jam-news.net: host name not found (DNS; offline, or a typo?)"
+    url = cache.config.feeds[1].url
+    cache.store.save_feed_result(url, FeedUpdate(status="error", checked=utcnow(),
+                                                 error=error))  # fmt: skip
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("F", "j")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen))
+        await settle(pilot)
+        detail = str(app.screen.query_one("#feed-detail").content)
+        assert error in detail and url in detail
+        assert "cannot connect to" in screen_text(app)

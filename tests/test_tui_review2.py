@@ -189,3 +189,17 @@ async def test_a_hidden_story_found_by_search_is_marked_and_x_brings_it_back(cac
         assert "hidden (x: unhide)" not in main.article.text
         await pilot.press("z")  # and the unhide can be undone like any triage key
         await settle(pilot, lambda: cache.store.story(g2).hidden)
+
+
+async def test_a_blank_rename_says_the_thread_needs_a_title(cache):
+    armenia = cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_thread(pilot, app, armenia)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("ctrl+u", "space", "enter")  # nothing left but a space
+        await settle(pilot, lambda: app.screen is app.main)
+        await settle(pilot)
+        assert cache.store.thread(armenia).title == "Armenia–Azerbaijan border talks"
+        assert any(n.message == "Not renamed: a thread needs a title." for n in app._notifications)

@@ -62,8 +62,7 @@ class TextPrompt(TypeAhead, ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        value = clean_line(event.value, 300)
-        self.dismiss(value or None)
+        self.dismiss(clean_line(event.value, 300))  # "" when nothing is left; None: Esc
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,8 +10,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Static
 
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
@@ -40,6 +41,9 @@ class FeedsScreen(TypeAhead, Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="pane feeds"):
             yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+            # the highlighted feed in full: its URL and whole error, which the table's last
+            # column cuts at 80 columns
+            yield Static("", id="feed-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,6 +79,22 @@ class FeedsScreen(TypeAhead, Screen[None]):
                 Text(feed_note(feed)),
             )
         self.keys_ready(table)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        row = event.cursor_row
+        if not 0 <= row < len(self.feeds):
+            return
+        feed = self.feeds[row]
+        parts: list[str | tuple[str, str]] = [
+            (clean_line(feed.name, 80), "bold"),
+            "  ",
+            (clean_line(feed.url, 300), "dim"),
+        ]
+        note = feed_note(feed, limit=400)
+        if note:
+            parts += ["\n", note]
+        self.query_one("#feed-detail", Static).update(Content.assemble(*parts))
 
     def action_cursor_down_table(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -569,7 +569,9 @@ class MainScreen(Screen[None]):
     @work(group="dialog")
     async def _rename(self, thread: Thread, answer: Awaitable[str | None]) -> None:
         title = await answer
-        if title and title != thread.title:
+        if title == "":
+            self.notify("Not renamed: a thread needs a title.", severity="warning")
+        elif title and title != thread.title:
             await self.briefing.rename_thread(self, thread, title)
 
     def action_flag(self, flag: str) -> None:
