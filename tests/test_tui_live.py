@@ -329,3 +329,32 @@ async def test_the_backing_off_note_fits_80_columns_whole(cache):
         assert content.cell_length <= 80
         assert content.plain.endswith("0 new stories, 40 backing off (F: feeds, G: retry now)")
         assert "all failing" in content.plain
+
+
+async def test_a_feed_added_in_another_window_is_listed_without_a_restart(cache):
+    """`briefing feeds add` while the app is open: F (and the next refresh) read feeds.toml
+    again. Before, the new feed was neither listed nor fetched until a restart."""
+    from test_tui_support import FEEDS
+
+    from briefing.tui.screens.feeds import FeedsScreen
+
+    path = cache.config.path
+    entries = "".join(f'[[feeds]]\nname = "{f.name}"\nurl = "{f.url}"\n\n' for f in FEEDS)
+    path.write_text(entries)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+        time.sleep(0.01)  # a later mtime
+        path.write_text(entries + '[[feeds]]\nname = "Hetq"\nurl = "https://hetq.am/en/rss"\n')
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen) and app.screen.feeds)
+        assert "Hetq" in [f.name for f in app.screen.feeds]
+        assert any(n.message == "feeds.toml changed: 1 new feed." for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        path.write_text(entries + "[[feeds]]\nname = \n")  # a broken edit: said, feeds kept
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen) and app.screen.feeds)
+        assert "Hetq" in [f.name for f in app.screen.feeds]
+        assert any("feeds.toml not reloaded:" in n.message for n in app._notifications)
+        assert [f.name for f in app.config.feeds][-1] == "Hetq"

@@ -24,7 +24,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 
-from briefing.config import Config
+from briefing.config import Config, ConfigError, load_config
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line, http_url
 from briefing.store import Store
@@ -69,6 +69,15 @@ class LeftBehind:
     """What a move or split undo did not put back: stories another program moved since."""
 
     count: int
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When and how big a file is now (None if it cannot be read): tells an edit."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def open_in_browser(url: str) -> bool:
@@ -127,6 +136,7 @@ class BriefingApp(App[int]):
         self._data_version: int | None = None
         self._polls_since_reload = self.CHANGES_RELOAD_EVERY  # so a first change shows at once
         self.triage_writes = 0  # triage writes queued so far: see write_triage
+        self._config_stamp = _stamp(config.path)  # see reread_config
         self._polling = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
@@ -538,7 +548,30 @@ class BriefingApp(App[int]):
             self.main.show_found(story)
 
     def action_feeds(self) -> None:
+        self.reread_config()
         self.push_screen(FeedsScreen(zone=self.zone))
+
+    def reread_config(self) -> None:
+        """Before a refresh and the feeds screen: read feeds.toml again if it changed since
+        (`briefing feeds add` in another window), so a new feed is fetched and listed without
+        a restart. Its feeds and pinned threads go to the cache on the store lane, before any
+        read queued after. A file that no longer loads is said, and the feeds as they were
+        are kept. Settings (keys, zone) take effect at the next start."""
+        stamp = _stamp(self.config.path)
+        if stamp is None or stamp == self._config_stamp:
+            return
+        self._config_stamp = stamp
+        try:
+            config = load_config(self.config.path)
+        except ConfigError as exc:
+            self.notify(f"feeds.toml not reloaded: {exc}", severity="error", timeout=8)
+            return
+        added = len({f.url for f in config.feeds} - {f.url for f in self.config.feeds})
+        self.config = config
+        self.lane.submit(self.store.sync_feeds, config.feeds)
+        self.lane.submit(self.store.ensure_pinned, config.threads)
+        if added:
+            self.notify(f"feeds.toml changed: {plural(added, 'new feed')}.", timeout=3)
 
     def binding_rows(self) -> list[tuple[str, str]]:
         """(keys as shown, description) for every named binding, after the user's keymap."""
@@ -628,6 +661,7 @@ class BriefingApp(App[int]):
         """Run the fetch pipeline in a worker thread; `due_only` for the automatic runs."""
         if self.offline or self.refreshing:
             return
+        self.reread_config()
         self.refreshing = True
         self._asked_refresh = not due_only  # g: say when it is done, even if nothing changed
         self.main.status.set_state(progress="refreshing all feeds…" if force else "refreshing…")
