@@ -18,6 +18,12 @@ def test_mark_sets_and_clears_each_flag(cache, run, capsys):
     assert capsys.readouterr().out == f"2 stories ({g1}, {a1}): read, starred, in the briefing\n"
     assert flags(cache, "g1") == flags(cache, "a1") == (True, True, True, False)
     assert flags(cache, "a2") == before  # only the stories named
+    # `briefing stories` shows each flag (before, a star did not show)
+    assert run("stories", "--thread", str(cache.threads["georgia"])) == 0
+    captured = capsys.readouterr()
+    line = next(x for x in captured.out.splitlines() if x.startswith(f"{g1:>6} "))
+    assert line.startswith(f"{g1:>6} * s  ")
+    assert "s = starred" in captured.err
     assert run("mark", str(g1), "--unread", "--unstar", "--hide") == 0
     assert capsys.readouterr().out == f"1 story ({g1}): unread, not starred, hidden\n"
     assert flags(cache, "g1") == (False, False, True, True)  # in_briefing left as it was

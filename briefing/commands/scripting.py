@@ -98,7 +98,12 @@ def _lines(stories: list[Story], ctx: Context, *, with_thread: bool = False) -> 
     for story in stories:
         moment = story_time(story, zone)  # None: the seed article, which has no news time
         when = f"{moment:%Y-%m-%d %H:%M}" if moment else f"{UNDATED:<16}"
-        flags = ("*" if story.in_briefing else " ") + (" " if story.read else "N")
+        flags = (
+            ("*" if story.in_briefing else " ")
+            + (" " if story.read else "N")
+            + ("s" if story.starred else " ")
+            + ("h" if story.hidden else " ")
+        )
         thread = f"  t{story.thread_id}" if with_thread and story.thread_id else ""
         copies = f" (+{story.copies})" if story.copies else ""
         print(
@@ -107,7 +112,7 @@ def _lines(stories: list[Story], ctx: Context, *, with_thread: bool = False) -> 
         )
     if stories:
         print(f"times in {zone_name or localise(stories[0].when, zone).tzname()}; N = unread, "
-              "* = marked for the briefing", file=sys.stderr)  # fmt: skip
+              "* = marked for the briefing, s = starred, h = hidden", file=sys.stderr)  # fmt: skip
 
 
 def run_stories(args: argparse.Namespace, ctx: Context) -> int:
