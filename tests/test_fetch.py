@@ -309,6 +309,23 @@ def length_lie(h: RequestHandler) -> None:
     h.close_connection = True
 
 
+def reset_mid_body(h: RequestHandler) -> None:
+    """Part of the body, then a TCP reset (SO_LINGER 0): a server restart, a flaky link."""
+    import socket
+    import struct
+
+    h.send_response(200)
+    h.send_header("Content-Type", "application/rss+xml")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    h.wfile.write(rss([("x", "x")])[:300])
+    h.wfile.flush()
+    time.sleep(0.2)
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.connection.close()
+    h.close_connection = True
+
+
 def gzip_bomb(h: RequestHandler) -> None:
     h.respond(200, bomb(), content_type="application/rss+xml", headers={"Content-Encoding": "gzip"})
 
@@ -392,6 +409,7 @@ class Hostile:
         (drip, "total deadline"),
         (endless, "larger than 2 MiB"),
         (length_lie, "broken HTTP response"),
+        (reset_mid_body, "broke off mid-answer"),
         (gzip_bomb, "larger than 2 MiB (decoded)"),
         (redirect_to("/bad"), "too many redirects"),
         (redirect_to("file:///etc/passwd"), "refused to follow a file URL"),
@@ -411,6 +429,7 @@ class Hostile:
         "drip",
         "endless",
         "length-lie",
+        "reset",
         "gzip-bomb",
         "redirect-loop",
         "file-url",

@@ -403,6 +403,13 @@ class Fetcher:
                 raise FetchError(f"broken HTTP response: {clean_line(str(exc), 200)}") from None
             except httpx.ConnectError as exc:
                 raise FetchError(f"cannot connect to {host}: {connect_reason(exc)}") from None
+            except (httpx.ReadError, httpx.WriteError) as exc:
+                # a reset or a dropped line mid-answer (a flaky mobile link, a server restart)
+                detail = clean_line(str(exc), 200)
+                raise FetchError(
+                    f"the connection to {host} broke off mid-answer"
+                    + (f" ({detail})" if detail else "")
+                ) from None
             except httpx.HTTPError as exc:
                 raise FetchError(
                     f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
