@@ -20,10 +20,32 @@ _ESC_SEQ = re.compile(
 _C1_SEQ = re.compile(
     r"\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*(?:\x07|\x9c)?|[\x90\x98\x9e\x9f][^\x9c]*\x9c?"
 )
-# Everything else that is a control or format character a terminal may act on:
-# C0 (except \t \n), DEL, C1, and bidi overrides / isolates that can reorder a line.
-_CONTROL_BODY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]")
+# Everything else that is a control character a terminal may act on: C0 (except \t \n), DEL,
+# C1. In a one-line field the line and paragraph separators too. These become a space (a title
+# "Baku\x00talks" reads as two words).
+_CONTROL_BODY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Invisible format characters, removed (they take no room, so no space replaces them):
+# bidi overrides and isolates (U+202A-202E, U+2066-2069) reorder what a terminal shows;
+# zero-width space, word joiner, invisible operators, soft hyphen, BOM, Mongolian vowel
+# separator, deprecated format characters and tag characters hide text from search ("Ba\u200bku"
+# is not "Baku") and some terminals give them a cell (columns shift). Kept in bodies: the
+# joiners U+200C/U+200D (Persian, Indic scripts and emoji need them) and the direction marks
+# U+200E/U+200F/U+061C, which mixed Persian/Arabic-and-Latin text uses and which cannot move
+# text the way an override can.
+_INVISIBLE_BODY = re.compile(
+    "[\u00ad\u180e\u200b\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
+)
+# A title also loses the direction marks, and the joiners except between two non-ASCII
+# letters (ZWNJ in Persian "می\u200cخواهم"): elsewhere (Latin, Cyrillic, emoji) they do
+# nothing a one-line title needs, and a joined emoji is one cell in some terminals and several
+# in others.
+_INVISIBLE_LINE = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
+)
+_STRAY_JOINER = re.compile(
+    r"(?<![^\W\d_\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\W\d_\x00-\x7f])"
+)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -52,6 +74,10 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     """One-line field (title, author, outlet, error): no controls at all, spaces collapsed."""
     if not text:
         return ""
+    # invisibles first: "\x1b\u200b[31m" is then one escape sequence, removed whole
+    text = _INVISIBLE_LINE.sub("", text)
+    if "\u200c" in text or "\u200d" in text:
+        text = _STRAY_JOINER.sub("", text)
     text = strip_sequences(text)
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
@@ -65,7 +91,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_sequences(text)
+    text = strip_sequences(_INVISIBLE_BODY.sub("", text))
     text = _CONTROL_BODY.sub("", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if limit is not None and len(text) > limit:

@@ -1,0 +1,67 @@
+"""Odd feed text: invisible format characters, leftover entities, repeated GUIDs, broken XML.
+
+Each test names what went wrong before: the text a reader saw, or the state a feed was left in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.fetch.parse import parse_feed
+from briefing.sanitize import clean_line, clean_text
+
+CAUCASUS = "Сафаровых Հայաստան საქართველო Əliyev"
+PERSIAN = "می\u200cخواهم"  # ZWNJ between two Persian letters: part of the spelling
+
+
+def rss_doc(*items: str, title: str = "Feed") -> bytes:
+    """An RSS 2.0 document around raw <item> bodies (written as XML, so entities are raw)."""
+    inner = "".join(f"<item>{item}</item>" for item in items)
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://example.org/</link>{inner}</channel></rss>"
+    ).encode()
+
+
+# ----------------------------------------------------------------------------- invisibles
+ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize("char", list(ZERO_WIDTH + BIDI), ids=lambda c: f"U+{ord(c):04X}")
+def test_titles_lose_zero_width_and_bidi_characters(char: str) -> None:
+    # Before: "Ba\u200bku" stayed (a search for Baku missed it), and an override became a space
+    assert clean_line(f"Ba{char}ku talks{char}") == "Baku talks"
+    assert clean_line(f"{char}Сафаровых{char} Əliyev") == "Сафаровых Əliyev"
+
+
+def test_bodies_lose_overrides_and_zero_width_space_but_keep_joiners_and_marks() -> None:
+    body = f"Line\u202e one\u2066 Ba\u200bku\u2060 \ufeff{PERSIAN} 👨\u200d👩\n\nA \u200fB"
+    assert clean_text(body) == f"Line one Baku {PERSIAN} 👨\u200d👩\n\nA \u200fB"
+
+
+def test_title_keeps_a_joiner_only_between_two_non_ascii_letters() -> None:
+    assert clean_line(f"{PERSIAN} talks") == f"{PERSIAN} talks"
+    assert clean_line("Ba\u200dku \u200cX 👨\u200d👩") == "Baku X 👨👩"
+
+
+def test_caucasus_letters_are_untouched() -> None:
+    assert clean_line(CAUCASUS) == CAUCASUS
+    assert clean_text(CAUCASUS + "\n\n" + CAUCASUS) == CAUCASUS + "\n\n" + CAUCASUS
+    feed = parse_feed(rss_doc(f"<guid>1</guid><title>{CAUCASUS}\u200b</title>"), fast=False)
+    assert feed.items[0].title == CAUCASUS
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_feed_titles_and_summaries_lose_invisibles(fast: bool) -> None:
+    doc = rss_doc(
+        "<guid>1</guid><title>\ufeffBaku\u200b talks \u202eevil\u202c</title>"
+        "<description>Ba\u2060ku\u2066 body</description>"
+    )
+    item = parse_feed(doc, fast=fast).items[0]
+    assert (item.title, item.summary) == ("Baku talks evil", "Baku body")
+
+
+def test_an_invisible_inside_an_escape_sequence_does_not_leave_its_tail() -> None:
+    # Before: ESC, ZWSP, "[31m": only ESC went, "[31m" was left as text
+    assert clean_line("red\x1b\u200b[31m alert") == "red alert"
