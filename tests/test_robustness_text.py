@@ -65,3 +65,40 @@ def test_feed_titles_and_summaries_lose_invisibles(fast: bool) -> None:
 def test_an_invisible_inside_an_escape_sequence_does_not_leave_its_tail() -> None:
     # Before: ESC, ZWSP, "[31m": only ESC went, "[31m" was left as text
     assert clean_line("red\x1b\u200b[31m alert") == "red alert"
+
+
+# ----------------------------------------------------------------------------- entities
+@pytest.mark.parametrize("fast", [True, False])
+def test_undeclared_entities_are_dropped_and_known_ones_decoded(fast: bool) -> None:
+    # "&lol9;" is undeclared (XML error; feedparser's loose parser keeps it as text);
+    # "&amp;nbsp;" and "&amp;lol9;" were escaped once too often by the publisher.
+    doc = rss_doc(
+        "<guid>1</guid><title>Baku &lol9; talks</title><description>Body &zzz; end</description>",
+        "<guid>2</guid><title>Yerevan&amp;nbsp;&amp;mdash; &amp;lol9; vote</title>",
+        "<guid>3</guid><title>Сафаровых &amp;rsquo;Əliyev&amp;rsquo; &amp;unknown1;</title>",
+    )
+    feed = parse_feed(doc, fast=fast)
+    titles = [i.title for i in feed.items]
+    # before: "Baku &lol9; talks", "Yerevan — &lol9; vote", "... &unknown1;"
+    assert titles == ["Baku talks", "Yerevan — vote", "Сафаровых ’Əliyev’"]
+    assert feed.items[0].summary == "Body end"
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("AT&amp;T; R&amp;D talks", "AT&T; R&D talks"),  # names with a semicolon after them
+        ("P&amp;G;, M&amp;S; and H&amp;M;", "P&G;, M&S; and H&M;"),
+        ("AT&amp;T and R&amp;D", "AT&T and R&D"),
+        ("Q&amp;A: 5 &amp; 6", "Q&A: 5 & 6"),
+    ],
+)
+def test_ampersands_in_real_text_are_kept(raw: str, shown: str) -> None:
+    feed = parse_feed(rss_doc(f"<guid>1</guid><title>{raw}</title>"))
+    assert feed.items[0].title == shown
+
+
+def test_a_title_that_is_only_an_unknown_entity_is_kept_as_it_is() -> None:
+    # dropping it would leave the item with no title, summary or link: it would vanish
+    feed = parse_feed(rss_doc("<guid>1</guid><title>&amp;lol9;</title>"))
+    assert [i.title for i in feed.items] == ["&lol9;"]

@@ -165,6 +165,25 @@ _BREAK = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _LINE_SPACE = re.compile(r"[ \t\u00a0]+")
+# An entity reference still there after html.unescape: one the feed never declared ("&lol9;"
+# from a stripped DTD, feedparser's loose parser keeps it as text) or escaped twice over.
+# Glued to a letter and capitalised it is more likely a name ("AT&T;", "R&D;"): kept.
+_LEFTOVER_ENTITY = re.compile(r"(?<![A-Za-z0-9])&[A-Za-z][A-Za-z0-9]*;|&[a-z][A-Za-z0-9]*;")
+
+
+def drop_leftover_entities(text: str) -> str:
+    """Decode an HTML entity left undecoded, drop an unknown `&name;` (see _LEFTOVER_ENTITY).
+    A text that is nothing but unknown references stays as it is: dropped, the item would
+    have no title and vanish."""
+    if "&" not in text or ";" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        decoded = html.unescape(m.group(0))
+        return decoded if decoded != m.group(0) else ""
+
+    out = _LEFTOVER_ENTITY.sub(repl, text)
+    return out if out.strip() or not text.strip() else text
 
 
 def drop_control_refs(text: str) -> str:
@@ -195,7 +214,7 @@ def html_to_text(value: str | None) -> str:
     value = _COMMENT.sub(" ", value)
     value = _BREAK.sub("\n", value)
     value = _TAG.sub("", value)
-    value = html.unescape(drop_control_refs(strip_escapes(value)))
+    value = drop_leftover_entities(html.unescape(drop_control_refs(strip_escapes(value))))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in value.splitlines()]
     out: list[str] = []
     for line in lines:
