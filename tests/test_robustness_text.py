@@ -6,6 +6,8 @@ Each test names what went wrong before: the text a reader saw, or the state a fe
 from __future__ import annotations
 
 import pytest
+from fetchenv import FetchEnv, report, rss
+from httpserver import TestServer
 
 from briefing.fetch.parse import parse_feed
 from briefing.sanitize import clean_line, clean_text
@@ -102,3 +104,42 @@ def test_a_title_that_is_only_an_unknown_entity_is_kept_as_it_is() -> None:
     # dropping it would leave the item with no title, summary or link: it would vanish
     feed = parse_feed(rss_doc("<guid>1</guid><title>&amp;lol9;</title>"))
     assert [i.title for i in feed.items] == ["&lol9;"]
+
+
+# ----------------------------------------------------------------------------- repeated GUIDs
+@pytest.mark.parametrize("fast", [True, False])
+def test_entries_sharing_a_guid_keep_the_first_and_say_so(fast: bool) -> None:
+    doc = rss_doc(
+        "<guid>same</guid><title>First copy</title>",
+        "<guid>other</guid><title>Other</title>",
+        "<guid>same</guid><title>Second copy</title>",
+    )
+    feed = parse_feed(doc, fast=fast)
+    assert [i.title for i in feed.items] == ["First copy", "Other"]
+    # before: the second copy was dropped without a word
+    assert feed.warning == "2 entries share one id (same), only the first kept"
+
+
+def test_several_shared_guids_are_counted_and_identical_repeats_are_not() -> None:
+    same = "<guid>a</guid><title>A</title>"
+    doc = rss_doc(same, same, "<guid>b</guid><title>B1</title>", "<guid>b</guid><title>B2</title>")
+    feed = parse_feed(doc)
+    assert [i.title for i in feed.items] == ["A", "B1"]
+    assert feed.warning == "2 entries share one id (b), only the first kept"
+    assert parse_feed(rss_doc(same, same)).warning is None  # nothing lost, nothing said
+    doc = rss_doc(same, "<guid>a</guid><title>A2</title>", "<guid>b</guid><title>B1</title>",
+                  "<guid>b</guid><title>B2</title>", "<guid>b</guid><title>B3</title>")  # fmt: skip
+    assert parse_feed(doc).warning == "5 entries share 2 ids (e.g. a), only the first of each kept"
+
+
+def test_a_shared_guid_is_reported_by_the_fetch(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    http_server.add("/f", rss([("same", "First copy"), ("same", "Second copy"), ("o", "Other")]))
+    fetch_env.configure(("F", "/f"))
+
+    rep = report(fetch_env.run(), "F")
+
+    assert (rep.status, rep.new) == ("ok", 2)
+    assert rep.warning == "2 entries share one id (same), only the first kept"
+    assert [r["title"] for r in fetch_env.rows("F")] == ["First copy", "Other"]

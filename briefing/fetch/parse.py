@@ -338,11 +338,21 @@ def parse_feed(
         entries = entries[:-1]  # the last one may have been cut in half
     feed_title = one_line(raw_title, FEED_TITLE_CAP) or None
     items: dict[str, ArticleIn] = {}
+    seen: dict[str, int] = {}  # key -> entries with it
+    differ: list[str] = []  # keys whose entries say different things
     hidden = 0
     for entry in entries[:MAX_ITEMS]:
         item = _item(entry, now, general, region_keywords, url)
-        if item is None or item.key in items:
-            continue  # repeated GUIDs: the first occurrence wins
+        if item is None:
+            continue
+        seen[item.key] = seen.get(item.key, 0) + 1
+        first = items.get(item.key)
+        if first is not None:
+            # Repeated GUIDs: the first occurrence (the newest, as feeds are served) wins, as
+            # the store keeps one story per key; a different one is lost, so it is said.
+            if first.content_hash != item.content_hash and item.key not in differ:
+                differ.append(item.key)
+            continue
         items[item.key] = item
         hidden += item.hidden
     if not items:
@@ -356,14 +366,26 @@ def parse_feed(
             raise ParseError(f"truncated XML, no complete item ({problem_text})")
         if problem is not None and _is_xml_error(problem):
             raise ParseError(f"malformed XML with no items: {problem_text}")
-    warning = None
+    warnings = []
     if problem is not None and _is_xml_error(problem):
         what = "truncated XML" if truncated else "malformed XML"
-        warning = f"{what} ({problem_text}); kept {len(items)} items"
+        warnings.append(f"{what} ({problem_text}); kept {len(items)} items")
+    if differ:
+        warnings.append(_repeats_note(differ, seen))
     return ParsedFeed(
-        title=feed_title, items=tuple(items.values()), encoding=encoding, warning=warning,
-        hidden=hidden,
+        title=feed_title, items=tuple(items.values()), encoding=encoding,
+        warning="; ".join(warnings) or None, hidden=hidden,
     )  # fmt: skip
+
+
+def _repeats_note(keys: list[str], seen: Mapping[str, int]) -> str:
+    """'3 entries share one id (ID), only the first kept' for entries that say different
+    things under one GUID (or link, when they have none)."""
+    total = sum(seen[key] for key in keys)
+    shown = clean_line(keys[0], 80)
+    if len(keys) == 1:
+        return f"{total} entries share one id ({shown}), only the first kept"
+    return f"{total} entries share {len(keys)} ids (e.g. {shown}), only the first of each kept"
 
 
 def _item(
