@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -129,7 +129,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        # A UTF-8 byte-order mark (Notepad writes one) is not TOML: tomllib rejects it.
+        data = tomllib.loads(raw.decode("utf-8").removeprefix("\ufeff"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -155,6 +156,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     feeds: list[Feed] = []
     seen_urls: dict[str, int] = {}
     seen_names: dict[str, int] = {}
+    unnamed: list[int] = []  # indexes into `feeds` of the entries with no name written
     for index, entry in enumerate(raw_feeds, start=1):
         label = f"feeds[{index}]"
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
@@ -181,7 +183,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             raise fail(f"{label} key 'name'", f"must be a string, not {_type(name)}")
         if _has_controls(name):
             raise fail(f"{label} key 'name'", "contains control characters")
-        name = name.strip() or (urlsplit(url).hostname or url)
+        name = name.strip()
         tags = entry.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise fail(f"{label} key 'tags'", "must be an array of strings")
@@ -198,13 +200,25 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         norm = normalise_url(url)
         if norm in seen_urls:
             raise fail(f"{label} key 'url'", f"duplicate of feeds[{seen_urls[norm]}]: {url}")
-        if name in seen_names:
+        if name and name in seen_names:
             raise fail(f"{label} key 'name'", f"duplicate of feeds[{seen_names[name]}]: {name!r}")
         seen_urls[norm] = index
-        seen_names[name] = index
+        if name:
+            seen_names[name] = index
+        else:
+            unnamed.append(len(feeds))
         feeds.append(
             Feed(name, url, tuple(t.strip() for t in tags if t.strip()), general, interval)
         )
+
+    # A feed with no name is named after its URL once every written name is known, so it
+    # never takes a name the user wrote nor one another unnamed feed got: two feeds on one
+    # host are "host" and "host/path" (the URLs differ, so some form of them is free).
+    for at in unnamed:
+        feed = feeds[at]
+        name = next(n for n in _derived_names(feed.url) if n not in seen_names)
+        seen_names[name] = at + 1
+        feeds[at] = Feed(name, feed.url, feed.tags, feed.general, feed.interval)
 
     raw_threads = data.get("threads", [])
     if not isinstance(raw_threads, list):
@@ -281,6 +295,23 @@ def _read_seed(seed: str | None, config_path: Path, fail: Any) -> str:
     if shipped.is_file():
         return shipped.read_text(encoding="utf-8")
     raise fail(f"file not found beside {config_path.name} nor among the shipped seeds: {seed}")
+
+
+def _derived_names(url: str) -> Iterator[str]:
+    """Names for a feed that has none, best first: its host, host and path, host, path and
+    query, the URL, then the URL numbered."""
+    parts = urlsplit(url)
+    host = parts.hostname or url
+    path = parts.path.rstrip("/")
+    yield host
+    yield f"{host}{path}"
+    if parts.query:
+        yield f"{host}{path}?{parts.query}"
+    yield url
+    n = 2
+    while True:
+        yield f"{url} ({n})"
+        n += 1
 
 
 def url_problem(url: str) -> str | None:
