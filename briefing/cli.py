@@ -79,6 +79,46 @@ def write_output(command: str, path: str, text: str) -> int | None:
     return None
 
 
+# SQLite's primary result codes for a file that is damaged or no database at all.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def cache_damage(exc: BaseException) -> str | None:
+    """SQLite's words when `exc` says the cache file is damaged or is not a database (raised
+    by a query, or the cause of Store.open's StoreError); else None."""
+    for error in (exc, exc.__cause__, exc.__context__):
+        if isinstance(error, sqlite3.DatabaseError) and (
+            getattr(error, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+        ):
+            return str(error)
+    return None
+
+
+def damaged_text(path: Path, detail: str) -> str:
+    """What doctor and every command say of a damaged cache file."""
+    return f"{path} is not a briefing cache or is damaged ({detail})"
+
+
+def damaged_advice(path: Path, *, doctor: bool = True) -> str:
+    """What to do about it: never delete or overwrite it ourselves (it may be saved)."""
+    advice = (
+        f"move it aside (with any {path.name}-wal and {path.name}-shm beside it) and briefing"
+        " starts a new cache"
+    )
+    return advice + "; `briefing doctor` checks it" if doctor else advice
+
+
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why `data_dir` cannot be the data directory (it, or a directory above it, is a file),
+    or None."""
+    for path in (data_dir, *data_dir.parents):
+        if path.exists() or path.is_symlink():
+            if path.is_dir():
+                return None
+            return "is a file" if path == data_dir else f"cannot be made: {path} is a file"
+    return None
+
+
 def iso(moment: datetime | None) -> str | None:
     """A time as the commands' JSON gives it (ISO 8601), or None."""
     return moment.isoformat() if moment else None
@@ -91,6 +131,12 @@ class Context:
         self.args = args
         self.feeds_path: Path = resolve_feeds_path(args.feeds)
         self.data_dir: Path = resolve_data_dir(args.data_dir)
+
+    @property
+    def cache_path(self) -> Path:
+        from briefing.store import DB_FILENAME
+
+        return self.data_dir / DB_FILENAME
 
     @cached_property
     def config(self) -> Config:
@@ -214,6 +260,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", run_app)
+    problem = data_dir_problem(ctx.data_dir)
+    if problem:
+        given = "--data-dir" if args.data_dir else "$BRIEFING_DATA_DIR"
+        print(
+            f"briefing: the data directory {ctx.data_dir} ({given}) {problem}; give the path"
+            " of a directory (it is made if missing)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     from briefing.store import StoreError
 
     try:
@@ -222,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefing: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
+        if (detail := cache_damage(exc)) is not None:
+            return damaged(ctx.cache_path, detail)
         print(f"briefing: cache error: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk full, ...
@@ -231,8 +288,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAIL
+    except sqlite3.DatabaseError as exc:  # a damaged page met by a query after opening
+        if (detail := cache_damage(exc)) is None:
+            raise
+        return damaged(ctx.cache_path, detail)
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def damaged(path: Path, detail: str) -> int:
+    print(f"briefing: {damaged_text(path, detail)}: {damaged_advice(path)}", file=sys.stderr)
+    return EXIT_FAIL

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 
-from briefing.cli import Context, add_command
+from briefing.cli import Context, add_command, cache_damage, damaged_advice, damaged_text
 from briefing.config import ConfigError, user_feeds_path
 from briefing.textfmt import plural
 
@@ -20,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from briefing.store import DB_FILENAME, Store, StoreError
+    from briefing.store import DB_FILENAME
 
     ok = True
     print(f"config      {ctx.feeds_path}")
@@ -42,24 +43,52 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ConfigError as exc:
         print(f"feeds.toml  ERROR: {exc}")
         ok = False
-    if not (ctx.data_dir / DB_FILENAME).exists():
+    path = ctx.data_dir / DB_FILENAME
+    if not path.exists():
         print("cache       not created yet (it is made on first use)")
         return 0 if ok else 1
+    return 0 if check_cache(ctx) and ok else 1
+
+
+def check_cache(ctx: Context) -> bool:
+    """The cache lines: what it holds, then its integrity. A damaged file is reported (never
+    changed) and the checks that can still run, run. True when all is well."""
+    from briefing.store import Store, StoreError
+
+    path = ctx.cache_path
+
+    def damaged(what: str, exc: BaseException) -> bool:
+        detail = cache_damage(exc)
+        if detail is None:
+            if isinstance(exc, StoreError):
+                print(f"{what}ERROR: {exc}")
+                return False
+            raise exc
+        print(f"{what}ERROR: {damaged_text(path, detail)}")
+        print(f"{'':12}{damaged_advice(path, doctor=False)}")
+        return False
+
     try:
-        with Store.open(ctx.data_dir, create=False) as store:
-            problems = [p for p in store.integrity_check() if p != "ok"]
+        store = Store.open(ctx.data_dir, create=False)
+    except StoreError as exc:
+        return damaged("cache       ", exc)
+    ok = True
+    with store:
+        try:
             counts = store.counts()
             print(
                 f"cache       schema {store.schema_version}, journal {store.journal_mode}, "
                 f"{plural(counts['articles'], 'article')}, {plural(counts['threads'], 'thread')}, "
                 f"{plural(counts['feeds'], 'feed')}"
             )
-            if problems:
-                ok = False
-                print("integrity   ERROR: " + "; ".join(problems[:5]))
-            else:
-                print("integrity   ok")
-    except StoreError as exc:
-        print(f"cache       ERROR: {exc}")
-        ok = False
-    return 0 if ok else 1
+        except sqlite3.DatabaseError as exc:
+            ok = damaged("cache       ", exc)
+        try:
+            problems = [p for p in store.integrity_check() if p != "ok"]
+        except sqlite3.DatabaseError as exc:
+            return damaged("integrity   ", exc) and ok
+        if problems:
+            print("integrity   ERROR: " + "; ".join(problems[:5]))
+            return False
+        print("integrity   ok")
+    return ok

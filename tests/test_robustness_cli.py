@@ -1,0 +1,180 @@
+"""The CLI facing a damaged cache, odd feeds.toml files and odd paths: one clear line and an
+exit status, never a traceback. Real caches in tmp_path, the CLI in-process."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+
+FEED = '[[feeds]]\nname = "Local"\nurl = "http://127.0.0.1:9/feed"\n'
+
+
+def cli(tmp_path: Path, *args: str, feeds: str | None = FEED) -> int:
+    """`briefing --feeds tmp/feeds.toml --data-dir tmp/data ARGS` (feeds.toml written first
+    unless feeds is None)."""
+    if feeds is not None:
+        (tmp_path / "feeds.toml").write_text(feeds, encoding="utf-8")
+    return main(["--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(tmp_path / "data"),
+                 *args])  # fmt: skip
+
+
+def make_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert cli(tmp_path, "threads") == 0
+    capsys.readouterr()
+    db = tmp_path / "data" / "briefing.sqlite3"
+    assert not Path(f"{db}-wal").exists()  # closed: everything is in the main file
+    return db
+
+
+def damage_table(db: Path, table: str) -> None:
+    """Overwrite the root page of one table with 0xff: the file still opens, a query of that
+    table meets 'database disk image is malformed'."""
+    con = sqlite3.connect(db)
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_schema WHERE name = ?", (table,)).fetchone()[0]
+    con.close()
+    raw = bytearray(db.read_bytes())
+    raw[(root - 1) * page_size : root * page_size] = b"\xff" * page_size
+    db.write_bytes(bytes(raw))
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# ------------------------------------------------------------ 1. a damaged cache
+@pytest.mark.parametrize("damage", ["random bytes", "a damaged table page"])
+@pytest.mark.parametrize(
+    "args", [("threads",), ("stories", "--thread", "1"), ("feeds",), ("fetch",)]
+)
+def test_a_damaged_cache_is_one_line_naming_the_file_and_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str, args: tuple[str, ...]
+) -> None:
+    db = make_cache(tmp_path, capsys)
+    if damage == "random bytes":
+        db.write_bytes(os.urandom(8192))
+    else:
+        damage_table(db, "feeds")  # passes Store.open; the first write of a command meets it
+    before = db.read_bytes()
+
+    assert cli(tmp_path, *args) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"briefing: {db} is not a briefing cache or is damaged (")
+    assert "move it aside" in line and "`briefing doctor`" in line
+    assert db.read_bytes() == before  # never deleted nor overwritten
+
+
+def test_doctor_reports_a_file_of_random_bytes_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = make_cache(tmp_path, capsys)
+    db.write_bytes(os.urandom(8192))
+    before = db.read_bytes()
+
+    assert cli(tmp_path, "doctor") == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    lines = captured.out.splitlines()
+    assert "feeds.toml  ok: 1 feed, 0 pinned threads" in captured.out  # the config was checked
+    assert (
+        f"cache       ERROR: {db} is not a briefing cache or is damaged (file is not a database)"
+        in lines
+    )
+    assert db.read_bytes() == before
+
+
+def test_doctor_reports_a_damaged_page_after_the_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, PRAGMA integrity_check raised DatabaseError out of doctor: a traceback."""
+    db = make_cache(tmp_path, capsys)
+    damage_table(db, "feeds")
+    before = db.read_bytes()
+
+    assert cli(tmp_path, "doctor") == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    lines = captured.out.splitlines()
+    assert any(line.startswith("cache       schema ") for line in lines)  # the counts still ran
+    assert (
+        f"integrity   ERROR: {db} is not a briefing cache or is damaged (database disk image"
+        " is malformed)" in lines
+    )
+    assert any("move it aside" in line for line in lines)
+    assert db.read_bytes() == before
+
+
+# ------------------------------------------------------------ 3. a byte-order mark
+def test_feeds_toml_with_a_utf8_bom_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "feeds.toml").write_bytes(b"\xef\xbb\xbf" + FEED.encode())
+    assert cli(tmp_path, "feeds", "--json", feeds=None) == 0
+    assert [f["name"] for f in json.loads(capsys.readouterr().out)] == ["Local"]
+    assert cli(tmp_path, "doctor", feeds=None) == 0
+    assert "feeds.toml  ok: 1 feed" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------ 4. --data-dir is a file
+@pytest.mark.parametrize("args", [("threads",), ("fetch",), ("doctor",), ("feeds",)])
+@pytest.mark.parametrize("below", [False, True])
+def test_data_dir_that_is_a_file_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], below: bool
+) -> None:
+    (tmp_path / "feeds.toml").write_text(FEED)
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine\n")
+    data_dir = afile / "sub" if below else afile
+    code = main(["--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(data_dir), *args])
+    assert code == 2
+    line = one_line(capsys.readouterr().err)
+    if below:
+        assert line.startswith(f"briefing: the data directory {data_dir} (--data-dir) cannot be")
+        assert f"{afile} is a file" in line
+    else:
+        assert line.startswith(f"briefing: the data directory {afile} (--data-dir) is a file")
+    assert afile.read_text() == "mine\n"
+
+
+# ------------------------------------------------------------ 6. feeds with no name
+def test_two_unnamed_feeds_on_one_host_get_distinct_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: `feeds[2] key 'name': duplicate of feeds[1]: 'example.org'`, a name nobody
+    wrote. Names are only labels (the cache keys feeds by URL), so no error is needed."""
+    feeds = (
+        '[[feeds]]\nurl = "https://example.org/rss/a"\n\n'
+        '[[feeds]]\nurl = "https://example.org/rss/b"\n\n'
+        '[[feeds]]\nurl = "https://news.example.org/x"\n\n'
+        '[[feeds]]\nname = "news.example.org"\nurl = "https://other.example.net/feed"\n'
+    )
+    assert cli(tmp_path, "feeds", "--json", feeds=feeds) == 0
+    names = {f["url"]: f["name"] for f in json.loads(capsys.readouterr().out)}
+    assert names == {
+        "https://example.org/rss/a": "example.org",
+        "https://example.org/rss/b": "example.org/rss/b",
+        # the name the user wrote for another feed wins over a derived one
+        "https://news.example.org/x": "news.example.org/x",
+        "https://other.example.net/feed": "news.example.org",
+    }
+
+
+def test_two_feeds_given_one_name_still_an_error_naming_what_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds = (
+        '[[feeds]]\nname = "Same"\nurl = "https://example.org/a"\n\n'
+        '[[feeds]]\nname = "Same"\nurl = "https://example.org/b"\n'
+    )
+    assert cli(tmp_path, "feeds", feeds=feeds) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.endswith("feeds[2] (Same) key 'name': duplicate of feeds[1]: 'Same'")
