@@ -611,6 +611,8 @@ class _Run:
             etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"),
             body_hash=body_hash, next_check=now + interval, title=parsed.title, reset_errors=True,
             moved_to=_moved_to(result),
+            # kept as the feed's last_error (status stays "ok"): the feeds screen shows it
+            error=clean_line(parsed.warning, ERROR_CAP) or None,
         )  # fmt: skip
         saved = await self._db(self.store.save_feed_result, feed.url, update, parsed.items)
         self.summary.new_ids.extend(saved.new_ids)

@@ -5,6 +5,8 @@ Each test names what went wrong before: the text a reader saw, or the state a fe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fetchenv import FetchEnv, report, rss
 from httpserver import TestServer
@@ -143,3 +145,75 @@ def test_a_shared_guid_is_reported_by_the_fetch(
     assert (rep.status, rep.new) == ("ok", 2)
     assert rep.warning == "2 entries share one id (same), only the first kept"
     assert [r["title"] for r in fetch_env.rows("F")] == ["First copy", "Other"]
+
+
+# ----------------------------------------------------------------------------- broken XML
+TRUNCATED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+    b"<item><guid>1</guid><title>one</title></item><item><guid>2</guid><title>two</title>"
+    b"</item><item><guid>3</guid><title>thr"
+)
+
+
+def test_a_truncated_feed_keeps_its_stories_and_the_warning_in_its_state(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    from briefing.commands.feeds import feed_json
+    from briefing.tui.format import feed_note
+
+    http_server.add("/f", TRUNCATED)
+    fetch_env.configure(("F", "/f"))
+    assert fetch_env.store is not None
+
+    rep = report(fetch_env.run(), "F")
+
+    assert rep.status == "ok" and rep.warning and "truncated XML" in rep.warning
+    assert [r["title"] for r in fetch_env.rows("F")] == ["one", "two"]
+    state = fetch_env.state("F")
+    # before: status ok and last_error None, so the feeds screen showed nothing wrong
+    assert (state.status, state.error_count) == ("ok", 0)
+    assert state.last_error == rep.warning
+    assert fetch_env.store.feed_health() == (1, 0)  # not counted as failing
+    assert rep.warning in feed_note(state, limit=400)  # the feeds screen's note
+    assert feed_json(state)["last_error"] == rep.warning  # briefing feeds --json
+
+    # the same body again ("not modified" without a parse): still the same broken document
+    fetch_env.store._db.execute("UPDATE feeds SET next_check = NULL")
+    assert report(fetch_env.run(), "F").status == "not_modified"
+    assert fetch_env.state("F").last_error == rep.warning
+
+    # fixed: the warning goes
+    http_server.add("/f", rss([("1", "one"), ("2", "two"), ("3", "three")]))
+    rep = report(fetch_env.run(), "F")
+    assert (rep.status, rep.warning, rep.new) == ("ok", None, 1)
+    state = fetch_env.state("F")
+    assert (state.status, state.last_error) == ("ok", None)
+
+
+def test_a_shared_guid_warning_is_kept_in_the_feed_state(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    http_server.add("/f", rss([("same", "First copy"), ("same", "Second copy")]))
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run()
+    state = fetch_env.state("F")
+    assert (state.status, state.last_error) == (
+        "ok",
+        "2 entries share one id (same), only the first kept",
+    )
+
+
+def test_not_modified_after_an_error_still_clears_the_error(
+    fetch_env: FetchEnv,
+) -> None:
+    from briefing.models import FeedUpdate
+
+    fetch_env.configure(("F", "/f"))
+    store = fetch_env.store
+    assert store is not None
+    url = fetch_env.url("F")
+    now = datetime.now(UTC)
+    store.save_feed_result(url, FeedUpdate("ok", now, error="truncated XML; kept 2 items"))
+    store.save_feed_result(url, FeedUpdate("error", now, error="HTTP 500"))
+    store.save_feed_result(url, FeedUpdate("not_modified", now))
+    assert (fetch_env.state("F").last_error, fetch_env.state("F").error_count) == (None, 0)

@@ -295,13 +295,19 @@ class Store:
                 raise StoreError(f"unknown feed {url}")
             feed_id, errors = row
             if update.status in ("ok", "not_modified"):
+                # last_error of a success: "ok" stores its warning (items kept from broken
+                # XML) or clears it; "not modified" (the same body) keeps the warning of the
+                # last "ok", but clears an error (the CASE reads the row before the update)
                 db.execute(
                     "UPDATE feeds SET status = ?, last_checked = ?, last_success = ?,"
-                    " next_check = ?, error_count = 0, last_error = NULL,"
+                    " next_check = ?, error_count = 0,"
+                    " last_error = CASE WHEN ? = 'not_modified' AND status IN ('ok',"
+                    " 'not_modified') THEN last_error ELSE ? END,"
                     " etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),"
                     " body_hash = coalesce(?, body_hash), title = coalesce(?, title),"
                     " moved_to = ? WHERE id = ?",
-                    (update.status, checked, checked, to_db(update.next_check), update.etag,
+                    (update.status, checked, checked, to_db(update.next_check), update.status,
+                     update.error if update.status == "ok" else None, update.etag,
                      update.last_modified, update.body_hash, update.title, update.moved_to,
                      feed_id),
                 )  # fmt: skip
