@@ -102,6 +102,12 @@ def test_ampersands_in_real_text_are_kept(raw: str, shown: str) -> None:
     assert feed.items[0].title == shown
 
 
+def test_an_entity_escaped_three_times_is_decoded() -> None:
+    # XML decodes one level, html_to_text's unescape another; before, "&mdash;" was left
+    feed = parse_feed(rss_doc("<guid>1</guid><title>Baku&amp;amp;mdash;talks</title>"))
+    assert feed.items[0].title == "Baku—talks"
+
+
 def test_a_title_that_is_only_an_unknown_entity_is_kept_as_it_is() -> None:
     # dropping it would leave the item with no title, summary or link: it would vanish
     feed = parse_feed(rss_doc("<guid>1</guid><title>&amp;lol9;</title>"))
