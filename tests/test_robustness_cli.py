@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from fetchenv import rss
+from httpserver import TestServer
 
 from briefing.cli import main
 
@@ -178,3 +180,61 @@ def test_two_feeds_given_one_name_still_an_error_naming_what_was_written(
     assert cli(tmp_path, "feeds", feeds=feeds) == 2
     line = one_line(capsys.readouterr().err)
     assert line.endswith("feeds[2] (Same) key 'name': duplicate of feeds[1]: 'Same'")
+
+
+# ------------------------------------------------------------ 2. fetch's exit status
+def feeds_on(server: TestServer, *paths: str) -> str:
+    return "".join(f'[[feeds]]\nname = "{p}"\nurl = "{server.url("/" + p)}"\n\n' for p in paths)
+
+
+def test_fetch_exits_1_when_no_feed_was_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    http_server.route("/bad", lambda h: h.respond(500, b"oops"))
+    http_server.route("/gone", lambda h: h.respond(404, b"no"))
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=feeds_on(http_server, "bad", "gone")) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("fetched 2 feeds in ") and ": 0 ok, 0 not modified, 2 failed;" in out
+    assert "  error  bad: HTTP 500 Internal Server Error" in out  # the lines as they were
+
+
+def test_fetch_exits_0_when_one_feed_worked_or_was_not_modified(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    http_server.add("/good", rss([("a", "Baku one")]))
+    http_server.route("/bad", lambda h: h.respond(500, b"oops"))
+    feeds = feeds_on(http_server, "good", "bad")
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=feeds) == 0
+    assert ": 1 ok, 0 not modified, 1 failed;" in capsys.readouterr().out
+    # again, with --force so the failed feed is tried and not skipped as backing off: the good
+    # one is now 'not modified', which counts as reached
+    assert cli(tmp_path, "fetch", "--no-articles", "--force", feeds=feeds) == 0
+    assert ": 0 ok, 1 not modified, 1 failed;" in capsys.readouterr().out
+    # a feed backing off is not tried: nothing failed, exit 0; tried with --force, it fails
+    assert cli(tmp_path, "fetch", "--no-articles", "--feed", "bad", feeds=feeds) == 0
+    assert ": 0 ok, 0 not modified, 1 backing off;" in capsys.readouterr().out
+    args = ("fetch", "--no-articles", "--json", "--force", "--feed", "bad")
+    assert cli(tmp_path, *args, feeds=feeds) == 1
+    assert json.loads(capsys.readouterr().out)["totals"]["error"] == 1
+
+
+# ------------------------------------------------------------ 5. no feeds at all
+@pytest.mark.parametrize("text", ["", "[settings]\nrefresh_interval = 30\n"])
+def test_fetch_with_no_feeds_says_how_to_add_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    assert cli(tmp_path, "fetch", feeds=text) == 0
+    feeds = tmp_path / "feeds.toml"
+    assert capsys.readouterr().out == (
+        f"no feeds in {feeds}: add one with `briefing feeds add URL`\n"
+    )
+    assert cli(tmp_path, "fetch", "--json", feeds=text) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["totals"]["feeds"] == 0
+    assert (
+        captured.err
+        == f"briefing fetch: no feeds in {feeds}: add one with `briefing feeds add URL`\n"
+    )
+    assert cli(tmp_path, "threads", "--json", feeds=text) == 0
+    threads = json.loads(capsys.readouterr().out)
+    assert [t["id"] for t in threads] == [1] and threads[0]["pinned"]  # the seed thread

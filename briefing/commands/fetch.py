@@ -10,6 +10,7 @@ import shutil
 import sys
 import textwrap
 import time
+from datetime import UTC, datetime
 from typing import TextIO
 
 from briefing.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Context, add_command
@@ -89,6 +90,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ValueError as exc:
         print(f"briefing fetch: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not config.feeds:
+        return no_feeds(args, ctx)
     with contextlib.ExitStack() as held:
         try:
             held.enter_context(refresh_lock(ctx.data_dir))
@@ -123,6 +126,29 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write("\n")
     else:
         print_summary(summary, sys.stdout)
+    return EXIT_FAIL if none_reached(summary) else EXIT_OK
+
+
+def none_reached(summary: RefreshSummary) -> bool:
+    """Every feed the run tried failed (a feed backing off was not tried; one that said 'not
+    modified' was reached)."""
+    tried = [r for r in summary.feeds if r.status != "skipped"]
+    return bool(tried) and not any(r.status in ("ok", "not_modified") for r in tried)
+
+
+def no_feeds(args: argparse.Namespace, ctx: Context) -> int:
+    """feeds.toml lists no feed: nothing to fetch, which is no failure. The cache is opened
+    (made, with its seed thread, if new) as a fetch would."""
+    ctx.open_store().close()
+    message = f"no feeds in {ctx.feeds_path}: add one with `briefing feeds add URL`"
+    if args.json:
+        now = datetime.now(UTC)
+        summary = RefreshSummary(started=now, finished=now)
+        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        print(f"briefing fetch: {message}", file=sys.stderr)
+    else:
+        print(message)
     return EXIT_OK
 
 
