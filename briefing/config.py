@@ -107,6 +107,79 @@ KEY_IDS = frozenset(
     star undo up""".split()
 )
 
+# The reader's default keys, where each acts: "app" bindings act on every screen, the others
+# on one screen and its widgets (a focused widget's or the screen's binding wins over the
+# app's). Rows: (scope, binding id or None when not remappable, what it does, keys).
+# tests/test_robustness_cli.py checks this against the app's Bindings; `briefing doctor`
+# finds [keys] clashes with it without importing Textual.
+DEFAULT_KEYS: tuple[tuple[str, str | None, str, str], ...] = tuple(
+    (scope, None if bid.startswith("(") else bid, bid.strip("()"), keys)
+    for scope, rows in {
+        "app": "quit q|help question_mark|search slash|new_since a|refresh g|refresh_all G"
+        "|feeds F|export E",
+        "main": "(open) enter|back escape,backspace|next_pane tab|previous_pane shift+tab"
+        "|page space|read r|star s|briefing b|hide x|move m|merge M|rename R|split S|pin p"
+        "|mute u|next_unread n|mark_thread_read A|undo z|open_link o|copy_link y|down j|up k",
+        "results": "results_back escape,q|results_tab tab|down j|up k|(open) enter",
+        "feeds": "feeds_back escape,q|feeds_down j|feeds_up k",
+        "help": "help_close escape,q,question_mark|(scroll_down) j,down|(scroll_up) k,up"
+        "|(page_down) space,pagedown|(page_up) pageup",
+        "confirm": "confirm_yes y,enter|confirm_no n,escape",
+        "prompt": "prompt_cancel escape",
+        "picker": "picker_cancel escape|picker_down down|picker_up up",
+    }.items()
+    for bid, keys in (row.split() for row in rows.split("|"))
+)
+KEY_SCOPES = {
+    "app": "everywhere",
+    "main": "on the main screen",
+    "results": "in search results",
+    "feeds": "on the feeds screen",
+    "help": "on the help screen",
+    "confirm": "in a yes/no question",
+    "prompt": "in a text prompt",
+    "picker": "in the thread picker",
+}
+
+
+def _split_keys(keys: str) -> list[str]:
+    return [k.strip() for k in keys.split(",") if k.strip()]
+
+
+def _key_pairs(keymap: Mapping[str, str]) -> set[tuple[str, str, str, str]]:
+    """(scope, key, action, action): two actions one key reaches at once, with `keymap`."""
+    bound: dict[tuple[str, str], set[str]] = {}
+    for scope, bid, action, keys in DEFAULT_KEYS:
+        for key in _split_keys(keymap.get(bid, keys) if bid else keys):
+            bound.setdefault((scope, key), set()).add(action)
+    pairs: set[tuple[str, str, str, str]] = set()
+    for (scope, key), actions in bound.items():
+        app = bound.get(("app", key), set()) if scope != "app" else set()
+        for a in actions | app:
+            for b in actions:
+                if a < b or (a in app and a != b):
+                    pairs.add((scope, key, *sorted((a, b))))  # type: ignore[arg-type]
+    return pairs
+
+
+def key_clashes(keymap: Mapping[str, str]) -> list[str]:
+    """One line for each clash [keys] makes: one key for two actions where both act (the
+    app's own overlaps, e.g. q closing the feeds screen but quitting elsewhere, are not)."""
+    lines = []
+    order = list(KEY_SCOPES)
+    for scope, key, a, b in sorted(
+        _key_pairs(keymap) - _key_pairs({}), key=lambda c: (order.index(c[0]), c[1:])
+    ):
+        if b in keymap and a not in keymap:
+            a, b = b, a  # the action the user set first
+        written = ", ".join(f'{x} = "{keymap[x]}"' for x in (a, b) if x in keymap)
+        lines.append(
+            f"{key} is the key of both {a} and {b} {KEY_SCOPES[scope]} ([keys] {written});"
+            " only one can have it: give the other another key"
+        )
+    return lines
+
+
 _FEED_KEYS = {"name", "url", "tags", "general", "interval"}
 _THREAD_KEYS = {"title", "seed", "keywords"}
 _TOP_KEYS = {"settings", "feeds", "threads", "keys"}
@@ -279,7 +352,9 @@ def _parse_settings(raw: Any, keys: Any, fail: Any) -> Settings:
             raise fail(f"keys key {key!r}", "unknown binding id (the app's ? screen lists them)")
         if not isinstance(value, str) or not value.strip() or _has_controls(value):
             raise fail(f"keys key {key!r}", 'must be a string of key names, e.g. "f" or "ctrl+s"')
-    return Settings(**values, keys=dict(keys))
+    # "s, f" means keys "s" and "f" (Textual would read " f", a key nobody can press)
+    keymap = {key: ",".join(_split_keys(value)) for key, value in keys.items()}
+    return Settings(**values, keys=keymap)
 
 
 def _read_seed(seed: str | None, config_path: Path, fail: Any) -> str:

@@ -238,3 +238,94 @@ def test_fetch_with_no_feeds_says_how_to_add_one(
     assert cli(tmp_path, "threads", "--json", feeds=text) == 0
     threads = json.loads(capsys.readouterr().out)
     assert [t["id"] for t in threads] == [1] and threads[0]["pinned"]  # the seed thread
+
+
+# ------------------------------------------------------------ 7. [keys] clashes
+# Where each tui class's bindings act (config.DEFAULT_KEYS's scopes).
+CLASS_SCOPES = {
+    "BriefingApp": ("app",),
+    "MainScreen": ("main",),
+    "ThreadList": ("main",),
+    "ArticleView": ("main",),
+    "StoryList": ("main", "results"),
+    "StoryResultsScreen": ("results",),
+    "FeedsScreen": ("feeds",),
+    "HelpScreen": ("help",),
+    "ConfirmScreen": ("confirm",),
+    "TextPrompt": ("prompt",),
+    "ThreadPicker": ("picker",),
+}
+
+
+def test_default_key_table_matches_the_apps_bindings() -> None:
+    """doctor checks [keys] without importing Textual, from config.DEFAULT_KEYS: it must say
+    what the app's Bindings say (a class with bindings not listed here fails too)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import briefing.tui
+    from briefing.config import DEFAULT_KEYS
+
+    app: set[tuple[str, str | None, str]] = set()
+    for info in pkgutil.walk_packages(briefing.tui.__path__, "briefing.tui."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if not (inspect.isclass(obj) and obj.__module__ == module.__name__):
+                continue
+            bindings = [b for b in obj.__dict__.get("BINDINGS") or [] if isinstance(b, Binding)]
+            if bindings:
+                assert name in CLASS_SCOPES, f"{name}: add its scope to config.DEFAULT_KEYS"
+            for binding in bindings:
+                for scope in CLASS_SCOPES.get(name, ()):
+                    app.add((scope, binding.id, binding.key))
+    table = {(scope, bid, keys) for scope, bid, _action, keys in DEFAULT_KEYS}
+    assert table == app, (sorted(table - app, key=str), sorted(app - table, key=str))
+
+
+KEYS_FEEDS = FEED + "\n[keys]\n{keys}\n"
+
+
+@pytest.mark.parametrize(
+    "keys, line",
+    [
+        ('star = "x"', 'x is the key of both star and hide on the main screen ([keys] star = "x")'),
+        # an app-wide key: on the main screen the screen's binding wins, so quit would be lost
+        ('star = "q"', 'q is the key of both star and quit on the main screen ([keys] star = "q")'),
+        (
+            'star = "b"\nbriefing = "b"',
+            'b is the key of both briefing and star on the main screen ([keys] briefing = "b",'
+            ' star = "b")',
+        ),
+    ],
+)
+def test_doctor_names_both_actions_and_the_key_of_a_keys_clash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keys: str, line: str
+) -> None:
+    assert cli(tmp_path, "doctor", feeds=KEYS_FEEDS.format(keys=keys)) == 1
+    out = capsys.readouterr().out.splitlines()
+    errors = [x for x in out if x.startswith("keys        ")]
+    assert errors == [
+        f"keys        ERROR: {line}; only one can have it: give the other another key"
+    ]
+    assert "cache       not created yet (it is made on first use)" in out  # and it went on
+
+
+def test_doctor_accepts_swapped_keys_and_the_apps_own_overlaps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """star and hide swapped clash with nothing; q closing the feeds screen while it quits
+    elsewhere is the app's design, not a clash [keys] made."""
+    keys = 'star = "x"\nhide = "s"\nfeeds_back = "escape, q"'
+    assert cli(tmp_path, "doctor", feeds=KEYS_FEEDS.format(keys=keys)) == 0
+    assert "keys        ok: 3 key bindings remapped, no clash\n" in capsys.readouterr().out
+
+
+def test_keys_with_spaces_after_commas_mean_the_keys() -> None:
+    """Textual splits "s, f" into "s" and " f" (a key nobody can press)."""
+    from briefing.config import parse_config
+
+    config = parse_config({"keys": {"star": "s, ctrl+f "}}, Path("feeds.toml"))
+    assert config.settings.keys == {"star": "s,ctrl+f"}

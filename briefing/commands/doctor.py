@@ -6,7 +6,7 @@ import argparse
 import sqlite3
 
 from briefing.cli import Context, add_command, cache_damage, damaged_advice, damaged_text
-from briefing.config import ConfigError, user_feeds_path
+from briefing.config import Config, ConfigError, key_clashes, user_feeds_path
 from briefing.textfmt import plural
 
 
@@ -43,11 +43,26 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     except ConfigError as exc:
         print(f"feeds.toml  ERROR: {exc}")
         ok = False
+    else:
+        ok = check_keys(config) and ok
     path = ctx.data_dir / DB_FILENAME
     if not path.exists():
         print("cache       not created yet (it is made on first use)")
         return 0 if ok else 1
     return 0 if check_cache(ctx) and ok else 1
+
+
+def check_keys(config: Config) -> bool:
+    """feeds.toml [keys]: a line when it remaps any, an ERROR line for each clash."""
+    keymap = config.settings.keys
+    if not keymap:
+        return True
+    clashes = key_clashes(keymap)
+    for line in clashes:
+        print(f"keys        ERROR: {line}")
+    if not clashes:
+        print(f"keys        ok: {plural(len(keymap), 'key binding')} remapped, no clash")
+    return not clashes
 
 
 def check_cache(ctx: Context) -> bool:
