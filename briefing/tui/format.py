@@ -72,6 +72,24 @@ def clock(
     return when.astimezone(zone).strftime(fmt)
 
 
+def story_times(story: Story, zone: tzinfo) -> list[str | tuple[str, str]]:
+    """The reader's time line, short enough for a narrow pane: 'published 29 Nov 2026 02:36,
+    first seen 03:36 (+04)'. First seen drops the date (or year) it shares with published;
+    the zone is named once, at the end, not after each time."""
+    first = story.first_seen.astimezone(zone)
+    if story.published is None:
+        return [("first seen ", "dim"), f"{first:%d %b %Y %H:%M} ({first:%Z})"]
+    pub = story.published.astimezone(zone)
+    if first.date() == pub.date():
+        seen = f"{first:%H:%M}"
+    elif first.year == pub.year:
+        seen = f"{first:%d %b %H:%M}"
+    else:
+        seen = f"{first:%d %b %Y %H:%M}"
+    return [("published ", "dim"), f"{pub:%d %b %Y %H:%M}", (", first seen ", "dim"),
+            f"{seen} ({first:%Z})"]  # fmt: skip
+
+
 def fit(text: str, width: int) -> str:
     """Pad or cut to exactly `width` cells (ellipsis when cut)."""
     if len(text) > width:
@@ -136,8 +154,7 @@ def article_content(story: Story, copies: Sequence[Story], zone: tzinfo) -> Cont
     if is_undated(story):  # the seed article: its first seen is only when the cache was made
         out += ["\n", (f"{UNDATED}: the seed article gives no publication date", "dim")]
     else:
-        out += ["\n", ("published ", "dim"), clock(story.published, zone, seconds=True)]
-        out += [("   first seen ", "dim"), clock(story.first_seen, zone, seconds=True)]
+        out += ["\n", *story_times(story, zone)]
     out += ["\n", marks(story), "  "]
     if story.hidden:
         out += [("hidden (x: unhide)", "italic $text-warning"), "  "]

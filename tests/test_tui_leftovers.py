@@ -1,0 +1,31 @@
+"""Leftovers from the UI reviews."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from test_tui_support import loaded, make_app, screen_text, settle
+
+BAKU = ZoneInfo("Asia/Baku")
+
+
+async def test_article_time_line_reads_on_one_line_at_80_columns(cache):
+    """The reader's time line names the zone once and drops the seconds and the date first
+    seen shares with published; before, 'published 29 Nov 2026 02:36:21 +04   first seen
+    29 Nov 2026 03:36:21 +04' (72 cells) wrapped in any pane narrower than the screen."""
+    story = cache.store.story(cache.ids["g1"])
+    pub, seen = story.published.astimezone(BAKU), story.first_seen.astimezone(BAKU)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, lambda: "Tbilisi protest enters" in screen_text(app))
+        lines = [line.strip("│ ") for line in screen_text(app).splitlines()]
+    # published 1 h before first seen (the fixture): same day, unless it crossed midnight
+    seen_text = f"{seen:%H:%M}" if pub.date() == seen.date() else f"{seen:%d %b %H:%M}"
+    want = f"published {pub:%d %b %Y %H:%M}, first seen {seen_text} (+04)"
+    assert want in lines, lines[:6]
+    assert not any(re.search(r"\d\d:\d\d:\d\d", line) for line in lines)  # no seconds
