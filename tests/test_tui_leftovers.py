@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from test_tui_support import loaded, make_app, screen_text, settle
+from test_tui_support import loaded, make_app, open_thread, screen_text, settle
 
 BAKU = ZoneInfo("Asia/Baku")
 
@@ -29,3 +29,36 @@ async def test_article_time_line_reads_on_one_line_at_80_columns(cache):
     want = f"published {pub:%d %b %Y %H:%M}, first seen {seen_text} (+04)"
     assert want in lines, lines[:6]
     assert not any(re.search(r"\d\d:\d\d:\d\d", line) for line in lines)  # no seconds
+
+
+async def test_a_thread_id_reused_after_an_undone_split_carries_no_old_state(cache):
+    """Split, give the new thread a title and a mute (as `briefing rename`/`mute` in another
+    window would), undo, split again: SQLite hands out the same id (no AUTOINCREMENT), but
+    the title, mute and stories of the undone thread went with its row; none reach the new
+    one. (Every per-thread state lives on the threads row; membership is put back first.)"""
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        await pilot.press("j", "S")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, lambda: main.thread_list.current.id not in (georgia, 1))
+        first = main.thread_list.current.id
+        cache.store.rename_thread(first, "My own title")
+        cache.store.set_thread_flag(first, "muted", True)
+        await pilot.press("z")
+        await settle(pilot, lambda: main.thread_list.index_of(first) is None)
+        assert cache.store.thread(first) is None
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, lambda: main.thread_list.current.id not in (georgia, 1))
+        second = main.thread_list.current.id
+        thread = cache.store.thread(second)
+    assert second == first  # the id is reused ...
+    assert thread is not None and not thread.muted and thread.title != "My own title"
+    assert not thread.user_titled  # ... and nothing else
+    stories = cache.store.stories(second, limit=100, fold_copies=False)
+    assert {s.thread_id for s in stories} == {second}
