@@ -62,3 +62,30 @@ async def test_a_thread_id_reused_after_an_undone_split_carries_no_old_state(cac
     assert not thread.user_titled  # ... and nothing else
     stories = cache.store.stories(second, limit=100, fold_copies=False)
     assert {s.thread_id for s in stories} == {second}
+
+
+async def test_a_story_shown_beside_the_list_is_read_after_it_stays_shown(cache, monkeypatch):
+    """Wide layout: skimming with j marks nothing; a story left shown for READ_AFTER is read
+    (on screen and in the store). READ_AFTER shortened so the test stays fast."""
+    from briefing.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "READ_AFTER", 0.3)
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        assert main.article.display and main.story_list.has_focus
+        first = main.story_list.current
+        for _ in range(3):  # skim: each story shown well under READ_AFTER
+            await pilot.press("j")
+            await pilot.pause(0.05)
+        await pilot.press("k")
+        await pilot.pause(0.1)
+        shown = main.story_list.current
+        assert not cache.store.story(shown.id).read
+        await pilot.pause(0.5)
+        await settle(pilot, lambda: cache.store.story(shown.id).read)
+        assert main.story_list.current.read
+        skimmed = [s for s in main.story_list.stories if s.id not in (shown.id, first.id)]
+    assert skimmed and not any(cache.store.story(s.id).read for s in skimmed)

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -39,6 +40,7 @@ FOOTER_FITS = 118
 
 
 class MainScreen(Screen[None]):
+    READ_AFTER = 2.0  # seconds a story stays shown beside the list before it counts as read
     BINDINGS = [
         Binding("enter", "open", "Open", show=False),
         Binding("escape,backspace", "back", "Back", id="back"),
@@ -69,6 +71,7 @@ class MainScreen(Screen[None]):
         # move loads at once, then at most one load per interval, for the latest selection.
         self._thread_loads = Coalescer(self, COALESCE_SECONDS, self.load_stories)
         self._article_loads = Coalescer(self, COALESCE_SECONDS, self.load_article)
+        self._dwell: Timer | None = None  # marks the story shown beside the list read
         self._first_unread_on_load = False
         self._select_on_load: int | None = None
 
@@ -345,6 +348,34 @@ class MainScreen(Screen[None]):
         if self.article.display and (self.article.story is None or
                                      self.article.story.id != event.story.id):  # fmt: skip
             self._article_loads(event.story.id)
+        self._read_after_dwell(event.story)
+
+    def _read_after_dwell(self, story: Story) -> None:
+        """Wide layout, story list focused: a story that stays shown beside the list for
+        READ_AFTER seconds is marked read, as Enter would (not undoable, like Enter); moving
+        the highlight (j/k held or tapped) cancels it, so skimming marks nothing."""
+        if self._dwell is not None:
+            self._dwell.stop()
+            self._dwell = None
+        if story.read or not self.article.display or not self.story_list.has_focus:
+            return
+        story_id = story.id
+
+        def mark() -> None:
+            self._dwell = None
+            current = self.story_list.current
+            if (
+                current is None
+                or current.id != story_id
+                or current.read
+                or self.app.screen is not self
+                or not self.article.display
+                or not self.story_list.has_focus
+            ):
+                return
+            self.briefing.write_triage(self, current, "read", True, undoable=False)
+
+        self._dwell = self.set_timer(self.READ_AFTER, mark)
 
     @on(StoryList.Opened, "#stories")
     def story_opened(self, event: StoryList.Opened) -> None:
