@@ -124,6 +124,12 @@ def test_feeds_toml_with_a_utf8_bom_is_read(
     assert [f["name"] for f in json.loads(capsys.readouterr().out)] == ["Local"]
     assert cli(tmp_path, "doctor", feeds=None) == 0
     assert "feeds.toml  ok: 1 feed" in capsys.readouterr().out
+    # and `feeds add` edits it (before: "TOML syntax error" at the BOM)
+    assert cli(tmp_path, "feeds", "add", "http://127.0.0.1:9/two", "--name", "Two",
+               feeds=None) == 0  # fmt: skip
+    capsys.readouterr()
+    assert cli(tmp_path, "feeds", "--json", feeds=None) == 0
+    assert [f["name"] for f in json.loads(capsys.readouterr().out)] == ["Local", "Two"]
 
 
 # ------------------------------------------------------------ 4. --data-dir is a file

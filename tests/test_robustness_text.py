@@ -164,7 +164,7 @@ TRUNCATED = (
 def test_a_truncated_feed_keeps_its_stories_and_the_warning_in_its_state(
     fetch_env: FetchEnv, http_server: TestServer
 ) -> None:
-    from briefing.commands.feeds import feed_json
+    from briefing.commands.feeds import describe, feed_json
     from briefing.tui.format import feed_note
 
     http_server.add("/f", TRUNCATED)
@@ -182,11 +182,13 @@ def test_a_truncated_feed_keeps_its_stories_and_the_warning_in_its_state(
     assert fetch_env.store.feed_health() == (1, 0)  # not counted as failing
     assert rep.warning in feed_note(state, limit=400)  # the feeds screen's note
     assert feed_json(state)["last_error"] == rep.warning  # briefing feeds --json
+    assert describe(state) == f"ok (warning: {rep.warning})"  # briefing feeds
 
     # the same body again ("not modified" without a parse): still the same broken document
     fetch_env.store._db.execute("UPDATE feeds SET next_check = NULL")
     assert report(fetch_env.run(), "F").status == "not_modified"
     assert fetch_env.state("F").last_error == rep.warning
+    assert describe(fetch_env.state("F")) == f"not modified (warning: {rep.warning})"
 
     # fixed: the warning goes
     http_server.add("/f", rss([("1", "one"), ("2", "two"), ("3", "three")]))
@@ -194,6 +196,7 @@ def test_a_truncated_feed_keeps_its_stories_and_the_warning_in_its_state(
     assert (rep.status, rep.warning, rep.new) == ("ok", None, 1)
     state = fetch_env.state("F")
     assert (state.status, state.last_error) == ("ok", None)
+    assert describe(state) == "ok"
 
 
 def test_a_shared_guid_warning_is_kept_in_the_feed_state(

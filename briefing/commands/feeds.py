@@ -64,7 +64,10 @@ def describe(state: FeedState, zone: tzinfo | None = UTC, zone_name: str = "") -
     if state.next_check and state.status in ("error", "backoff"):
         text += f", next try {format_time(localise(state.next_check, zone), zone_name)}"
     error = clean_line(state.last_error, 300)  # cleaned when stored; a cache is no promise
-    if error and state.status != "ok":
+    if error and state.status in ("ok", "not_modified"):
+        # a warning from the parse (items kept from malformed XML, a shared GUID)
+        text += f" (warning: {error})"
+    elif error:
         text += f": {error}"
     moved = moved_note(state)
     if moved:

@@ -71,7 +71,8 @@ def editable_path(feeds_path: Path) -> Path:
 def _read(path: Path) -> tuple[str, bool]:
     """The file's text, or the shipped feeds.toml's when the file does not exist yet."""
     try:
-        return path.read_text(encoding="utf-8"), False
+        # utf-8-sig: a BOM some editors write is skipped, as load_config skips it
+        return path.read_text(encoding="utf-8-sig"), False
     except FileNotFoundError:
         return shipped_feeds_path().read_text(encoding="utf-8"), True
     except (OSError, UnicodeDecodeError) as exc:
