@@ -89,3 +89,22 @@ async def test_a_story_shown_beside_the_list_is_read_after_it_stays_shown(cache,
         assert main.story_list.current.read
         skimmed = [s for s in main.story_list.stories if s.id not in (shown.id, first.id)]
     assert skimmed and not any(cache.store.story(s.id).read for s in skimmed)
+
+
+async def test_the_story_shown_when_a_thread_opens_is_read_after_it_stays_shown(cache, monkeypatch):
+    """The first story, highlighted before the story list had focus, counts from the moment
+    the list gets it (before: only after the highlight moved)."""
+    from briefing.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "READ_AFTER", 0.3)
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        first = main.story_list.current
+        assert main.article.display and main.story_list.has_focus
+        assert not first.read
+        await pilot.pause(0.5)
+        await settle(pilot, lambda: cache.store.story(first.id).read)
+        assert main.story_list.current.read

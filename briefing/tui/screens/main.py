@@ -178,6 +178,10 @@ class MainScreen(Screen[None]):
             if event.widget.id == name and self.level != level:
                 self.level = level
                 self.apply_layout()
+        if event.widget is self.story_list and self.story_list.current is not None:
+            # a thread opened with Enter or Tab shows its first story without a highlight
+            # event: it counts from now
+            self._read_after_dwell(self.story_list.current)
 
     def action_next_pane(self) -> None:
         self.go((self.level + 1) % 3)
