@@ -78,11 +78,11 @@ def test_threads_counts_say_story_and_stories(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lines = thread_lines(env, capsys)
-    assert lines["Football results"].startswith("muted 1 story, 1 outlet, 1 unread, ")
+    assert lines["Football results"].startswith("muted, 1 story, 1 outlet, 1 unread, ")
     assert lines["Georgia: protests in Tbilisi"].startswith("6 stories, 3 outlets, 6 unread, ")
     # the seed thread: one story, no outlet (the seed article has none), so no "0 outlets"
     seed = next(v for k, v in lines.items() if k.startswith("Azerbaijan–Russia crisis"))
-    assert seed.startswith("pinned 1 story, 1 unread, "), seed
+    assert seed.startswith("pinned, 1 story, 1 unread, "), seed
 
 
 def test_export_to_a_file_counts_story_and_thread(

@@ -81,7 +81,7 @@ def test_seed_thread_alone_has_no_news_time(env: Path, capsys: pytest.CaptureFix
         assert thread.stories == 1 and thread.updated is None
         assert thread.created == datetime.fromisoformat(MADE)  # the creation is kept as such
     line, data = seed_thread_output(env, capsys)
-    assert line == "pinned 1 story, 1 unread, no news yet", line
+    assert line == "pinned, 1 story, 1 unread, no news yet", line
     assert "2025-07-01" not in line  # neither 08:00 UTC nor 12:00 in Baku
     assert data["updated"] is None and data["stories"] == 1
 

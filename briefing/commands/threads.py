@@ -61,7 +61,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     # times in the configured zone, named, as `show` and `export` give them
     zone, zone_name = resolve_zone(config.settings.timezone)
     for t in threads:
-        flags = ("pinned " if t.pinned else "") + ("muted " if t.muted else "")
+        # "pinned, 1 story", not "pinned 1 story" (which reads as one story pinned)
+        flags = "".join(
+            f"{flag}, " for flag, on in (("pinned", t.pinned), ("muted", t.muted)) if on
+        )
         # a thread with no dated story (the seed article alone) has no news time to give
         moved = (
             f"last moved {format_time(localise(t.updated, zone), zone_name)}"
