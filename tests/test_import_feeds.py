@@ -262,6 +262,30 @@ def test_feeds_add_and_remove_keep_comments(
     assert "Keep this comment!" in user_toml.read_text()
 
 
+def test_feeds_remove_where_an_unnamed_feed_takes_the_freed_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Unnamed feeds are named after their URL once the written names are known: removing
+    # one (or a feed whose name one of them would take) renames another. Before, the edit
+    # check saw a feed named otherwise and refused: 'could not edit the feed list safely'.
+    path = tmp_path / "feeds.toml"
+    path.write_text(
+        '[[feeds]]\nurl = "https://example.org/a"\n\n[[feeds]]\nurl = "https://example.org/b"\n'
+        '\n[[feeds]]\nname = "news.example"\nurl = "https://other.example/rss"\n'
+        '\n[[feeds]]\nurl = "https://news.example/rss"\n'
+    )
+    before = [f.name for f in load_config(path).feeds]
+    assert before == ["example.org", "example.org/b", "news.example", "news.example/rss"]
+    assert cli(tmp_path, path, "feeds", "remove", "example.org") == 0
+    assert cli(tmp_path, path, "feeds", "remove", "news.example") == 0, capsys.readouterr().err
+    feeds = load_config(path).feeds
+    assert [(f.name, f.url) for f in feeds] == [
+        ("example.org", "https://example.org/b"),
+        ("news.example", "https://news.example/rss"),
+    ]
+    assert "removed news.example: https://other.example/rss" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -202,6 +202,22 @@ def _remove_tomlkit(text: str, index: int, path: Path) -> str:
     return tomlkit.dumps(doc).rstrip("\n") + "\n"
 
 
+def _same_feeds(text: str, got: Sequence[Feed], expected: Sequence[Feed]) -> bool:
+    """`got` (loaded from `text`) are the `expected` feeds. A feed with no name written in
+    `text` may be named otherwise than before: its name is derived from its URL once the
+    written names are known (config.parse_config), so removing a feed can free a name."""
+    if len(got) != len(expected):
+        return False
+    raw = tomllib.loads(text).get("feeds", [])
+    for entry, g, e in zip(raw, got, expected, strict=True):
+        written = isinstance(entry.get("name"), str) and bool(entry["name"].strip())
+        if (g.url, g.tags, g.general, g.interval) != (e.url, e.tags, e.general, e.interval):
+            return False
+        if written and g.name != e.name:
+            return False
+    return True
+
+
 def _edited(path: Path, expected: Sequence[Feed], *candidates: Callable[[], str]) -> str:
     """The first candidate edit whose result loads (config rules) with exactly `expected`
     as its feeds; layout-keeping text edits are tried before tomlkit's re-rendering."""
@@ -209,7 +225,7 @@ def _edited(path: Path, expected: Sequence[Feed], *candidates: Callable[[], str]
     for make in candidates:
         try:
             out = make()
-            if _validate(out, path).feeds == tuple(expected):
+            if _same_feeds(out, _validate(out, path).feeds, expected):
                 return out
         except (ConfigError, FeedEditError) as exc:
             error = exc
