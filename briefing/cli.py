@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sqlite3
 import sys
 import textwrap
@@ -262,7 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     func = getattr(args, "func", run_app)
     problem = data_dir_problem(ctx.data_dir)
     if problem:
-        given = "--data-dir" if args.data_dir else "$BRIEFING_DATA_DIR"
+        given = (
+            "--data-dir" if args.data_dir
+            else "$BRIEFING_DATA_DIR" if os.environ.get("BRIEFING_DATA_DIR")
+            else "the default"
+        )  # fmt: skip
         print(
             f"briefing: the data directory {ctx.data_dir} ({given}) {problem}; give the path"
             " of a directory (it is made if missing)",

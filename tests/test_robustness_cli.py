@@ -153,6 +153,25 @@ def test_data_dir_that_is_a_file_is_a_usage_error(
     assert afile.read_text() == "mine\n"
 
 
+def test_default_data_dir_that_is_a_file_is_not_blamed_on_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: '(... ($BRIEFING_DATA_DIR) is a file' with no such variable set
+    (tmp_path / "feeds.toml").write_text(FEED)
+    monkeypatch.delenv("BRIEFING_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    (tmp_path / "share").mkdir()
+    (tmp_path / "share" / "briefing").write_text("mine\n")
+    assert main(["--feeds", str(tmp_path / "feeds.toml"), "threads"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(
+        f"briefing: the data directory {tmp_path / 'share' / 'briefing'} (the default) is a file"
+    )
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "share" / "briefing"))
+    assert main(["--feeds", str(tmp_path / "feeds.toml"), "threads"]) == 2
+    assert "($BRIEFING_DATA_DIR) is a file" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------ 6. feeds with no name
 def test_two_unnamed_feeds_on_one_host_get_distinct_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
