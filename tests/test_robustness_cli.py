@@ -255,7 +255,11 @@ def test_fetch_with_no_feeds_says_how_to_add_one(
     )
     assert cli(tmp_path, "fetch", "--json", feeds=text) == 0
     captured = capsys.readouterr()
-    assert json.loads(captured.out)["totals"]["feeds"] == 0
+    summary = json.loads(captured.out)
+    assert summary["totals"]["feeds"] == 0
+    # whole seconds, as every other run's summary gives them (before: "...T04:50:32.950877+00:00")
+    assert summary["started"] == summary["finished"]
+    assert len(summary["started"]) == len("2026-11-29T04:50:32+00:00")
     assert (
         captured.err
         == f"briefing fetch: no feeds in {feeds}: add one with `briefing feeds add URL`\n"

@@ -142,7 +142,7 @@ def no_feeds(args: argparse.Namespace, ctx: Context) -> int:
     ctx.open_store().close()
     message = f"no feeds in {ctx.feeds_path}: add one with `briefing feeds add URL`"
     if args.json:
-        now = datetime.now(UTC)
+        now = datetime.now(UTC).replace(microsecond=0)  # as a run's times
         summary = RefreshSummary(started=now, finished=now)
         json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
