@@ -177,6 +177,9 @@ def test_truncated_feed_keeps_complete_items_with_a_warning() -> None:
     feed = parse_feed(doc)
     assert [i.key for i in feed.items] == ["1", "2"]
     assert feed.warning and "truncated XML" in feed.warning
+    assert feed.warning.endswith("; kept 2 items")
+    one = parse_feed(doc.replace(b"<item><guid>2</guid><title>two</title></item>", b""))
+    assert one.warning and one.warning.endswith("; kept 1 item")  # before: "kept 1 items"
 
 
 def test_identity_and_caps() -> None:

@@ -26,6 +26,7 @@ from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
 from briefing.sanitize import clean_line, clean_text, http_url, strip_escapes
+from briefing.textfmt import plural
 
 TITLE_CAP = 500
 AUTHOR_CAP = 200
@@ -369,7 +370,7 @@ def parse_feed(
     warnings = []
     if problem is not None and _is_xml_error(problem):
         what = "truncated XML" if truncated else "malformed XML"
-        warnings.append(f"{what} ({problem_text}); kept {len(items)} items")
+        warnings.append(f"{what} ({problem_text}); kept {plural(len(items), 'item')}")
     if differ:
         warnings.append(_repeats_note(differ, seen))
     return ParsedFeed(
