@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), DCS/SOS/PM/APC
@@ -37,15 +38,31 @@ _INVISIBLE_BODY = re.compile(
     "[\u00ad\u180e\u200b\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
 )
 # A title also loses the direction marks, and the joiners except between two non-ASCII
-# letters (ZWNJ in Persian "می\u200cخواهم"): elsewhere (Latin, Cyrillic, emoji) they do
+# letters or combining marks (ZWNJ in Persian "می\u200cخواهم"): elsewhere (Latin, Cyrillic, emoji) they do
 # nothing a one-line title needs, and a joined emoji is one cell in some terminals and several
 # in others.
 _INVISIBLE_LINE = re.compile(
     "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
 )
-_STRAY_JOINER = re.compile(
-    r"(?<![^\W\d_\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\W\d_\x00-\x7f])"
-)
+_JOINERS = re.compile("[\u200c\u200d]")
+
+
+def _joins(char: str) -> bool:
+    """A character a joiner may stand beside in a title: a non-ASCII letter or a combining
+    mark (a Persian vowel sign or tanwin, a virama: "بِ\u200cخ" keeps its ZWNJ)."""
+    return char > "\x7f" and unicodedata.category(char)[0] in "LM"
+
+
+def _drop_stray_joiners(text: str) -> str:
+    def keep(m: re.Match[str]) -> str:
+        at = m.start()
+        if at and at + 1 < len(text) and _joins(text[at - 1]) and _joins(text[at + 1]):
+            return m.group(0)
+        return ""
+
+    return _JOINERS.sub(keep, text)
+
+
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -77,7 +94,7 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     # invisibles first: "\x1b\u200b[31m" is then one escape sequence, removed whole
     text = _INVISIBLE_LINE.sub("", text)
     if "\u200c" in text or "\u200d" in text:
-        text = _STRAY_JOINER.sub("", text)
+        text = _drop_stray_joiners(text)
     text = strip_sequences(text)
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()

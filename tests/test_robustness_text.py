@@ -49,6 +49,15 @@ def test_title_keeps_a_joiner_only_between_two_non_ascii_letters() -> None:
     assert clean_line("Ba\u200dku \u200cX 👨\u200d👩") == "Baku X 👨👩"
 
 
+def test_title_keeps_a_joiner_after_a_vowel_sign() -> None:
+    # A ZWNJ after a Persian vowel sign (kasra U+0650, tanwin U+064B) or a virama is still
+    # part of the spelling; before, it was dropped (a mark is no letter to \w)
+    for word in ("ب\u0650\u200cخ", "خانه\u0654\u200cای", "क\u094d\u200dष"):
+        assert clean_line(f"{word} talks") == f"{word} talks"
+    # still dropped next to ASCII, digits, spaces, emoji (a variation selector is a mark)
+    assert clean_line("é\u200dX ۱\u200cب 🏳\ufe0f\u200d🌈 \u200cب") == "éX ۱ب 🏳\ufe0f🌈 ب"
+
+
 def test_caucasus_letters_are_untouched() -> None:
     assert clean_line(CAUCASUS) == CAUCASUS
     assert clean_text(CAUCASUS + "\n\n" + CAUCASUS) == CAUCASUS + "\n\n" + CAUCASUS
