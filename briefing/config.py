@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -146,11 +147,32 @@ def _split_keys(keys: str) -> list[str]:
     return [k.strip() for k in keys.split(",") if k.strip()]
 
 
+# Textual's names for keys written as one character (App.set_keymap turns "/" into "slash",
+# "?" into "question_mark": the names DEFAULT_KEYS uses); tests/test_robustness_cli.py checks
+# this against textual.keys.
+_KEY_NAME_REPLACEMENTS = {
+    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+}  # fmt: skip
+
+
+def key_name(key: str) -> str:
+    """A key as the app names it: a single non-alphanumeric character by its Unicode name
+    ("/" -> "slash", "?" -> "question_mark"), anything else as written."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = {"\t": "tab"}.get(key, key)
+    return _KEY_NAME_REPLACEMENTS.get(name, name)
+
+
 def _key_pairs(keymap: Mapping[str, str]) -> set[tuple[str, str, str, str]]:
     """(scope, key, action, action): two actions one key reaches at once, with `keymap`."""
     bound: dict[tuple[str, str], set[str]] = {}
     for scope, bid, action, keys in DEFAULT_KEYS:
-        for key in _split_keys(keymap.get(bid, keys) if bid else keys):
+        for key in map(key_name, _split_keys(keymap.get(bid, keys) if bid else keys)):
             bound.setdefault((scope, key), set()).add(action)
     pairs: set[tuple[str, str, str, str]] = set()
     for (scope, key), actions in bound.items():

@@ -323,6 +323,15 @@ KEYS_FEEDS = FEED + "\n[keys]\n{keys}\n"
         ('star = "x"', 'x is the key of both star and hide on the main screen ([keys] star = "x")'),
         # an app-wide key: on the main screen the screen's binding wins, so quit would be lost
         ('star = "q"', 'q is the key of both star and quit on the main screen ([keys] star = "q")'),
+        # a key written as its character is the key Textual names: "/" is search's "slash"
+        (
+            'help = "/"',
+            'slash is the key of both help and search everywhere ([keys] help = "/")',
+        ),
+        (
+            'star = "?"',
+            'question_mark is the key of both star and help on the main screen ([keys] star = "?")',
+        ),
         (
             'star = "b"\nbriefing = "b"',
             'b is the key of both briefing and star on the main screen ([keys] briefing = "b",'
@@ -350,6 +359,16 @@ def test_doctor_accepts_swapped_keys_and_the_apps_own_overlaps(
     keys = 'star = "x"\nhide = "s"\nfeeds_back = "escape, q"'
     assert cli(tmp_path, "doctor", feeds=KEYS_FEEDS.format(keys=keys)) == 0
     assert "keys        ok: 3 key bindings remapped, no clash\n" in capsys.readouterr().out
+
+
+def test_key_names_are_textuals() -> None:
+    from textual.keys import _character_to_key
+
+    from briefing.config import key_name
+
+    for char in [chr(c) for c in range(32, 127)] + ["\t", "é", "ж", "€"]:
+        assert key_name(char) == _character_to_key(char), char
+    assert key_name("ctrl+s") == "ctrl+s" and key_name("question_mark") == "question_mark"
 
 
 def test_keys_with_spaces_after_commas_mean_the_keys() -> None:
