@@ -67,10 +67,17 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
+def drop_invisibles(text: str) -> str:
+    """Remove the invisible format characters no field keeps (_INVISIBLE_BODY)."""
+    return _INVISIBLE_BODY.sub("", text)
+
+
 def strip_sequences(text: str) -> str:
     """Remove escape sequences whole (ESC or 8-bit introducer and what follows), so none
-    leaves its parameters behind as text ("[31m") once the control characters are gone."""
-    text = _ESC_SEQ.sub("", text)
+    leaves its parameters behind as text ("[31m") once the control characters are gone.
+    Invisible format characters go first (every field loses them anyway): a zero-width
+    space after the ESC ("\x1b\u200b[31m") would otherwise end the sequence at the ESC."""
+    text = _ESC_SEQ.sub("", drop_invisibles(text))
     return _C1_SEQ.sub("", text)
 
 
@@ -108,7 +115,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_sequences(_INVISIBLE_BODY.sub("", text))
+    text = strip_sequences(text)  # invisibles first, see strip_sequences
     text = _CONTROL_BODY.sub("", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if limit is not None and len(text) > limit:

@@ -11,6 +11,7 @@ import pytest
 from fetchenv import FetchEnv, report, rss
 from httpserver import TestServer
 
+from briefing.fetch.extract import extract_article
 from briefing.fetch.parse import parse_feed
 from briefing.sanitize import clean_line, clean_text
 
@@ -78,6 +79,24 @@ def test_feed_titles_and_summaries_lose_invisibles(fast: bool) -> None:
 def test_an_invisible_inside_an_escape_sequence_does_not_leave_its_tail() -> None:
     # Before: ESC, ZWSP, "[31m": only ESC went, "[31m" was left as text
     assert clean_line("red\x1b\u200b[31m alert") == "red alert"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_invisible_inside_an_escape_sequence_in_a_feed_or_page_leaves_no_tail(
+    fast: bool,
+) -> None:
+    # Before: the document-level pass (and strip_escapes on markup) took the ESC alone, so
+    # clean_line never saw a sequence: the title read "red[31m alert"
+    doc = rss_doc(
+        "<guid>1</guid><title>red\x1b\u200b[31m alert\x1b\u2060]0;pwned\x07</title>"
+        "<description>body \x1b\ufeff[2J text &amp;#27;&#x200b;[31m x</description>"
+    )
+    item = parse_feed(doc, fast=fast).items[0]
+    assert (item.title, item.summary) == ("red alert", "body text x")
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10
+    page += "red\x1b\u200b[31m alert</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and text.endswith("continue. red alert")
 
 
 # ----------------------------------------------------------------------------- entities

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import clean_line, clean_text, http_url, strip_escapes
+from briefing.sanitize import clean_line, clean_text, drop_invisibles, http_url, strip_escapes
 from briefing.textfmt import plural
 
 TITLE_CAP = 500
@@ -157,6 +157,7 @@ _DOC_SEQ = re.compile(
     r"|[\x90\x98\x9e\x9f][^\x9c<]*\x9c?"
 )
 _DOC_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_DOC_INTRO = re.compile(r"[\x1b\x90\x98\x9b\x9d-\x9f]")
 _CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 _SCRIPT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -310,6 +311,10 @@ def parse_feed(
     text = _XML_DECL_TEXT.sub("", text, count=1)
     # Terminal escape sequences and control characters are never valid XML text: remove them
     # whole (ESC [31m, OSC ... BEL) so that neither the parser nor a title ever sees them.
+    # Invisible format characters first (every field loses them): "\x1b\u200b[31m" is then
+    # one sequence, not a lone ESC that leaves "[31m" in a title.
+    if _DOC_INTRO.search(text):
+        text = drop_invisibles(text)
     text = _DOC_CONTROL.sub("", _DOC_SEQ.sub("", text))
     data = ('<?xml version="1.0" encoding="utf-8"?>' + text.lstrip()).encode(
         "utf-8", "surrogatepass"
