@@ -275,10 +275,24 @@ def test_fast_path_gives_the_same_records_as_feedparser() -> None:
         b"</item><item><title>&lt;b&gt;Bold&lt;/b&gt; &amp; co</title><author>a@b (A B)</author>"
         b"</item></channel></rss>"
     )
+    # GUIDs fastfeedparser would read as dates on an undated item ('sep12' -> 12 Sep)
+    guid_dated = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+        + b"".join(
+            b"<item><guid isPermaLink='false'>%s</guid><title>t %s</title></item>" % (g, g)
+            for g in (b"sep12", b"nd1", b"may7", b"m1", b"2025-06-24T06:00:00Z")
+        )
+        + b"<item><guid>dated</guid><title>d</title><pubDate>Tue, 24 Jun 2025 06:00:00 GMT"
+        b"</pubDate></item></channel></rss>"
+    )
+    docs.append(guid_dated)
     for doc in docs:
         fast = parse_feed(doc, url="http://example.org/feed", now=now, fast=True)
         slow = parse_feed(doc, url="http://example.org/feed", now=now, fast=False)
         assert fast == slow
+    items = parse_feed(guid_dated, now=now, fast=True).items
+    assert [i.published for i in items][:5] == [None] * 5
+    assert items[5].published == datetime(2025, 6, 24, 6, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

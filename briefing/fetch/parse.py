@@ -462,6 +462,9 @@ def _fast_parse(data: bytes) -> tuple[str | None, list[dict[str, Any]]] | None:
     raw_entries = list(parsed.get("entries") or ())
     if not raw_entries:
         return None  # let feedparser have a look: it knows more dialects
+    # fastfeedparser dates an undated RSS item from its GUID when that parses as a date
+    # ('sep12' -> 12 Sep, 'nd1' -> 1 Nov); feedparser does not, and neither do we
+    undated = _undated_guids(root)
     entries = []
     for e in raw_entries:
         description = e.get("description") or ""
@@ -479,10 +482,38 @@ def _fast_parse(data: bytes) -> tuple[str | None, list[dict[str, Any]]] | None:
                 "summary": description,
                 "content": content,
                 "author": e.get("author"),
-                "published_parsed": _iso_tuple(e.get("published")) or _iso_tuple(e.get("updated")),
+                "published_parsed": None
+                if e.get("id") in undated
+                else _iso_tuple(e.get("published")) or _iso_tuple(e.get("updated")),
             }
         )
     return parsed.get("feed", {}).get("title"), entries
+
+
+_DATE_TAGS = frozenset(
+    {"pubdate", "published", "issued", "date", "lastbuilddate", "updated", "modified", "created"}
+)
+
+
+def _undated_guids(root: Any) -> set[str]:
+    """The GUIDs of RSS/RDF items that carry no date element of their own."""
+    from lxml import etree
+
+    out: set[str] = set()
+    for item in root.iter("{*}item"):
+        guid = None
+        dated = False
+        for child in item:
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child).localname.lower()
+            if name == "guid" and child.text:
+                guid = child.text.strip()
+            elif name in _DATE_TAGS:
+                dated = True
+        if guid and not dated:
+            out.add(guid)
+    return out
 
 
 _STRICT: Any = None
