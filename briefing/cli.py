@@ -204,7 +204,8 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="open the reader without any network access (no refresh, no page downloads)",
+        help="open the reader without any network access (no refresh, no page downloads);"
+        " refused with fetch",
     )
     if not commands:
         return parser
@@ -261,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context(args)
     func = getattr(args, "func", run_app)
+    if args.offline and func.__module__ == "briefing.commands.fetch":
+        # --offline promises no network; only fetch would break that promise
+        parser.error("--offline means no network: it cannot go with fetch")
     problem = data_dir_problem(ctx.data_dir)
     if problem:
         given = (

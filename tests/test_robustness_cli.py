@@ -377,3 +377,18 @@ def test_keys_with_spaces_after_commas_mean_the_keys() -> None:
 
     config = parse_config({"keys": {"star": "s, ctrl+f "}}, Path("feeds.toml"))
     assert config.settings.keys == {"star": "s,ctrl+f"}
+
+
+# ------------------------------------------------------------ 7. --offline with fetch
+def test_offline_with_fetch_is_a_usage_error_and_requests_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    http_server.add("/feed", rss([("1", "Talks in Baku")]))
+    feeds = f'[[feeds]]\nname = "Local"\nurl = "{http_server.url("/feed")}"\n'
+    with pytest.raises(SystemExit) as exc:
+        cli(tmp_path, "--offline", "fetch", feeds=feeds)
+    assert exc.value.code == 2
+    assert "--offline means no network: it cannot go with fetch" in capsys.readouterr().err
+    assert http_server.requests == []  # before: every feed was requested
+    # the commands that read the cache take it as they always did
+    assert cli(tmp_path, "--offline", "threads", feeds=None) == 0
