@@ -3,6 +3,7 @@ then each group joins an existing thread or opens one (pure, no I/O)."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import pickle
@@ -280,3 +281,47 @@ def test_a_prepared_batch_of_another_batch_is_refused_before_any_change() -> Non
         engine.assign_batch(QUAKE_A[:1], prepare(QUAKE_A))  # a batch of one: no grouping
     assert engine.thread_ids() == before
     assert len(engine.assign_batch(QUAKE_A)) == 2
+
+
+GABALA_EN = item(
+    "gb1",
+    "Armenia and Azerbaijan border commissions meet in Gabala",
+    "The state commissions on the delimitation of the border between Armenia and Azerbaijan "
+    "met in Gabala to continue work on the border regulations.",
+)
+SAFAROV_RU = item(
+    "sf1",
+    "Сафаровых похоронили в Азербайджане",
+    "Тела братьев Сафаровых, погибших в Екатеринбурге, доставлены в Азербайджан.",
+    hours=0.1,
+    lang="ru",
+)
+
+
+def test_one_shared_country_name_does_not_pair_two_languages_in_a_batch(
+    seeded: ThreadEngine,  # noqa: F811
+) -> None:
+    """A Russian seed-thread report and an English report of something else share only
+    'Azerbaijan': alone the Russian one joins the seed thread, and so it must beside the
+    English one (before: the two were grouped and opened a thread together)."""
+    assert copy.deepcopy(seeded).assign_batch([SAFAROV_RU])[0].thread_id == 1
+    decisions = {d.item_id: d for d in seeded.assign_batch([GABALA_EN, SAFAROV_RU])}
+    assert decisions["sf1"].thread_id == 1
+    assert decisions["gb1"].thread_id != 1
+
+
+def test_russian_and_english_reports_of_one_event_group_in_a_batch() -> None:
+    """Names still carry a pair across languages when it shares several (Pashinyan, Putin,
+    Moscow, CSTO ...)."""
+    ru = item(
+        "am3",
+        "Пашинян и Путин провели переговоры в Москве",
+        "Премьер-министр Армении Никол Пашинян встретился с Владимиром Путиным в Москве. "
+        "Пашинян заявил, что Армения заморозила участие в ОДКБ, и поднял вопрос о "
+        "Лачинском коридоре и российских миротворцах в Карабахе.",
+        hours=1,
+        lang="ru",
+    )
+    batch = [PASHINYAN_EN[0], GABALA_EN, ru]
+    decisions = {d.item_id: d.thread_id for d in ThreadEngine().assign_batch(batch)}
+    assert decisions["am3"] == decisions["am1"] != decisions["gb1"]

@@ -455,3 +455,39 @@ def test_a_hydrated_copy_passes_new_copies_on_to_its_original() -> None:
         engine.load_thread(7, [copy, first], roots=roots)
         found[bool(roots)] = engine.assign(later).duplicate_of
     assert found == {True: "w1", False: "w2"}
+
+
+def test_one_shared_country_name_does_not_carry_a_story_across_languages() -> None:
+    """A Russian story that shares only 'Azerbaijan' with an English thread opens its own
+    (before: petrol prices joined the Gabala border talks, score 0.29); a Russian report of
+    the same talks, sharing Armenia, Azerbaijan and Gabala, joins it."""
+    engine = ThreadEngine()
+    talks = engine.assign(
+        item(
+            "gb1",
+            "Armenia and Azerbaijan border commissions meet in Gabala",
+            "The state commissions on the delimitation of the border between Armenia and "
+            "Azerbaijan met in Gabala to continue work on the border regulations.",
+        )
+    )
+    petrol = engine.assign(
+        item(
+            "pt1",
+            "Азербайджан повысил цены на бензин",
+            "Тарифный совет Азербайджана повысил цены на бензин марки Аи-92.",
+            hours=1,
+            lang="ru",
+        )
+    )
+    assert petrol.new_thread and petrol.thread_id != talks.thread_id
+    same = engine.assign(
+        item(
+            "gb2",
+            "Комиссии Армении и Азербайджана встретились в Габале",
+            "Государственные комиссии по делимитации границы между Арменией и Азербайджаном "
+            "провели встречу в Габале.",
+            hours=2,
+            lang="ru",
+        )
+    )
+    assert same.thread_id == talks.thread_id

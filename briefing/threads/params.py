@@ -52,6 +52,14 @@ class EngineParams:
     # the word cosine (numbers, shared loanwords) adds a little. prior
     cross_names_weight: float = 0.9
     cross_words_weight: float = 0.3
+    # ... but only when the item and the thread (or the two items of a pair in the batch
+    # grouping) share at least this many names: one country name ("Azerbaijan", "Россия")
+    # is in most stories of this region. With 1, a Russian report on petrol prices joined a
+    # one-story English thread on the Gabala border talks, and a Russian Safarov report
+    # paired with that English story in a batch and left the seed thread. ECB+ and UCI are
+    # English only, so their scores cannot tell; prior, checked on hand-made cases in the
+    # tests (tests/test_threads_engine.py, tests/test_threads_batch.py)
+    cross_names: int = 2
     # --- decision ---------------------------------------------------------------------------
     threshold: float = 0.28  # tuned: join the best thread when its score reaches this
     # Headlines and full articles need different bars: cosines between two 8-word headlines
