@@ -262,6 +262,16 @@ def test_feeds_add_and_remove_keep_comments(
     assert "Keep this comment!" in user_toml.read_text()
 
 
+def test_feeds_add_then_remove_gives_back_the_file_as_it_was(tmp_path: Path) -> None:
+    """Before, the removed feed's table left a blank line at the end of the file."""
+    path = tmp_path / "feeds.toml"
+    original = '[[feeds]]\nname = "A"\nurl = "http://127.0.0.1:9/a"\n'
+    path.write_text(original, encoding="utf-8")
+    assert cli(tmp_path, path, "feeds", "add", "http://127.0.0.1:9/b", "--name", "B") == 0
+    assert cli(tmp_path, path, "feeds", "remove", "B") == 0
+    assert path.read_text(encoding="utf-8") == original
+
+
 def test_feeds_remove_where_an_unnamed_feed_takes_the_freed_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

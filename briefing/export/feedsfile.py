@@ -316,6 +316,8 @@ def remove_feed(feeds_path: Path, name_or_url: str) -> tuple[Path, Feed]:
         lambda: _remove_text(text, index),
         lambda: _remove_tomlkit(text, index, path),
     )
+    # the last feed's table takes the blank line before it along, not one left after it
+    out = out.rstrip("\n") + "\n" if out.strip() else out
     write_atomic(path, out)
     return path, removed
 
