@@ -392,3 +392,14 @@ def test_offline_with_fetch_is_a_usage_error_and_requests_nothing(
     assert http_server.requests == []  # before: every feed was requested
     # the commands that read the cache take it as they always did
     assert cli(tmp_path, "--offline", "threads", feeds=None) == 0
+
+
+def test_feeds_prints_a_url_without_bidi_overrides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL from someone else's OPML can carry a right-to-left override, which reorders
+    what the terminal shows after it; plain `briefing feeds` prints it without."""
+    feeds = '[[feeds]]\nname = "Odd"\nurl = "http://127.0.0.1:9/\u202egnp.feed"\n'
+    assert cli(tmp_path, "feeds", feeds=feeds) == 0
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:9/gnp.feed" in out and "\u202e" not in out

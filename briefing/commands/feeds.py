@@ -86,6 +86,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     width = max((len(s.name) for s in states), default=4)
     for state in states:
         text = describe(state, zone, zone_name)
-        print(f"{state.name:<{width}}  {text}\n{'':<{width}}  {state.url}")
+        # the URL may come from someone else's OPML: no bidi overrides or controls printed
+        print(f"{state.name:<{width}}  {text}\n{'':<{width}}  {clean_line(state.url)}")
     print(f"{plural(len(states), 'feed')} from {ctx.feeds_path}")
     return 0
