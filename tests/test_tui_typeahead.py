@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input
 
 from briefing.tui.screens.dialogs import TextPrompt, ThreadPicker
 from briefing.tui.screens.feeds import FeedsScreen
+from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.results import StoryResultsScreen
 
 CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b", "space": " "}
@@ -201,3 +202,47 @@ async def test_z_typed_right_behind_a_triage_key_undoes_it(cache):
         story = cache.store.story(g3)
         assert (story.in_briefing, story.starred) == (True, False)
         assert [step.label for step in app.undo_stack] == ["Added to the briefing"]
+
+
+LONG_TEXT = "\n\n".join(f"Paragraph {i}: " + "words " * 30 for i in range(60))
+
+
+async def test_every_space_and_j_of_a_burst_scrolls_the_article(cache):
+    """Space Space Space in one burst pages three times, j j j moves three lines. Before,
+    Textual deferred each scroll and counted it from where the view was at the key press,
+    so the burst paged (or scrolled) once."""
+    cache.store.set_article_text(cache.ids["g1"], text=LONG_TEXT)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        main = app.main
+        await pilot.press("j")
+        await settle(pilot, lambda: len(main.story_list.stories) == 4)
+        await pilot.press("enter", "enter")
+        await settle(pilot, lambda: main.article.story is not None)
+        article = main.article
+        page = article.scrollable_content_region.height
+        burst(app, "space", "space", "space")
+        await settle(pilot)
+        assert article.scroll_y == 3 * page
+        burst(app, "j", "j", "j")
+        await settle(pilot)
+        assert article.scroll_y == 3 * page + 3
+        burst(app, "k", "k")
+        await settle(pilot)
+        assert article.scroll_y == 3 * page + 1
+
+
+async def test_every_j_of_a_burst_scrolls_the_help(cache):
+    """? j j j j j in one burst scrolls the help five lines (it scrolled one)."""
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        burst(app, "question_mark", *"jjjjj")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await settle(pilot)
+        help_view = app.screen.query_one("#help")
+        assert help_view.scroll_y == 5
+        burst(app, "k", "k", "space")
+        await settle(pilot)
+        assert help_view.scroll_y == 3 + help_view.scrollable_content_region.height - 1

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from briefing.tui.widgets.scroll import SteadyScroll
 
 MARKS_HELP = "Story marks: ● unread  ★ starred  B in the briefing;  +N = other outlets carrying it"
 
@@ -36,16 +37,15 @@ class HelpScreen(ModalScreen[None]):
             parts += [(keys.ljust(width), "bold $accent"), description, "\n"]
         parts += ["\n", (MARKS_HELP, "dim"), "\n", ("ctrl+p: every action by name", "dim"), "\n",
                   ("Esc, q or ? closes this help; j/k scroll it.", "dim")]  # fmt: skip
-        with VerticalScroll(classes="dialog help", id="help"):
+        with SteadyScroll(classes="dialog help", id="help"):
             yield Static(Content.assemble(*parts), markup=False, id="help-text")
 
     def action_scroll(self, lines: int) -> None:
-        self.query_one("#help", VerticalScroll).scroll_relative(y=lines, animate=False)
+        self.query_one("#help", SteadyScroll).scroll_lines(lines)
 
     def action_page(self, pages: int) -> None:
-        scroll = self.query_one("#help", VerticalScroll)
-        scroll.scroll_relative(y=pages * max(1, scroll.scrollable_content_region.height - 1),
-                               animate=False)  # fmt: skip
+        scroll = self.query_one("#help", SteadyScroll)
+        scroll.scroll_lines(pages * max(1, scroll.scrollable_content_region.height - 1))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -199,7 +199,7 @@ class MainScreen(Screen[None]):
                 return
             self.open_story(self.story_list.current)
             return
-        self.article.scroll_page_down(animate=False)
+        self.article.scroll_pages(1)
 
     # ------------------------------------------------------------------ loading
     @work(group="threads", exclusive=True)

@@ -7,17 +7,17 @@ from datetime import UTC, tzinfo
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from briefing.models import Story
 from briefing.tui.format import article_content
+from briefing.tui.widgets.scroll import SteadyScroll
 
 PLACEHOLDER = Content.assemble(("Select a story to read it here.", "dim italic"))
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class ArticleView(SteadyScroll, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="down"),
         Binding("k", "scroll_up", "Up", show=False, id="up"),
@@ -38,7 +38,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.copies = list(copies)
         self.query_one("#article-body", Static).update(article_content(story, copies, self.zone))
         if not (same and keep_scroll):
-            self.scroll_home(animate=False)
+            self.scroll_goal(0)  # keys pressed before the repaint count from the top
 
     def clear(self) -> None:
         self.story = None
