@@ -203,3 +203,26 @@ async def test_a_blank_rename_says_the_thread_needs_a_title(cache):
         await settle(pilot)
         assert cache.store.thread(armenia).title == "Armenia–Azerbaijan border talks"
         assert any(n.message == "Not renamed: a thread needs a title." for n in app._notifications)
+
+
+async def test_split_at_a_threads_oldest_story_says_so_before_asking(cache):
+    """S on the oldest story of a thread (no seed article in it) would move every story: it
+    is said at once, no prompt. Before, the prompt asked 'Split the thread here?' and only
+    after y said 'Nothing to split'."""
+    from briefing.tui.screens.dialogs import ConfirmScreen
+
+    armenia = cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_thread(pilot, app, armenia)
+        main = app.main
+        main.story_list.select_id(cache.ids["a3"])  # the oldest of the three
+        await pilot.press("S")
+        await settle(pilot)
+        assert app.screen is main and not isinstance(app.screen, ConfirmScreen)
+        assert any("Nothing to split" in n.message for n in app._notifications)
+        assert {s.thread_id for s in cache.store.stories(armenia)} == {armenia}
+        main.story_list.select_id(cache.ids["a2"])  # a3 stays: the prompt as before
+        await pilot.press("S")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")

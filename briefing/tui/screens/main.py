@@ -577,6 +577,12 @@ class MainScreen(Screen[None]):
             if s.id != story.id and (s.when, s.id) > (story.when, story.id)
         ]  # fmt: skip
         newer = sum(s.decided_by != "seed" for s in later)
+        listed = self.story_list.index_of(story.id) is not None
+        if listed and self.story_list.complete and newer == len(self.story_list.stories) - 1:
+            # said before asking (the store would refuse it once the user had said yes)
+            self.notify("Nothing to split: this is the thread's oldest story, so every story "
+                        "would move.", severity="warning")  # fmt: skip
+            return
         stays = " (the seed article stays)" if newer < len(later) else ""
         what = (
             f" and the {newer} newer stor{'y' if newer == 1 else 'ies'} above it go"
