@@ -139,6 +139,17 @@ def test_excerpt_of_a_text_that_is_only_the_headline_uses_the_summary() -> None:
     assert excerpt(story(quoted, f"{quoted} {BODY}")) == FIRST
 
 
+@pytest.mark.parametrize(
+    "title",
+    [f"{TITLE} [VIDEO]", f"{TITLE} [bold]", "Алиев: „Никаких переговоров с Москвой“"],
+)
+def test_excerpt_leaves_out_the_marks_that_close_the_headline(title: str) -> None:
+    """A headline ending in a bracket or a quote mark the separators do not list: the
+    excerpt used to begin with that mark ('] Two more Sputnik employees...')."""
+    assert excerpt(story(title, f"{title}\n{BODY}")) == FIRST
+    assert excerpt(story(title, f"{title} {BODY}")) == FIRST
+
+
 def test_exported_markdown_does_not_repeat_the_headline(tmp_path: Path) -> None:
     store = export_db.build(tmp_path)
     try:

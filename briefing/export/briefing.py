@@ -160,6 +160,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+")
 _WORD = re.compile(r"\w+")
 # what may follow a headline at the start of the text: space, separators, closing marks
 _AFTER_TITLE = " \t\n.,:;|!?\u2026-\u2013\u2014\u00b7\u2022\u201d\u2019\u00bb)"
+_TITLE_END = re.compile(r"\W*$")  # what follows a headline's last word
 
 
 def strip_title(text: str, title: str) -> str:
@@ -175,8 +176,9 @@ def strip_title(text: str, title: str) -> str:
         if match is None or match.group().casefold() != word:
             return text
         pos = match.end()
-    closing = title.rstrip()[-1:]  # a straight quote after it closes the headline's own quote
-    return text[pos:].lstrip(_AFTER_TITLE + (closing if closing in ("'", '"') else ""))
+    # and the marks that close the headline itself: a straight quote, "[VIDEO]"'s bracket
+    closing = _TITLE_END.search(title).group()  # type: ignore[union-attr]
+    return text[pos:].lstrip(_AFTER_TITLE + closing)
 
 
 def excerpt(story: Story, limit: int = EXCERPT_LIMIT) -> str:
