@@ -226,3 +226,32 @@ async def test_split_at_a_threads_oldest_story_says_so_before_asking(cache):
         await pilot.press("S")
         await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")
+
+
+async def test_n_on_the_thread_list_at_80_columns_shows_the_unread_story(cache):
+    """n on the thread list of the one-pane layout opens the thread's story list on its
+    next unread story. Before, it moved the hidden story list's cursor and the screen did
+    not change: n n n looked like nothing, and Enter then landed on the third unread."""
+    georgia = cache.threads["georgia"]
+    for story in cache.store.stories(georgia)[:1]:
+        cache.store.set_triage(story.id, read=True)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        while main.thread_list.current.id != georgia:
+            await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == georgia and main.story_list.stories)
+        assert main.level == 0 and not main.story_list.display
+        await pilot.press("n")
+        await settle(pilot)
+        assert main.level == 1 and main.story_list.display and app.focused is main.story_list
+        first_unread = next(s for s in main.story_list.stories if not s.read)
+        assert main.story_list.current.id == first_unread.id
+        # a thread whose highlighted (first) story is unread: n shows that one, unseen so far
+        await pilot.press("escape", "j")
+        await settle(pilot, lambda: main.story_list.key == cache.threads["armenia"])
+        assert main.story_list.highlighted == 0 and not main.story_list.current.read
+        await pilot.press("n")
+        await settle(pilot)
+        assert main.level == 1 and main.story_list.highlighted == 0

@@ -469,14 +469,14 @@ class MainScreen(Screen[None]):
     def action_next_unread(self) -> None:
         stories = self.story_list
         start = (stories.highlighted + 1) if stories.highlighted is not None else 0
+        if not stories.display:  # its highlighted story was never on screen: it counts
+            start = stories.highlighted or 0
         if self.article.has_focus and self.article.story is not None:
             index = stories.index_of(self.article.story.id)
             start = index + 1 if index is not None else start
         for i in range(start, len(stories.stories)):
             if not stories.stories[i].read:
-                stories.highlighted = i
-                if self.level == 2:
-                    self.open_story(stories.stories[i])
+                self._show_unread(i)
                 return
         threads = self.thread_list
         begin = (threads.highlighted or 0) + 1
@@ -490,9 +490,7 @@ class MainScreen(Screen[None]):
                 # the highlight to where it already is would load nothing)
                 for j, story in enumerate(stories.stories[:start]):
                     if not story.read:
-                        stories.highlighted = j
-                        if self.level == 2:
-                            self.open_story(story)
+                        self._show_unread(j)
                         return
                 continue
             self._first_unread_on_load = True
@@ -500,6 +498,16 @@ class MainScreen(Screen[None]):
             self.go(1)
             return
         self.notify("Nothing unread.")
+
+    def _show_unread(self, index: int) -> None:
+        """n found an unread story of the thread shown: highlight it, in the reader open it,
+        from the thread list show it (at 80 columns the story list was hidden, so n moved a
+        cursor nobody saw), as n does when it goes on to the next thread."""
+        self.story_list.highlighted = index
+        if self.level == 2:
+            self.open_story(self.story_list.stories[index])
+        elif self.level == 0:
+            self.go(1)
 
     def action_undo(self) -> None:
         self.briefing.undo(self)
