@@ -255,3 +255,23 @@ async def test_n_on_the_thread_list_at_80_columns_shows_the_unread_story(cache):
         await pilot.press("n")
         await settle(pilot)
         assert main.level == 1 and main.story_list.highlighted == 0
+
+
+async def test_after_a_split_the_cursor_stays_on_the_story_split_at(cache):
+    """S on the second story: the new thread opens with that story under the cursor (it
+    jumped to the newest story at the top of the new thread)."""
+    georgia, g2 = cache.threads["georgia"], cache.ids["g2"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.current.id == g2)
+        await pilot.press("S")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot, lambda: main.thread_list.current.id not in (georgia, 1)
+                     and main.story_list.key == main.thread_list.current.id)  # fmt: skip
+        await settle(pilot)
+        assert [s.id for s in main.story_list.stories] == [cache.ids["g1"], g2]
+        assert main.story_list.current.id == g2

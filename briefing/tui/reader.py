@@ -459,6 +459,7 @@ class BriefingApp(App[int]):
 
         self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id)
         self.notify(f"Split: {plural(len(before), 'story', 'stories')} in a new thread.", timeout=3)
+        screen.select_on_load(story.id)  # the new thread opens at the story split at
         screen.load_threads(keep_id=new_id)
 
     async def merge_threads(

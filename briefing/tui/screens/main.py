@@ -314,6 +314,10 @@ class MainScreen(Screen[None]):
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.article.show(message.story, message.copies, keep_scroll=message.keep_scroll)
 
+    def select_on_load(self, story_id: int) -> None:
+        """The next story list loaded puts this story under the cursor."""
+        self._select_on_load = story_id
+
     def keep_story_through_merge(
         self, gone: int, shown: tuple[int | None, Story | None] | None = None
     ) -> None:
