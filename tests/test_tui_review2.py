@@ -275,3 +275,31 @@ async def test_after_a_split_the_cursor_stays_on_the_story_split_at(cache):
         await settle(pilot)
         assert [s.id for s in main.story_list.stories] == [cache.ids["g1"], g2]
         assert main.story_list.current.id == g2
+
+
+async def test_undo_puts_the_cursor_on_the_story_it_brought_back(cache):
+    """z after x, m or S: the story is back in its thread's list and under the cursor.
+    Before, the cursor stayed on the story below the hidden one, or went to the top."""
+    georgia, g2, g4 = cache.threads["georgia"], cache.ids["g2"], cache.ids["g4"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        stories = main.story_list
+        await pilot.press("j")
+        await settle(pilot, lambda: stories.current.id == g2)
+        await pilot.press("x")  # hidden: the cursor moves on to the next story
+        await settle(pilot)
+        assert stories.current.id != g2
+        await pilot.press("z")
+        await settle(pilot, lambda: stories.index_of(g2) is not None)
+        await settle(pilot)
+        assert stories.current.id == g2
+        stories.select_id(g4)
+        await pilot.press("S", "y")  # g4 and the two newer stories go to a new thread
+        await settle(pilot, lambda: main.thread_list.current.id not in (georgia, 1)
+                     and stories.key == main.thread_list.current.id)  # fmt: skip
+        await pilot.press("z")
+        await settle(pilot, lambda: stories.key == georgia and len(stories.stories) == 4)
+        await settle(pilot)
+        assert stories.current.id == g4

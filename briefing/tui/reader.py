@@ -62,6 +62,7 @@ class UndoStep:
     label: str
     revert: Callable[[], Awaitable[Any]]
     select: int | None = None  # the thread to show after the undo (it got stories back)
+    story: int | None = None  # the story to put under the cursor (back in that list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,9 +321,10 @@ class BriefingApp(App[int]):
 
     # ------------------------------------------------------------------ triage and undo
     def push_undo(
-        self, label: str, revert: Callable[[], Awaitable[Any]], *, select: int | None = None
-    ) -> UndoStep:
-        step = UndoStep(label, revert, select)
+        self, label: str, revert: Callable[[], Awaitable[Any]], *, select: int | None = None,
+        story: int | None = None,
+    ) -> UndoStep:  # fmt: skip
+        step = UndoStep(label, revert, select, story)
         self.undo_stack.append(step)
         del self.undo_stack[:-UNDO_LEVELS]
         return step
@@ -352,7 +354,10 @@ class BriefingApp(App[int]):
                 await self.lane.call(self.store.set_triage, story.id, **{flag: before[flag]})
 
             label = TRIAGE_WORDS[(flag, value)]
-            step = self.push_undo(label, revert)
+            # an unhidden story is back in its thread's list: the undo shows it there
+            hide = flag == "hidden"
+            step = self.push_undo(label, revert, select=story.thread_id if hide else None,
+                                  story=story.id if hide else None)  # fmt: skip
             self.notify(f"{label}: {clean_line(story.title, 60)}", timeout=2)
         self.run_worker(self._write_triage(screen, step, future), group="write")
 
@@ -391,6 +396,8 @@ class BriefingApp(App[int]):
         except Exception as exc:
             self.notify(f"Undo failed: {exc}", severity="error")
             return
+        if step.story is not None:
+            screen.select_on_load(step.story)
         screen.reload_all(select=step.select)
         if isinstance(result, LeftBehind) and result.count:
             # a move or split undone after another program moved some of its stories on
@@ -436,7 +443,8 @@ class BriefingApp(App[int]):
         if revert is FAILED:
             return
         screen.story_list.remove_story(story.id)
-        self.push_undo("move", partial(self.lane.call, revert), select=story.thread_id)
+        self.push_undo("move", partial(self.lane.call, revert), select=story.thread_id,
+                       story=story.id)  # fmt: skip
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
         screen.reload_all()
 
@@ -457,7 +465,8 @@ class BriefingApp(App[int]):
             store.delete_thread_if_empty(new_id)
             return LeftBehind(left)
 
-        self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id)
+        self.push_undo("split", partial(self.lane.call, revert), select=story.thread_id,
+                       story=story.id)  # fmt: skip
         self.notify(f"Split: {plural(len(before), 'story', 'stories')} in a new thread.", timeout=3)
         screen.select_on_load(story.id)  # the new thread opens at the story split at
         screen.load_threads(keep_id=new_id)
