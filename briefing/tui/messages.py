@@ -35,11 +35,10 @@ class StoriesLoaded(Message):
 
 
 class ArticleLoaded(Message):
-    def __init__(self, story: Story, copies: Sequence[Story], *, keep_scroll: bool) -> None:
+    def __init__(self, story: Story, copies: Sequence[Story]) -> None:
         super().__init__()
         self.story = story
         self.copies = list(copies)
-        self.keep_scroll = keep_scroll  # a reload of the same story: do not move the reader
 
 
 class RefreshProgress(Message):

@@ -37,15 +37,14 @@ class HelpScreen(ModalScreen[None]):
             parts += [(keys.ljust(width), "bold $accent"), description, "\n"]
         parts += ["\n", (MARKS_HELP, "dim"), "\n", ("ctrl+p: every action by name", "dim"), "\n",
                   ("Esc, q or ? closes this help; j/k scroll it.", "dim")]  # fmt: skip
-        with SteadyScroll(classes="dialog help", id="help"):
+        with SteadyScroll(classes="dialog help", id="help", page_overlap=1):
             yield Static(Content.assemble(*parts), markup=False, id="help-text")
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help", SteadyScroll).scroll_lines(lines)
 
     def action_page(self, pages: int) -> None:
-        scroll = self.query_one("#help", SteadyScroll)
-        scroll.scroll_lines(pages * max(1, scroll.scrollable_content_region.height - 1))
+        self.query_one("#help", SteadyScroll).scroll_pages(pages)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -293,7 +293,7 @@ class MainScreen(Screen[None]):
             self.article.clear()
 
     @work(group="article", exclusive=True)
-    async def load_article(self, story_id: int, keep_scroll: bool = False) -> None:
+    async def load_article(self, story_id: int) -> None:
         app = self.briefing
 
         def fetch() -> tuple[Story | None, list[Story]]:
@@ -305,14 +305,19 @@ class MainScreen(Screen[None]):
             story, copies = await app.lane.latest("article", fetch)
         except Stale:
             return
+        except BaseException:  # failed, or cancelled by a newer load (which expects its own)
+            self.article.forget(story_id)
+            raise
         if app.triage_writes != writes:  # as in load_stories: read again, after the write
-            self.load_article(story_id, keep_scroll)
+            self.load_article(story_id)
             return
         if story is not None:
-            self.post_message(ArticleLoaded(story, copies, keep_scroll=keep_scroll))
+            self.post_message(ArticleLoaded(story, copies))
+        else:
+            self.article.forget(story_id)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        self.article.show(message.story, message.copies, keep_scroll=message.keep_scroll)
+        self.article.show(message.story, message.copies)
 
     def select_on_load(self, story_id: int) -> None:
         """The next story list loaded puts this story under the cursor."""
@@ -340,7 +345,7 @@ class MainScreen(Screen[None]):
         if thread is not None:
             self.load_stories(thread.id, keep_count=len(self.story_list.stories))
         if self.article.story is not None:
-            self.load_article(self.article.story.id, keep_scroll=True)
+            self.load_article(self.article.story.id)
 
     # ------------------------------------------------------------------ navigation events
     @on(ThreadList.Highlighted)
@@ -401,6 +406,7 @@ class MainScreen(Screen[None]):
             self.briefing.write_triage(self, story, "read", True, undoable=False)
             story = replace(story, read=True)
         if self.article.story is None or self.article.story.id != story.id:
+            self.article.expect(story.id)
             self.load_article(story.id)
 
     def show_found(self, story: Story) -> None:
@@ -440,7 +446,7 @@ class MainScreen(Screen[None]):
         """Show a story's new triage state everywhere it is on screen."""
         self.story_list.update_story(story)
         if self.article.story is not None and self.article.story.id == story.id:
-            self.article.show(story, self.article.copies, keep_scroll=True)
+            self.article.show(story, self.article.copies)
 
     def action_toggle(self, flag: str) -> None:
         story = self.target_story()

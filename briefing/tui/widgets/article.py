@@ -28,19 +28,51 @@ class ArticleView(SteadyScroll, can_focus=True):
         self.zone = zone
         self.story: Story | None = None
         self.copies: list[Story] = []
+        # The story being opened (Enter): until it shows, scroll keys count from its top
+        # (Enter Space Space in one burst pages the new story twice, not the old one).
+        self._coming: int | None = None
+        self._early = (0.0, 0)  # lines, pages
+
+    def expect(self, story_id: int) -> None:
+        self._coming, self._early = story_id, (0.0, 0)
+
+    def forget(self, story_id: int) -> None:
+        """The story expected will not show (gone, or its load failed)."""
+        if self._coming == story_id:
+            self._coming = None
+
+    def _add(self, lines: float, pages: int) -> None:
+        if self._coming is None:
+            super()._add(lines, pages)
+            return
+        early_lines, early_pages = self._early
+        early_lines += lines
+        early_pages += pages
+        self._early = (early_lines if early_pages else max(0.0, early_lines), early_pages)
+
+    def _can_scroll(self) -> None:
+        if self._coming is None:
+            super()._can_scroll()
 
     def compose(self) -> ComposeResult:
         yield Static(PLACEHOLDER, id="article-body", markup=False)
 
-    def show(self, story: Story, copies: Sequence[Story], *, keep_scroll: bool = False) -> None:
+    def show(self, story: Story, copies: Sequence[Story]) -> None:
+        """Show a story from its top; the same story shown again (a reload, or the second of
+        the loads an Enter may start) keeps the reader where it is."""
         same = self.story is not None and self.story.id == story.id
         self.story = story
         self.copies = list(copies)
         self.query_one("#article-body", Static).update(article_content(story, copies, self.zone))
-        if not (same and keep_scroll):
+        coming, self._coming = self._coming, None  # any story shown ends the wait
+        if story.id == coming:
+            self.scroll_goal(0)
+            self._add(*self._early)
+        elif not same:
             self.scroll_goal(0)  # keys pressed before the repaint count from the top
 
     def clear(self) -> None:
+        self._coming = None
         self.story = None
         self.copies = []
         self.query_one("#article-body", Static).update(PLACEHOLDER)
