@@ -246,3 +246,24 @@ async def test_every_j_of_a_burst_scrolls_the_help(cache):
         burst(app, "k", "k", "space")
         await settle(pilot)
         assert help_view.scroll_y == 3 + help_view.scrollable_content_region.height - 1
+
+
+async def test_keys_typed_into_a_thread_whose_stories_are_loading_wait_for_them(cache):
+    """j Enter j j Enter from the thread list in one burst, at 80 columns: the third story
+    of the thread j moved to is opened, and read. Before, j j and Enter acted on the story
+    list of the thread highlighted before (its stories were still loading): the reader
+    then showed the new thread's first story, unread, with the cursor on it."""
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, app)
+        main = app.main
+        assert main.thread_list.current.id != georgia
+        burst(app, "j", "enter", "j", "j", "enter")
+        await settle(pilot, lambda: main.article.story is not None and main.level == 2)
+        await settle(pilot)
+        assert main.thread_list.current.id == georgia
+        assert main.story_list.key == georgia and main.story_list.highlighted == 2
+        third = main.story_list.stories[2]
+        assert main.article.story.id == third.id
+        assert cache.store.story(third.id).read

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import os
 import sys
+import time
 import webbrowser
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,7 +40,7 @@ from briefing.tui.screens.feeds import FeedsScreen
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.screens.results import StoryResultsScreen
-from briefing.tui.screens.typeahead import CLOSE_WAIT, TypeAhead
+from briefing.tui.screens.typeahead import CLOSE_WAIT, MAX_WAIT, TypeAhead
 from briefing.tui.storecalls import StoreLane
 
 T = TypeVar("T")
@@ -142,6 +143,7 @@ class BriefingApp(App[int]):
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
         self._held_keys: list[events.Key] | None = None  # see _hold_key
+        self._stories_wait: float | None = None  # since when keys wait for a story list
         self._hold_timer: Timer | None = None
         self.set_keymap(dict(config.settings.keys))
 
@@ -260,12 +262,20 @@ class BriefingApp(App[int]):
                 ):
                     self._hold_key(event)  # the key before may be closing the dialog
                     return
+                if self._wait_for_stories(screen):
+                    self._hold_key(event)  # released when the stories are listed
+                    return
                 if isinstance(screen, TypeAhead) and not screen.takes_keys:
                     await screen.wait_until_ready()
                 if isinstance(self.screen, TypeAhead):
                     self.screen.key_handed(event.key)
                 self._handed_to.append((event, self.screen))
             else:
+                if screen is self.screen_stack[0] and (
+                    self._held_keys is not None or self._wait_for_stories(screen)
+                ):
+                    self._hold_key(event)  # back from the focused widget: not acted on yet
+                    return
                 handed_to = next((s for e, s in self._handed_to if e is event), None)
                 if (handed_to is not None and handed_to is not screen
                         and isinstance(screen, TypeAhead)):  # fmt: skip
@@ -278,6 +288,25 @@ class BriefingApp(App[int]):
                         (self.focused or screen)._forward_event(event.copy())
                         return
         await super().on_event(event)
+
+    def _wait_for_stories(self, screen: Screen) -> bool:
+        """A key for the story list or the reader while the list still shows the thread
+        highlighted before (j then Enter j j Enter in one burst: the new thread's stories
+        are on their way) waits for them, at most `MAX_WAIT` all told; it would move or open
+        a story of the other thread, or be lost."""
+        if screen is not self.screen_stack[0] or not self.main.stories_pending():
+            self._stories_wait = None
+            return False
+        now = time.monotonic()
+        if self._stories_wait is None:
+            self._stories_wait = now
+        return now - self._stories_wait < MAX_WAIT
+
+    def stories_listed(self) -> None:
+        """The story list caught up with the thread list: the keys held for it go on."""
+        self._stories_wait = None
+        if self._held_keys is not None and self.screen is self.screen_stack[0]:
+            self.release_held_keys()
 
     def _hold_key(self, event: events.Key) -> None:
         """Hold a key typed right behind one that may close the dialog on top (Enter in a

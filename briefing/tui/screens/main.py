@@ -291,6 +291,7 @@ class MainScreen(Screen[None]):
                     break
         if not stories.stories:
             self.article.clear()
+        self.briefing.stories_listed()
 
     @work(group="article", exclusive=True)
     async def load_article(self, story_id: int) -> None:
@@ -318,6 +319,13 @@ class MainScreen(Screen[None]):
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         self.article.show(message.story, message.copies)
+
+    def stories_pending(self) -> bool:
+        """Keys go to the story list or the reader, and the list still shows another thread
+        than the one highlighted (its stories are loading)."""
+        thread = self.thread_list.current
+        return (thread is not None and self.focused is not self.thread_list
+                and self.story_list.key != thread.id)  # fmt: skip
 
     def select_on_load(self, story_id: int) -> None:
         """The next story list loaded puts this story under the cursor."""
