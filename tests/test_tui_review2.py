@@ -303,3 +303,21 @@ async def test_undo_puts_the_cursor_on_the_story_it_brought_back(cache):
         await settle(pilot, lambda: stories.key == georgia and len(stories.stories) == 4)
         await settle(pilot)
         assert stories.current.id == g4
+
+
+async def test_tab_into_the_reader_opens_the_story_as_enter_does(cache):
+    """At 80 columns Tab from the story list shows the highlighted story in full: it counts
+    as read, as after Enter. Before, it stayed unread (●) after being read that way."""
+    georgia, g2 = cache.threads["georgia"], cache.ids["g2"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.current.id == g2)
+        assert not cache.store.story(g2).read
+        await pilot.press("tab")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g2)
+        assert app.focused is main.article and main.article.display
+        assert cache.store.story(g2).read
+        assert main.story_list.current.read and main.thread_list.current.unread == 3

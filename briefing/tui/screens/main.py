@@ -184,10 +184,20 @@ class MainScreen(Screen[None]):
             self._read_after_dwell(self.story_list.current)
 
     def action_next_pane(self) -> None:
-        self.go((self.level + 1) % 3)
+        self._to_pane((self.level + 1) % 3)
 
     def action_previous_pane(self) -> None:
-        self.go((self.level - 1) % 3)
+        self._to_pane((self.level - 1) % 3)
+
+    def _to_pane(self, level: int) -> None:
+        """Tab into the reader opens the highlighted story, as Enter does: it is read (at 80
+        columns Tab showed it in full and left it unread)."""
+        thread, story = self.thread_list.current, self.story_list.current
+        listed = story is not None and thread is not None and self.story_list.key == thread.id
+        if level == 2 and listed:
+            self.open_story(story)  # type: ignore[arg-type]
+        else:
+            self.go(level)
 
     def action_back(self) -> None:
         if self.level > 0:
