@@ -193,9 +193,9 @@ class MainScreen(Screen[None]):
         """Tab into the reader opens the highlighted story, as Enter does: it is read (at 80
         columns Tab showed it in full and left it unread)."""
         thread, story = self.thread_list.current, self.story_list.current
-        listed = story is not None and thread is not None and self.story_list.key == thread.id
-        if level == 2 and listed:
-            self.open_story(story)  # type: ignore[arg-type]
+        listed = thread is not None and self.story_list.key == thread.id
+        if level == 2 and story is not None and listed:
+            self.open_story(story)
         else:
             self.go(level)
 
