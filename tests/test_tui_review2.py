@@ -321,3 +321,25 @@ async def test_tab_into_the_reader_opens_the_story_as_enter_does(cache):
         assert app.focused is main.article and main.article.display
         assert cache.store.story(g2).read
         assert main.story_list.current.read and main.thread_list.current.unread == 3
+
+
+async def test_undoing_a_rename_gives_the_title_back_to_the_engine(cache):
+    """R then z on a thread the engine titled: the title is the engine's again (it may
+    relabel it, and the thread may go dormant). Before, the undo wrote the old title back
+    as the user's, so the engine never relabelled it and it never left the list."""
+    armenia = cache.threads["armenia"]
+    assert not cache.store.thread(armenia).user_titled
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, armenia)
+        await pilot.press("escape", "R")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"Border commission", "enter")
+        await settle(pilot, lambda: cache.store.thread(armenia).title == "Border commission")
+        assert cache.store.thread(armenia).user_titled
+        await pilot.press("z")
+        await settle(pilot, lambda: cache.store.thread(armenia).title != "Border commission")
+        thread = cache.store.thread(armenia)
+        assert (thread.title, thread.user_titled) == ("Armenia–Azerbaijan border talks", False)
+        cache.store.label_threads({armenia: "Armenia–Azerbaijan delimitation"})
+        assert cache.store.thread(armenia).title == "Armenia–Azerbaijan delimitation"

@@ -620,6 +620,15 @@ class Store:
             )
             return cur.rowcount > 0
 
+    def restore_title(self, thread_id: int, title: str, user_title: bool) -> None:
+        """Put a thread's title back as it was, whose it was included (undo of a rename: an
+        engine title becomes the engine's again, to relabel and to let go dormant)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE threads SET title = ?, user_title = ? WHERE id = ?",
+                (title, int(user_title), thread_id),
+            )
+
     def label_threads(self, labels: Mapping[int, str]) -> None:
         """The engine's titles for these threads, in one transaction: a thread the user
         renamed keeps the user's title, an empty label changes nothing."""

@@ -518,8 +518,8 @@ class BriefingApp(App[int]):
     async def rename_thread(self, screen: MainScreen, thread: Thread, title: str) -> None:
         if await self._save(screen, self.store.rename_thread, thread.id, title) is FAILED:
             return
-        self.push_undo("rename", partial(self.lane.call, self.store.rename_thread, thread.id,
-                                         thread.title))  # fmt: skip
+        self.push_undo("rename", partial(self.lane.call, self.store.restore_title, thread.id,
+                                         thread.title, thread.user_titled))  # fmt: skip
         screen.load_threads(keep_id=thread.id)
 
     def set_thread_flag(self, screen: MainScreen, thread: Thread, flag: str, value: bool) -> None:
