@@ -108,3 +108,29 @@ async def test_the_story_shown_when_a_thread_opens_is_read_after_it_stays_shown(
         await pilot.pause(0.5)
         await settle(pilot, lambda: cache.store.story(first.id).read)
         assert main.story_list.current.read
+
+
+async def test_the_story_x_moves_the_reader_on_to_is_read_after_it_stays_shown(cache, monkeypatch):
+    """At 80 columns, x in the reader hides the story and shows the next one in full: left
+    shown for READ_AFTER it counts as read, as a story shown beside the list does (it stayed
+    unread); hidden again at once (x x), it was never read."""
+    from briefing.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "READ_AFTER", 0.3)
+    georgia, g1, g2, g4 = (cache.threads["georgia"], cache.ids["g1"], cache.ids["g2"],
+                           cache.ids["g4"])  # fmt: skip
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        main = app.main
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g1)
+        await pilot.press("x")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g2)
+        assert app.focused is main.article and not cache.store.story(g2).read
+        await pilot.press("x")  # hidden at once: never counted as read
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g4)
+        await pilot.pause(0.5)
+        await settle(pilot, lambda: cache.store.story(g4).read)
+        assert not cache.store.story(g2).read
+        assert main.story_list.current.id == g4 and main.story_list.current.read

@@ -382,13 +382,14 @@ class MainScreen(Screen[None]):
         self._read_after_dwell(event.story)
 
     def _read_after_dwell(self, story: Story) -> None:
-        """Wide layout, story list focused: a story that stays shown beside the list for
-        READ_AFTER seconds is marked read, as Enter would (not undoable, like Enter); moving
-        the highlight (j/k held or tapped) cancels it, so skimming marks nothing."""
+        """A story that stays shown in the article pane for READ_AFTER seconds is marked
+        read, as Enter would (not undoable, like Enter): in the wide layout beside the focused
+        story list, or in the reader x moved on to it (it showed the next story, unread);
+        moving the highlight (j/k held or tapped, x x) cancels it, so skimming marks nothing."""
         if self._dwell is not None:
             self._dwell.stop()
             self._dwell = None
-        if story.read or not self.article.display or not self.story_list.has_focus:
+        if story.read or not self.article.display or not self._reading():
             return
         story_id = story.id
 
@@ -401,12 +402,17 @@ class MainScreen(Screen[None]):
                 or current.read
                 or self.app.screen is not self
                 or not self.article.display
-                or not self.story_list.has_focus
+                or not self._reading()
+                or getattr(self.article.story, "id", None) != story_id
             ):
                 return
             self.briefing.write_triage(self, current, "read", True, undoable=False)
 
         self._dwell = self.set_timer(self.READ_AFTER, mark)
+
+    def _reading(self) -> bool:
+        """The focus is on the story list or the article (not the thread list, a dialog)."""
+        return self.story_list.has_focus or self.article.has_focus
 
     @on(StoryList.Opened, "#stories")
     def story_opened(self, event: StoryList.Opened) -> None:
