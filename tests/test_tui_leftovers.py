@@ -134,3 +134,26 @@ async def test_the_story_x_moves_the_reader_on_to_is_read_after_it_stays_shown(c
         await settle(pilot, lambda: cache.store.story(g4).read)
         assert not cache.store.story(g2).read
         assert main.story_list.current.id == g4 and main.story_list.current.read
+
+
+async def test_hiding_the_last_story_of_a_thread_takes_the_thread_off_the_list(cache):
+    """x on the only story left in a thread: back on the thread list, without that thread
+    (as after a restart); z brings the story and its thread back. Before, the thread stayed
+    listed with "0 unread" over an empty story list."""
+    armenia = cache.threads["armenia"]
+    for key in ("a1", "a2"):
+        cache.store.set_triage(cache.ids[key], hidden=True)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, armenia)
+        main = app.main
+        assert [s.id for s in main.story_list.stories] == [cache.ids["a3"]]
+        await pilot.press("x")
+        await settle(pilot, lambda: main.thread_list.index_of(armenia) is None)
+        assert main.level == 0 and app.focused is main.thread_list
+        assert main.thread_list.current is not None and main.thread_list.current.id != armenia
+        await pilot.press("z")
+        await settle(pilot, lambda: main.thread_list.index_of(armenia) is not None
+                     and main.story_list.key == armenia and main.story_list.stories)  # fmt: skip
+        assert main.thread_list.current.id == armenia
+        assert main.story_list.current.id == cache.ids["a3"]

@@ -499,6 +499,11 @@ class MainScreen(Screen[None]):
         self.story_list.remove_story(story.id)
         if not story.read:
             self.thread_list.adjust_unread(story.thread_id, -1)
+        if not self.story_list.stories and self.story_list.complete:
+            # its thread has no story left to show: back to the thread list, which drops it
+            # as a restart would (it stayed listed, "0 unread", over an empty story list)
+            self.go(0)
+            self.load_threads()
 
     def action_next_unread(self) -> None:
         stories = self.story_list
