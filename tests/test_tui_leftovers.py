@@ -157,3 +157,23 @@ async def test_hiding_the_last_story_of_a_thread_takes_the_thread_off_the_list(c
                      and main.story_list.key == armenia and main.story_list.stories)  # fmt: skip
         assert main.thread_list.current.id == armenia
         assert main.story_list.current.id == cache.ids["a3"]
+
+
+async def test_moving_the_last_story_of_a_thread_goes_back_to_the_thread_list(cache):
+    """m on the only story shown in a thread: back on the thread list. Before, the story
+    list went on to show the stories of whichever thread took the emptied one's row."""
+    armenia, georgia = cache.threads["armenia"], cache.threads["georgia"]
+    for key in ("a1", "a2"):
+        cache.store.set_triage(cache.ids[key], hidden=True)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, armenia)
+        main = app.main
+        assert [s.id for s in main.story_list.stories] == [cache.ids["a3"]]
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press(*"Georgia", "enter")
+        await settle(pilot, lambda: cache.store.story(cache.ids["a3"]).thread_id == georgia)
+        await settle(pilot)
+        assert main.level == 0 and app.focused is main.thread_list
+        assert not main.story_list.display
