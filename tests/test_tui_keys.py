@@ -269,3 +269,21 @@ async def test_the_feeds_screen_shows_the_highlighted_feeds_whole_error_at_80_co
         detail = str(app.screen.query_one("#feed-detail").content)
         assert error in detail and url in detail
         assert "cannot connect to" in screen_text(app)
+
+
+async def test_o_on_a_story_without_a_link_says_so_as_y_does(cache):
+    """o on the seed article (no link) says 'This story has no link.', as y does; before it
+    said 'Not an http(s) link; not opened.', as if there were some other kind of link."""
+    from test_tui_support import open_thread
+
+    app = make_app(cache)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await open_thread(pilot, app, cache.threads["seed"])
+        assert app.main.story_list.current.link == ""
+        await pilot.press("enter")
+        await settle(pilot, lambda: app.main.article.story is not None)
+        await pilot.press("o", "y")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert messages.count("This story has no link.") == 2
+        assert not any("http(s)" in m for m in messages) and app.opened == []

@@ -554,7 +554,10 @@ class BriefingApp(App[int]):
     def open_link(self, link: str) -> None:
         url = http_url(link)
         if url is None:
-            self.notify("Not an http(s) link; not opened.", severity="warning")
+            if clean_line(link, 2000):
+                self.notify("Not an http(s) link; not opened.", severity="warning")
+            else:  # as y says (the seed article has none)
+                self.notify("This story has no link.", severity="warning")
             return
         self._open_link(url)
 
