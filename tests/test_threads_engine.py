@@ -491,3 +491,44 @@ def test_one_shared_country_name_does_not_carry_a_story_across_languages() -> No
         )
     )
     assert same.thread_id == talks.thread_id
+
+
+def test_a_region_name_starting_a_headline_still_counts_as_a_name() -> None:
+    """'Armenia' opens both headlines, where a capital says nothing; as a gazetteer name it
+    still counts, so the two shared names carry the Russian report into its English thread
+    (before: it shared only 'Azerbaijan', too little across languages)."""
+    from briefing.threads.text import name_tokens
+
+    assert "armen" in name_tokens("Армения и Азербайджан парафировали мирное соглашение")
+    assert "relations" not in name_tokens("Relations between the two are at a low")
+    engine = ThreadEngine()
+    en = engine.assign(item("pd1", "Armenia and Azerbaijan initial the peace agreement"))
+    engine.assign(item("sp1", "Staff of Sputnik Azerbaijan detained in Baku", hours=0.5))
+    ru = engine.assign(
+        item("pd2", "Армения и Азербайджан парафировали мирное соглашение", hours=1, lang="ru")
+    )
+    assert ru.thread_id == en.thread_id
+
+
+def test_one_shared_specific_name_carries_a_story_across_languages() -> None:
+    """Makhachkala is no backdrop name: shared alone it still carries the English report of
+    the flood into the Russian thread (a country name alone does not: above)."""
+    engine = ThreadEngine()
+    ru = engine.assign(
+        item(
+            "fl1",
+            "В Махачкале после ливня затоплены улицы, тысячи жителей без света",
+            "Ливень затопил улицы Махачкалы.",
+            lang="ru",
+        )
+    )
+    en = engine.assign(
+        item(
+            "fl2",
+            "Dagestan: flooding in Makhachkala leaves thousands without power",
+            "Heavy rain flooded Makhachkala, Dagestan, leaving thousands without power.",
+            hours=0.3,
+            lang="en",
+        )
+    )
+    assert en.thread_id == ru.thread_id

@@ -953,7 +953,7 @@ class ThreadEngine:
     ) -> float:
         """The score of an item (its `names`) against a thread or one of its seed strands
         (`other`: its names), from their word and names cosines; names carry the match
-        across languages when they share `cross_names` of them."""
+        across languages when they share enough of them (`_names_carry`)."""
         p = self.params
         if names and other:
             nw = p.names_weight + short * (p.short_names_weight - p.names_weight)
@@ -963,10 +963,10 @@ class ThreadEngine:
         share = th.langs.get(lang, 0) / th.size if th.size else 1.0
         if share >= 1.0:
             return same
-        if not cn or sum(k in other for k in names) < p.cross_names:
-            # one shared name ("Azerbaijan", in most stories of this region) is no evidence
-            # of one event: a Russian report on petrol prices joined an English thread on
-            # the Gabala border talks
+        if not cn or not _names_carry(names, other, p.cross_names):
+            # one shared country name ("Azerbaijan", in most stories of this region) is no
+            # evidence of one event: a Russian report on petrol prices joined an English
+            # thread on the Gabala border talks
             return same
         cross = min(1.0, p.cross_words_weight * cw + p.cross_names_weight * cn)
         return share * same + (1.0 - share) * max(same, cross)
@@ -1022,6 +1022,20 @@ def _mentions(f: _Features, keywords: list[list[tuple[str | None, str | None]]])
         if all((w and w in f.words) or (n and n in f.names) for w, n in phrase):
             return True
     return False
+
+
+def _names_carry(names: Iterable[str], other: Mapping[str, float], backdrop_only: int) -> bool:
+    """Whether shared names may carry a match across languages: one shared name that is not
+    a backdrop country or capital (Makhachkala, Safarov, Gabala), or `backdrop_only` shared
+    names of any kind (Armenia and Azerbaijan)."""
+    backdrop = tx.backdrop_name_keys()
+    shared = 0
+    for k in names:
+        if k in other:
+            if k not in backdrop:
+                return True
+            shared += 1
+    return shared >= backdrop_only
 
 
 def group_batch(
@@ -1122,11 +1136,11 @@ def _group_vectors(
             else:
                 cn = 0.0
                 sc = cw
-            # across languages names carry the match, but one shared name ("Azerbaijan", in
-            # nearly every story here) is no evidence of one event: a Russian report of the
-            # Safarov burial paired with an English one on the Gabala border talks and
-            # pulled it out of the seed thread
-            if langs[j] != lang and cn and sum(k in qnj for k in nk) >= cross_names:
+            # across languages names carry the match, but one shared country name
+            # ("Azerbaijan", in nearly every story here) is no evidence of one event: a
+            # Russian report of the Safarov burial paired with an English one on the Gabala
+            # border talks and pulled it out of the seed thread
+            if langs[j] != lang and cn and _names_carry(nk, qnj, cross_names):
                 sc = max(sc, min(1.0, xw * cw + xn * cn))
             tj = secs[j]
             if ti is not None and tj is not None:

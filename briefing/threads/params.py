@@ -53,12 +53,14 @@ class EngineParams:
     cross_names_weight: float = 0.9
     cross_words_weight: float = 0.3
     # ... but only when the item and the thread (or the two items of a pair in the batch
-    # grouping) share at least this many names: one country name ("Azerbaijan", "Россия")
-    # is in most stories of this region. With 1, a Russian report on petrol prices joined a
-    # one-story English thread on the Gabala border talks, and a Russian Safarov report
-    # paired with that English story in a batch and left the seed thread. ECB+ and UCI are
-    # English only, so their scores cannot tell; prior, checked on hand-made cases in the
-    # tests (tests/test_threads_engine.py, tests/test_threads_batch.py)
+    # grouping) share a name that is not a backdrop country or capital (text.py
+    # `backdrop_name_keys`: Azerbaijan, Baku, Russia, ...), or at least this many names of
+    # any kind. One country name is in most stories of this region: counting it alone, a
+    # Russian report on petrol prices joined a one-story English thread on the Gabala
+    # border talks, and a Russian Safarov report paired with that English story in a batch
+    # and left the seed thread. ECB+ and UCI are English only, so their scores cannot tell;
+    # prior, checked on hand-made cases in the tests (tests/test_threads_engine.py,
+    # tests/test_threads_batch.py)
     cross_names: int = 2
     # --- decision ---------------------------------------------------------------------------
     threshold: float = 0.28  # tuned: join the best thread when its score reaches this

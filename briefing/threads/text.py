@@ -242,6 +242,38 @@ def token_parts(text: str) -> list[str]:
     return _TOKEN_SPLIT.split(text)
 
 
+@lru_cache(maxsize=1)
+def region_name_keys() -> frozenset[str]:
+    """Name keys of the one-word entries of the region gazetteer (briefing/fetch/
+    gazetteer.txt: Armenia, Баку, Aliyev, ...): known names, so they count as names even at
+    the start of a sentence, where a capital says nothing ("Armenia and Azerbaijan initial
+    ..." / "Армения и Азербайджан парафировали ...")."""
+    from importlib.resources import files
+
+    text = files("briefing.fetch").joinpath("gazetteer.txt").read_text(encoding="utf-8")
+    keys = set()
+    for line in text.splitlines():
+        word = line.strip().rstrip("*")
+        if word and not word.startswith("#") and " " not in word:
+            key = name_key(word)
+            if key:
+                keys.add(key)
+    return frozenset(keys)
+
+
+_BACKDROP = (
+    "Azerbaijan Armenia Georgia Russia Turkey Iran Baku Yerevan Tbilisi Moscow Caucasus"
+    " Азербайджан Армения Грузия Россия Турция Иран Баку Ереван Тбилиси Москва Кавказ"
+)
+
+
+@lru_cache(maxsize=1)
+def backdrop_name_keys() -> frozenset[str]:
+    """Name keys of the countries and capitals most stories of this region mention (the
+    backdrop): sharing one of them says little about sharing an event."""
+    return frozenset(k for k in map(name_key, _BACKDROP.split()) if k)
+
+
 def names_from_parts(parts: list[str]) -> list[str]:
     """`name_tokens(text)` (no numbers, no pairs) from `token_parts(text)`.
 
@@ -262,7 +294,8 @@ def names_from_parts(parts: list[str]) -> list[str]:
                 mid.append(key)
     if initial:
         seen = set(mid)
-        mid.extend(k for k in initial if k in seen)
+        known = region_name_keys()
+        mid.extend(k for k in initial if k in seen or k in known)
     return mid
 
 
@@ -295,6 +328,7 @@ def _name_tokens_full(text: str, *, numbers: bool, bigrams: bool) -> list[str]:
         prev_key = key
     if initial:
         seen = set(mid)
-        mid.extend(k for k in initial if k in seen)
+        known = region_name_keys()
+        mid.extend(k for k in initial if k in seen or k in known)
     mid.extend(pairs)
     return mid
