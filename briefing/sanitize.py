@@ -38,9 +38,9 @@ _INVISIBLE_BODY = re.compile(
     "[\u00ad\u180e\u200b\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
 )
 # A title also loses the direction marks, and the joiners except between two non-ASCII
-# letters or combining marks (ZWNJ in Persian "می\u200cخواهم"): elsewhere (Latin, Cyrillic, emoji) they do
-# nothing a one-line title needs, and a joined emoji is one cell in some terminals and several
-# in others.
+# letters or combining marks (ZWNJ in Persian "می\u200cخواهم"): elsewhere (Latin, Cyrillic,
+# emoji) they do nothing a one-line title needs, and a joined emoji is one cell in some
+# terminals and several in others.
 _INVISIBLE_LINE = re.compile(
     "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\ufeff\U000e0000-\U000e007f]"
 )
@@ -77,8 +77,12 @@ def strip_sequences(text: str) -> str:
     leaves its parameters behind as text ("[31m") once the control characters are gone.
     Invisible format characters go first (every field loses them anyway): a zero-width
     space after the ESC ("\x1b\u200b[31m") would otherwise end the sequence at the ESC."""
-    text = _ESC_SEQ.sub("", drop_invisibles(text))
-    return _C1_SEQ.sub("", text)
+    return _strip_visible_sequences(drop_invisibles(text))
+
+
+def _strip_visible_sequences(text: str) -> str:
+    """strip_sequences on a text already free of invisible format characters."""
+    return _C1_SEQ.sub("", _ESC_SEQ.sub("", text))
 
 
 _ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
@@ -102,7 +106,7 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     text = _INVISIBLE_LINE.sub("", text)
     if "\u200c" in text or "\u200d" in text:
         text = _drop_stray_joiners(text)
-    text = strip_sequences(text)
+    text = _strip_visible_sequences(text)  # _INVISIBLE_LINE covers _INVISIBLE_BODY
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
