@@ -248,17 +248,10 @@ def region_name_keys() -> frozenset[str]:
     gazetteer.txt: Armenia, Баку, Aliyev, ...): known names, so they count as names even at
     the start of a sentence, where a capital says nothing ("Armenia and Azerbaijan initial
     ..." / "Армения и Азербайджан парафировали ...")."""
-    from importlib.resources import files
+    from briefing.fetch.region import shipped_names
 
-    text = files("briefing.fetch").joinpath("gazetteer.txt").read_text(encoding="utf-8")
-    keys = set()
-    for line in text.splitlines():
-        word = line.strip().rstrip("*")
-        if word and not word.startswith("#") and " " not in word:
-            key = name_key(word)
-            if key:
-                keys.add(key)
-    return frozenset(keys)
+    words = (n.rstrip("*") for n in shipped_names() if " " not in n)
+    return frozenset(k for k in map(name_key, words) if k)
 
 
 _BACKDROP = (
