@@ -475,10 +475,7 @@ class BriefingApp(App[int]):
         self.push_undo("move", partial(self.lane.call, revert), select=story.thread_id,
                        story=story.id)  # fmt: skip
         self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
-        if not screen.story_list.stories and screen.story_list.complete:
-            # the thread's last story left it: back to the thread list (the reload below
-            # drops the thread), not on to the stories of the thread that takes its row
-            screen.go(0)
+        screen.back_if_emptied()  # the reload below drops an emptied thread
         screen.reload_all()
 
     async def split_thread(self, screen: MainScreen, story: Story) -> None:

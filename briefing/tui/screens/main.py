@@ -499,11 +499,17 @@ class MainScreen(Screen[None]):
         self.story_list.remove_story(story.id)
         if not story.read:
             self.thread_list.adjust_unread(story.thread_id, -1)
-        if not self.story_list.stories and self.story_list.complete:
-            # its thread has no story left to show: back to the thread list, which drops it
-            # as a restart would (it stayed listed, "0 unread", over an empty story list)
-            self.go(0)
+        if self.back_if_emptied():
             self.load_threads()
+
+    def back_if_emptied(self) -> bool:
+        """After x or m took a story out of the list: if its thread has no story left to
+        show, go back to the thread list (whose next load drops the thread, as a restart
+        would), not on to an empty story list or the stories of the thread taking its row."""
+        if self.story_list.stories or not self.story_list.complete:
+            return False
+        self.go(0)
+        return True
 
     def action_next_unread(self) -> None:
         stories = self.story_list
