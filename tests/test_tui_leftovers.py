@@ -136,18 +136,27 @@ async def test_the_story_x_moves_the_reader_on_to_is_read_after_it_stays_shown(c
         assert main.story_list.current.id == g4 and main.story_list.current.read
 
 
+def app_with_one_armenia_story(cache):
+    """The app over `cache` with a1 and a2 hidden: the Armenia thread shows a3 alone."""
+    for key in ("a1", "a2"):
+        cache.store.set_triage(cache.ids[key], hidden=True)
+    return make_app(cache)
+
+
+async def open_armenia(pilot, app, cache):
+    await open_thread(pilot, app, cache.threads["armenia"])
+    assert [s.id for s in app.main.story_list.stories] == [cache.ids["a3"]]
+    return app.main
+
+
 async def test_hiding_the_last_story_of_a_thread_takes_the_thread_off_the_list(cache):
     """x on the only story left in a thread: back on the thread list, without that thread
     (as after a restart); z brings the story and its thread back. Before, the thread stayed
     listed with "0 unread" over an empty story list."""
     armenia = cache.threads["armenia"]
-    for key in ("a1", "a2"):
-        cache.store.set_triage(cache.ids[key], hidden=True)
-    app = make_app(cache)
+    app = app_with_one_armenia_story(cache)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_thread(pilot, app, armenia)
-        main = app.main
-        assert [s.id for s in main.story_list.stories] == [cache.ids["a3"]]
+        main = await open_armenia(pilot, app, cache)
         await pilot.press("x")
         await settle(pilot, lambda: main.thread_list.index_of(armenia) is None)
         assert main.level == 0 and app.focused is main.thread_list
@@ -162,14 +171,10 @@ async def test_hiding_the_last_story_of_a_thread_takes_the_thread_off_the_list(c
 async def test_moving_the_last_story_of_a_thread_goes_back_to_the_thread_list(cache):
     """m on the only story shown in a thread: back on the thread list. Before, the story
     list went on to show the stories of whichever thread took the emptied one's row."""
-    armenia, georgia = cache.threads["armenia"], cache.threads["georgia"]
-    for key in ("a1", "a2"):
-        cache.store.set_triage(cache.ids[key], hidden=True)
-    app = make_app(cache)
+    georgia = cache.threads["georgia"]
+    app = app_with_one_armenia_story(cache)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_thread(pilot, app, armenia)
-        main = app.main
-        assert [s.id for s in main.story_list.stories] == [cache.ids["a3"]]
+        main = await open_armenia(pilot, app, cache)
         await pilot.press("m")
         await settle(pilot)
         await pilot.press(*"Georgia", "enter")
