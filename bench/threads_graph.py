@@ -11,7 +11,7 @@ own (`make test` never runs it; without the packages it says what to install and
 
     python3 -m venv /tmp/venv-graph
     /tmp/venv-graph/bin/pip install scikit-learn networkx
-    /tmp/venv-graph/bin/python bench/threads_graph.py            # about 3 minutes
+    /tmp/venv-graph/bin/python bench/threads_graph.py            # about 1.5 minutes
     /tmp/venv-graph/bin/python bench/threads_graph.py --k 10 --min-sim 0.2 --resolution 2
 """
 
