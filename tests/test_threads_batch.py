@@ -330,3 +330,38 @@ def test_russian_and_english_reports_of_one_event_group_in_a_batch() -> None:
     batch = [PASHINYAN_EN[0], GABALA_EN, ru]
     decisions = {d.item_id: d.thread_id for d in ThreadEngine().assign_batch(batch)}
     assert decisions["am3"] == decisions["am1"] != decisions["gb1"]
+
+
+def test_an_english_and_russian_pair_joins_the_thread_either_would_join_alone(
+    seeded: ThreadEngine,  # noqa: F811
+    request: pytest.FixtureRequest,
+) -> None:
+    """A refresh brings an English and a Russian report of one new turn in the seed crisis.
+    They share enough names (Putin, Aliyev, AZAL, Dushanbe) to be grouped; the group must
+    still join the seed thread, as the English one does alone. Before, the group was scored
+    by one centroid of both languages, the Russian words diluted the English ones, and the
+    pair opened a thread of its own. (Without the feeds.toml keywords the English report
+    alone opens a thread, and the pair must open one too.)"""
+    en = item(
+        "dz1",
+        "Putin apologises to Aliyev over AZAL crash in Dushanbe",
+        "Vladimir Putin told Ilham Aliyev that Russian air defence missiles exploded near the "
+        "Azerbaijan Airlines plane and promised compensation, in a meeting in Dushanbe.",
+        hours=2,
+        lang="en",
+    )
+    ru = item(
+        "dz2",
+        "Путин признал, что российская ПВО стала причиной крушения самолета AZAL",
+        "На встрече с Ильхамом Алиевым в Душанбе Путин заявил, что ракеты ПВО взорвались "
+        "рядом с самолетом Азербайджанских авиалиний.",
+        hours=3,
+        lang="ru",
+    )
+    alone = copy.deepcopy(seeded).assign_batch([en])[0].thread_id
+    if request.node.callspec.params["seeded"] == "keywords":  # it mentions AZAL
+        assert alone == 1
+    groups = prepare_batch([en, ru]).groups
+    assert [sorted(g) for g in groups] == [[0, 1]]  # grouped: the case this is about
+    decisions = seeded.assign_batch([en, ru])
+    assert [d.thread_id for d in decisions] == [alone, alone]

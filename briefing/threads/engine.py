@@ -563,48 +563,76 @@ class ThreadEngine:
         beside a thread 1 / `batch_rejoin_ratio` times its size; the last two need
         `batch_rejoin_margin` more score."""
         p = self.params
-        if len(feats) == 1:
-            f = feats[0]
-            pw, _, pn, _, short = vecs[0]
-        else:
-            # the sum of the members' unit tf-idf vectors, normalised: the same vector as
-            # the tf-idf of their summed doc-normalised tf (`_add_to_thread`'s centroid), but
-            # from the vectors and idf already computed for them
-            # (its first 8 members: a larger group's centroid hardly moves, and summing
-            # every member of a wire story's 200 copies costs more than placing them)
-            head, head_vecs = feats[:8], vecs[:8]
-            qw, pw = _centroid([g.query[0] for g in head], [v[0] for v in head_vecs])
-            qn, pn = _centroid([g.query[1] for g in head], [v[2] for v in head_vecs])
-            langs = Counter(g.lang for g in feats)
-            f = _Features(qw, qn, langs.most_common(1)[0][0], [], query=(qw, qn))
-            short = sum(v[4] for v in vecs) / len(vecs)
+        # a group of one language is placed by one view of it; a group that mixes languages
+        # (a Russian and an English report the linkage put together) by one view per
+        # language, each thread taking the best of them: the centroid of the whole would
+        # dilute each half's words with the other's, so that the pair could miss a thread
+        # either report would join alone
+        by_lang: dict[str, list[int]] = {}
+        for i, g in enumerate(feats):
+            by_lang.setdefault(g.lang, []).append(i)
+        views = [self._group_view(feats, vecs, idx) for idx in by_lang.values()]
+        short = sum(v[4] for v in vecs) / len(vecs)
         dated = [d for d in published if d is not None]
         pub = min(dated, key=_naive_utc) if dated else None
         self._pub = (pub, _naive_utc(pub) if pub else None)
-        qw, qn = f.query
-        ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
-        best: _Thread | None = None
-        best_score, best_margin = 0.0, -1.0
         headline = short >= p.batch_rejoin_short
         lone = len(feats) <= p.batch_rejoin_size
         frag = len(feats) / p.batch_rejoin_ratio if p.batch_rejoin_ratio else math.inf
-        for th in self._candidates(qw, qn, ratio):
+        if len(views) == 1:
+            candidates = self._candidates(*views[0][0].query, views[0][4])
+        else:
+            seen: dict[int, _Thread] = {}
+            for v in views:
+                for th in self._candidates(*v[0].query, v[4]):
+                    seen.setdefault(th.id, th)
+            candidates = list(seen.values())
+        best: _Thread | None = None
+        best_score, best_margin = 0.0, -1.0
+        for th in candidates:
             extra = 0.0
             if th.id in opened and not headline:
                 if not lone and th.size < frag:
                     continue
                 extra = p.batch_rejoin_margin
-            cw, cn = self._sims_prepped(th, pw, pn)
-            score, need = self._decide(
-                th, f, cw, cn, bool(qn), pub, short=short,
-                beat=best_margin + extra if self._may_bound else None,
-            )  # fmt: skip
-            need += extra
-            if score - need > best_margin:
-                best, best_score, best_margin = th, score, score - need
+            for f, pw, pn, v_short, _ratio in views:
+                cw, cn = self._sims_prepped(th, pw, pn)
+                score, need = self._decide(
+                    th, f, cw, cn, bool(f.query[1]), pub, short=v_short,
+                    beat=best_margin + extra if self._may_bound else None,
+                )  # fmt: skip
+                need += extra
+                if score - need > best_margin:
+                    best, best_score, best_margin = th, score, score - need
         if best is not None and best_margin >= 0.0:
             return best.id, best_score
         return None, best_score
+
+    def _group_view(
+        self,
+        feats: Sequence[_Features],
+        vecs: Sequence[tuple[_Query, float, _Query, float, float]],
+        idx: Sequence[int],
+    ) -> tuple[_Features, _Query, _Query, float, float]:
+        """(features, word and name vectors, mean shortness, candidate ratio) of the members
+        `idx` of a batch group: one member's own, or, for several, their centroid (members'
+        unit vectors summed: the same vector as the tf-idf of their summed doc-normalised tf,
+        `_add_to_thread`'s centroid, but from the vectors and idf already computed for them),
+        from the first 8 only (a larger group's centroid hardly moves, and summing every
+        member of a wire story's 200 copies costs more than placing them)."""
+        p = self.params
+        if len(idx) == 1:
+            f = feats[idx[0]]
+            pw, _, pn, _, short = vecs[idx[0]]
+        else:
+            head = [feats[i] for i in idx[:8]]
+            head_vecs = [vecs[i] for i in idx[:8]]
+            qw, pw = _centroid([g.query[0] for g in head], [v[0] for v in head_vecs])
+            qn, pn = _centroid([g.query[1] for g in head], [v[2] for v in head_vecs])
+            f = _Features(qw, qn, head[0].lang, [], query=(qw, qn))
+            short = sum(vecs[i][4] for i in idx) / len(idx)
+        ratio = p.candidate_ratio + short * (p.short_candidate_ratio - p.candidate_ratio)
+        return f, pw, pn, short, ratio
 
     def label(self, thread_id: int) -> str:
         """A short readable title: the user's / pinned title, else the most central headline."""
