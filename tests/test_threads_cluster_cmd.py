@@ -164,3 +164,28 @@ def test_quiet_threads_are_let_go_in_long_streams() -> None:
     assert by_id["mar"]["thread_id"] == by_id["mar-2"]["thread_id"]
     assert by_id["jan"]["thread_title"] == ITEMS[2]["title"]
     assert by_id["mar"]["thread_title"]
+
+
+def test_html_and_escape_sequences_in_fields_are_reduced_to_plain_text() -> None:
+    """Real feed summaries hold HTML; `briefing cluster` reduces them as the fetcher does, so
+    tags and entities are no words, and a title's escape sequence never reaches the label."""
+    rows = [
+        {
+            "id": "plain",
+            "title": "Georgian police disperse protesters outside parliament in Tbilisi",
+            "summary": "Riot police used water cannon on Rustaveli Avenue in Tbilisi.",
+        },
+        {
+            "id": "html",
+            "title": "\x1b[31mGeorgian police disperse protesters &amp; detain 20\x1b[0m",
+            "summary": '<p>Riot&nbsp;police used <a href="https://civil.ge/x?utm=1">water '
+            "cannon</a> on Rustaveli Avenue in Tbilisi.</p><img src='https://civil.ge/p.jpg'>",
+        },
+    ]
+    items = parse_items([json.dumps(r) for r in rows])
+    html = items[1][1]
+    assert html.title == "Georgian police disperse protesters & detain 20"
+    assert html.text == "Riot police used water cannon on Rustaveli Avenue in Tbilisi."
+    out = run_items(items, seed=False)
+    assert out[0]["thread_id"] == out[1]["thread_id"]
+    assert all("\x1b" not in r["thread_title"] for r in out)

@@ -2,7 +2,8 @@
 
 Runs the thread engine from an empty state (no cache is read or written) over items
 `{"id", "title", "summary" or "text", "published" (ISO 8601 or null), "source", "lang"}` in
-`published` order, and writes one line per item, in input order:
+`published` order (HTML and escape sequences in title and text reduced to plain text, as
+the fetcher does), and writes one line per item, in input order:
 `{"id": ..., "thread_id": ..., "thread_title": ...}` (the title is the thread's final label).
 Undated items keep their place in the file: each sorts with the dated item before it, so an
 all-undated file is processed in file order. Unless `--no-seed` is given, thread 1 is the
@@ -19,6 +20,8 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+from briefing.fetch.parse import html_to_text
+from briefing.sanitize import clean_line, clean_text
 from briefing.textfmt import plural
 from briefing.threads.engine import Item, ThreadEngine, _naive_utc
 from briefing.threads.params import EngineParams
@@ -42,7 +45,13 @@ def register(subparsers: Any) -> None:
         "briefing cluster items.jsonl -o threads.jsonl\n"
         "python ../shared/tools/cluster_eval.py items.jsonl threads.jsonl",
     )
-    p.add_argument("input", metavar="INPUT.jsonl", help="items, one JSON object per line")
+    p.add_argument(
+        "input",
+        metavar="INPUT.jsonl",
+        help='items, one JSON object per line: {"id", "title", "summary" or "text", '
+        '"published" (ISO 8601 or null), "source", "lang"}; HTML in title and text is '
+        "reduced to plain text",
+    )
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="write here (default stdout)")
     p.add_argument("--no-seed", action="store_true", help="start without the seed thread")
     p.set_defaults(func=run)
@@ -112,8 +121,12 @@ def parse_items(lines: Iterable[str], name: str = "<input>") -> list[tuple[Any, 
         if iid in seen:
             raise InputError(f"{where}: duplicate id {iid!r}")
         seen.add(iid)
-        title = _str_field(obj, "title", where)
-        text = _str_field(obj, "text", where) or _str_field(obj, "summary", where)
+        # feed fields often hold HTML (a summary's <p>, <a href>, &nbsp;) and may hold escape
+        # sequences: reduced to plain text as the fetcher reduces them before threading
+        title = clean_line(html_to_text(_str_field(obj, "title", where)))
+        text = clean_text(
+            html_to_text(_str_field(obj, "text", where) or _str_field(obj, "summary", where))
+        )
         pub = obj.get("published")
         published = None
         if pub is not None:
