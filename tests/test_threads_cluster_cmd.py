@@ -106,7 +106,7 @@ def test_processing_order_is_by_date_with_undated_items_in_place() -> None:
         ("[1, 2]", "expected a JSON object"),
         ('{"title": "no id"}', "'id'"),
         ('{"id": "a", "title": 5}', "'title' must be a string"),
-        ('{"id": "b", "title": "t", "published": "yesterday"}', "not ISO 8601"),
+        ('{"id": "b", "title": "t", "published": "yesterday"}', "not a date (ISO 8601 or RFC 822)"),
         ('{"id": "sputnik", "title": "again"}', "duplicate id"),
     ],
 )
@@ -189,3 +189,16 @@ def test_html_and_escape_sequences_in_fields_are_reduced_to_plain_text() -> None
     out = run_items(items, seed=False)
     assert out[0]["thread_id"] == out[1]["thread_id"]
     assert all("\x1b" not in r["thread_title"] for r in out)
+
+
+def test_rss_pubdate_is_accepted_as_a_publication_time() -> None:
+    """An RSS item's pubDate passed through as it is (RFC 822) orders the stream like ISO."""
+    rows = [
+        {"id": "late", "title": "b", "published": "Tue, 01 Jul 2025 12:00:00 +0400"},
+        {"id": "early", "title": "a", "published": "2025-07-01T07:00:00Z"},
+    ]
+    items = parse_items([json.dumps(r) for r in rows])
+    late = items[0][1].published
+    assert late is not None and late.isoformat() == "2025-07-01T12:00:00+04:00"
+    assert items[1][1].published < late  # 07:00Z is before 08:00Z
+    assert [items[i][0] for i in cluster_cmd._order(items)] == ["early", "late"]

@@ -1,9 +1,9 @@
 """`briefing cluster INPUT.jsonl [-o OUTPUT.jsonl] [--no-seed]`: thread a JSON Lines file.
 
 Runs the thread engine from an empty state (no cache is read or written) over items
-`{"id", "title", "summary" or "text", "published" (ISO 8601 or null), "source", "lang"}` in
-`published` order (HTML and escape sequences in title and text reduced to plain text, as
-the fetcher does), and writes one line per item, in input order:
+`{"id", "title", "summary" or "text", "published" (ISO 8601, an RSS pubDate, or null),
+"source", "lang"}` in `published` order (HTML and escape sequences in title and text reduced
+to plain text, as the fetcher does), and writes one line per item, in input order:
 `{"id": ..., "thread_id": ..., "thread_title": ...}` (the title is the thread's final label).
 Undated items keep their place in the file: each sorts with the dated item before it, so an
 all-undated file is processed in file order. Unless `--no-seed` is given, thread 1 is the
@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from importlib import resources
 from typing import Any
 
@@ -49,7 +50,7 @@ def register(subparsers: Any) -> None:
         "input",
         metavar="INPUT.jsonl",
         help='items, one JSON object per line: {"id", "title", "summary" or "text", '
-        '"published" (ISO 8601 or null), "source", "lang"}; HTML in title and text is '
+        '"published" (ISO 8601, an RSS pubDate or null), "source", "lang"}; HTML in title and text is '
         "reduced to plain text",
     )
     p.add_argument("-o", "--output", metavar="OUTPUT.jsonl", help="write here (default stdout)")
@@ -132,10 +133,11 @@ def parse_items(lines: Iterable[str], name: str = "<input>") -> list[tuple[Any, 
         if pub is not None:
             if not isinstance(pub, str):
                 raise InputError(f"{where}: 'published' must be an ISO 8601 string or null")
-            try:
-                published = datetime.fromisoformat(pub.strip())
-            except ValueError:
-                raise InputError(f"{where}: 'published' is not ISO 8601: {pub[:40]!r}") from None
+            published = _parse_date(pub)
+            if published is None:
+                raise InputError(
+                    f"{where}: 'published' is not a date (ISO 8601 or RFC 822): {pub[:40]!r}"
+                )
         lang = obj.get("lang")
         if lang is not None and not isinstance(lang, str):
             raise InputError(f"{where}: 'lang' must be a string or null")
@@ -150,6 +152,20 @@ def parse_items(lines: Iterable[str], name: str = "<input>") -> list[tuple[Any, 
         )
         parsed.append((raw_id, item))
     return parsed
+
+
+def _parse_date(value: str) -> datetime | None:
+    """ISO 8601, or the RFC 822 date of an RSS pubDate ("Tue, 01 Jul 2025 08:00:00 GMT") as
+    it comes from a feed; None if neither."""
+    value = value.strip()
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _order(items: Sequence[tuple[Any, Item]]) -> list[int]:
