@@ -6,21 +6,48 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), DCS/SOS/PM/APC
-# (ESC P/X/^/_ ... ST), and two-character escapes (ESC + one byte).
-_ESC_SEQ = re.compile(
-    r"""
-    \x1b\[[0-?]*[ -/]*[@-~]?            # CSI
-    | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC
-    | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC
-    | \x1b[ -/]*[0-~]?                  # other escapes (nF, Fp, Fe, Fs)
-    """,
-    re.VERBOSE,
+# Characters that show nothing: the format characters (category Cf: zero-width space and
+# joiners, direction marks, bidi controls, BOM, soft hyphen, tag characters, ...) and the
+# other default-ignorable code points (combining grapheme joiner, variation selectors, Hangul
+# fillers). A terminal skips them or gives them a cell; none ends an escape sequence for us.
+# tests/test_robustness_text.py checks that every Cf character of this Python's Unicode is in.
+IGNORABLE = (
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
-# 8-bit C1 introducers carry the same sequences without ESC.
-_C1_SEQ = re.compile(
-    r"\x9b[0-?]*[ -/]*[@-~]?|\x9d[^\x07\x9c]*(?:\x07|\x9c)?|[\x90\x98\x9e\x9f][^\x9c]*\x9c?"
-)
+
+
+def _sequences(stop: str) -> re.Pattern[str]:
+    r"""ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL/ST), DCS/SOS/PM/APC
+    (ESC P/X/^/_ ... ST), two-character escapes (ESC + one byte), and the same with an 8-bit
+    C1 introducer instead of ESC. Invisible characters (IGNORABLE) between the ESC and what
+    follows, or among a CSI's parameters, are part of the sequence: "\x1b\u200c[31m" goes
+    whole, where stopping at the ESC would leave "[31m" as text (a body keeps its ZWNJ and
+    direction marks, so they are still there when sequences are stripped). The string bodies
+    of OSC/DCS never run across a character of `stop`."""
+    i = IGNORABLE
+    params = "0-;=-?" if "<" in stop else "0-?"  # '<' is a CSI parameter byte too
+    return re.compile(
+        rf"""
+        \x1b[{i}]*\[[{params}{i}]*[ -/{i}]*[@-~]?         # CSI
+        | \x1b[{i}]*\][^\x07\x1b\x9c{stop}]*(?:\x07|\x1b\\|\x9c)?   # OSC
+        | \x1b[{i}]*[PX^_][^\x1b\x9c{stop}]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC
+        | \x1b[ -/{i}]*[0-~]                             # other escapes (nF, Fp, Fe, Fs)
+        | \x1b[ -/]*                                     # a lone ESC (and intermediates)
+        | \x9b[{params}{i}]*[ -/{i}]*[@-~]?                # 8-bit CSI
+        | \x9d[^\x07\x9c{stop}]*(?:\x07|\x9c)?            # 8-bit OSC
+        | [\x90\x98\x9e\x9f][^\x9c{stop}]*\x9c?           # 8-bit DCS, SOS, PM, APC
+        """,
+        re.VERBOSE,
+    )
+
+
+_ESC_SEQ = _sequences("")
+# In markup (a document, a page, a summary's HTML): never across a tag, so an unterminated
+# OSC cannot swallow the rest of the document.
+MARKUP_SEQ = _sequences("<")
 # Everything else that is a control character a terminal may act on: C0 (except \t \n), DEL,
 # C1. In a one-line field the line and paragraph separators too. These become a space (a title
 # "Baku\x00talks" reads as two words).
@@ -73,16 +100,10 @@ def drop_invisibles(text: str) -> str:
 
 
 def strip_sequences(text: str) -> str:
-    """Remove escape sequences whole (ESC or 8-bit introducer and what follows), so none
-    leaves its parameters behind as text ("[31m") once the control characters are gone.
-    Invisible format characters go first (every field loses them anyway): a zero-width
-    space after the ESC ("\x1b\u200b[31m") would otherwise end the sequence at the ESC."""
-    return _strip_visible_sequences(drop_invisibles(text))
-
-
-def _strip_visible_sequences(text: str) -> str:
-    """strip_sequences on a text already free of invisible format characters."""
-    return _C1_SEQ.sub("", _ESC_SEQ.sub("", text))
+    """Remove escape sequences whole (ESC or 8-bit introducer and what follows, invisible
+    characters among them included), so none leaves its parameters behind as text ("[31m")
+    once the control characters are gone."""
+    return _ESC_SEQ.sub("", text)
 
 
 _ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
@@ -102,11 +123,10 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     """One-line field (title, author, outlet, error): no controls at all, spaces collapsed."""
     if not text:
         return ""
-    # invisibles first: "\x1b\u200b[31m" is then one escape sequence, removed whole
-    text = _INVISIBLE_LINE.sub("", text)
+    text = strip_sequences(text)  # "\x1b\u200b[31m" included: one sequence
+    text = _INVISIBLE_LINE.sub("", text)  # _INVISIBLE_LINE covers _INVISIBLE_BODY
     if "\u200c" in text or "\u200d" in text:
         text = _drop_stray_joiners(text)
-    text = _strip_visible_sequences(text)  # _INVISIBLE_LINE covers _INVISIBLE_BODY
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
@@ -119,7 +139,7 @@ def clean_text(text: str | None, limit: int | None = None) -> str:
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_sequences(text)  # invisibles first, see strip_sequences
+    text = drop_invisibles(strip_sequences(text))
     text = _CONTROL_BODY.sub("", text)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if limit is not None and len(text) > limit:

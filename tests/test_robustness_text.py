@@ -99,6 +99,56 @@ def test_an_invisible_inside_an_escape_sequence_in_a_feed_or_page_leaves_no_tail
     assert text is not None and text.endswith("continue. red alert")
 
 
+# Invisible characters a body keeps (joiners, direction marks), and two no field loses.
+KEPT_IN_BODIES = "\u200c\u200d\u200e\u200f\u061c"
+
+
+@pytest.mark.parametrize(
+    "char", list(KEPT_IN_BODIES + "\u034f\ufff9"), ids=lambda c: f"U+{ord(c):04X}"
+)
+def test_an_invisible_a_body_keeps_does_not_split_an_escape_sequence(char: str) -> None:
+    # Before: a body keeps ZWNJ, ZWJ and the direction marks (Persian needs them), so they
+    # were still there when sequences went: the ESC went alone and "[31m" was left as text
+    raw = f"red\x1b{char}[31m alert\x1b[3{char}1m!"
+    assert clean_text(raw) == "red alert!"
+    assert clean_line(raw) == "red alert!"
+    # an ESC that starts no sequence takes nothing with it: the ZWNJ is Persian spelling
+    assert clean_text("می\x1b\u200cخواهم") == PERSIAN
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("char", list(KEPT_IN_BODIES), ids=lambda c: f"U+{ord(c):04X}")
+def test_an_invisible_a_body_keeps_inside_an_escape_sequence_in_a_feed_or_page(
+    fast: bool, char: str
+) -> None:
+    # Before: the title read "red[31m alert" and the summary "body \u200c[2J text"
+    doc = rss_doc(
+        f"<guid>1</guid><title>red\x1b{char}[31m alert</title>"
+        f"<description>body \x1b{char}[2J text &amp;#27;{char}[31m x</description>"
+    )
+    item = parse_feed(doc, fast=fast).items[0]
+    assert (item.title, item.summary) == ("red alert", "body text x")
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10
+    page += f"red\x1b{char}[31m alert</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and text.endswith("continue. red alert")
+
+
+def test_every_format_character_counts_as_invisible_inside_a_sequence() -> None:
+    import re
+    import unicodedata
+
+    from briefing.sanitize import IGNORABLE
+
+    ignorable = re.compile(f"[{IGNORABLE}]")
+    missing = [
+        f"U+{c:04X}"
+        for c in range(0x110000)
+        if unicodedata.category(chr(c)) == "Cf" and not ignorable.match(chr(c))
+    ]
+    assert missing == []
+
+
 # ----------------------------------------------------------------------------- entities
 @pytest.mark.parametrize("fast", [True, False])
 def test_undeclared_entities_are_dropped_and_known_ones_decoded(fast: bool) -> None:

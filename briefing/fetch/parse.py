@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import clean_line, clean_text, drop_invisibles, http_url, strip_escapes
+from briefing.sanitize import MARKUP_SEQ, clean_line, clean_text, http_url, strip_escapes
 from briefing.textfmt import plural
 
 TITLE_CAP = 500
@@ -145,17 +145,6 @@ def decode_body(body: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 # ----------------------------------------------------------------------------- text
-# Escape sequences inside a document: like briefing.sanitize, but never across a '<', so an
-# unterminated OSC cannot swallow the rest of the feed.
-_DOC_SEQ = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"
-    r"|\x1b\][^\x07\x1b\x9c<]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[PX^_][^\x1b\x9c<]*(?:\x1b\\|\x9c)?"
-    r"|\x1b[ -/]*[0-~]?"
-    r"|\x9b[0-?]*[ -/]*[@-~]?"
-    r"|\x9d[^\x07\x9c<]*(?:\x07|\x9c)?"
-    r"|[\x90\x98\x9e\x9f][^\x9c<]*\x9c?"
-)
 _DOC_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DOC_INTRO = re.compile(r"[\x1b\x90\x98\x9b\x9d-\x9f]")
 _CONTROL_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
@@ -310,12 +299,12 @@ def parse_feed(
     text, encoding = decode_body(body, charset_from_content_type(content_type))
     text = _XML_DECL_TEXT.sub("", text, count=1)
     # Terminal escape sequences and control characters are never valid XML text: remove them
-    # whole (ESC [31m, OSC ... BEL) so that neither the parser nor a title ever sees them.
-    # Invisible format characters first (every field loses them): "\x1b\u200b[31m" is then
-    # one sequence, not a lone ESC that leaves "[31m" in a title.
+    # whole (ESC [31m, OSC ... BEL, "\x1b\u200c[31m" with an invisible after the ESC) so that
+    # neither the parser nor a title ever sees them; never across a '<', so an unterminated
+    # OSC cannot swallow the rest of the feed.
     if _DOC_INTRO.search(text):
-        text = drop_invisibles(text)
-    text = _DOC_CONTROL.sub("", _DOC_SEQ.sub("", text))
+        text = MARKUP_SEQ.sub("", text)
+    text = _DOC_CONTROL.sub("", text)
     data = ('<?xml version="1.0" encoding="utf-8"?>' + text.lstrip()).encode(
         "utf-8", "surrogatepass"
     )
