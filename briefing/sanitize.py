@@ -106,7 +106,9 @@ def strip_sequences(text: str) -> str:
     return _ESC_SEQ.sub("", text)
 
 
-_ESC_REF = re.compile(r"&#(?:0*27|[xX]0*1[bB]);?")
+# "&#27;" and "&#x1b;" (the semicolon may be missing), never the start of a longer number:
+# "&#273;" is đ, "&#x1bc;" is Ƽ.
+_ESC_REF = re.compile(r"&#(?:0*27(?![0-9])|[xX]0*1[bB](?![0-9a-fA-F]));?")
 _HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
 
 

@@ -149,6 +149,23 @@ def test_every_format_character_counts_as_invisible_inside_a_sequence() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_character_reference_starting_like_an_escape_is_decoded(fast: bool) -> None:
+    # "&#273;" (đ) starts as "&#27" (ESC), "&#x1bc;" (Ƽ) as "&#x1b": before, each became an
+    # ESC and took the next digit with it: "Đorđe" read ";or;e", "Ƽ" vanished
+    doc = rss_doc(
+        "<guid>1</guid><title>&amp;#272;or&amp;#273;e Vu&amp;#269;i&amp;#263;</title>"
+        "<description>&lt;p&gt;&amp;#272;or&amp;#273;e &amp;#x1bc; &amp;#27;[31m x&lt;/p&gt;"
+        "</description>"
+    )
+    item = parse_feed(doc, fast=fast).items[0]
+    assert (item.title, item.summary) == ("Đorđe Vučić", "Đorđe Ƽ x")
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10
+    page += "&#272;or&#273;e Vu&#269;i&#263; &#x1b;[1m spoke.</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and text.endswith("continue. Đorđe Vučić spoke.")
+
+
 # ----------------------------------------------------------------------------- entities
 @pytest.mark.parametrize("fast", [True, False])
 def test_undeclared_entities_are_dropped_and_known_ones_decoded(fast: bool) -> None:
