@@ -115,10 +115,11 @@ _HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
 def strip_escapes(markup: str) -> str:
     """Escape sequences out of markup, whole: raw ones and ones written as character
     references (`&#27;[31m`). Dropping only the ESC (as the control filters do) would leave
-    "[31m" or "]8;;http://..." behind as text."""
+    "[31m" or "]8;;http://..." behind as text. No sequence runs across a tag: an OSC with no
+    end ("&#27;]0;title") stops at the next '<' instead of taking the rest of the page."""
     if "\x1b" not in markup and "&#" not in markup and not _HAS_C1.search(markup):
         return markup
-    return strip_sequences(_ESC_REF.sub("\x1b", markup))
+    return MARKUP_SEQ.sub("", _ESC_REF.sub("\x1b", markup))
 
 
 def clean_line(text: str | None, limit: int | None = None) -> str:

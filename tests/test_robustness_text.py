@@ -166,6 +166,25 @@ def test_a_character_reference_starting_like_an_escape_is_decoded(fast: bool) ->
     assert text is not None and text.endswith("continue. Đorđe Vučić spoke.")
 
 
+@pytest.mark.parametrize("osc", ["&#27;]0;pwned", "\x1b]8;;http://x.example/", "\x9d0;x"])
+def test_an_unterminated_osc_in_a_page_does_not_take_the_rest_of_it(osc: str) -> None:
+    # Before: the OSC ran to the end of the page (no BEL or ST came): it ended at "red"
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10 + f"red {osc} alert"
+    page += "</p><p>" + "The vote in Yerevan was delayed. " * 5 + "</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and text.endswith("was delayed.")
+    assert "Talks in Baku continue. red\n" in text
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_unterminated_osc_in_a_summary_does_not_take_the_rest_of_it(fast: bool) -> None:
+    # The summary's HTML, escaped in the feed: the OSC is written as a reference there.
+    # Before: the tags were gone when escapes were stripped, and the summary ended at "red"
+    summary = "&lt;p&gt;red &amp;#27;]0;pwned alert&lt;/p&gt;&lt;p&gt;Yerevan vote delayed"
+    doc = rss_doc(f"<guid>1</guid><title>T</title><description>{summary}</description>")
+    assert parse_feed(doc, fast=fast).items[0].summary == "red\n\nYerevan vote delayed"
+
+
 # ----------------------------------------------------------------------------- entities
 @pytest.mark.parametrize("fast", [True, False])
 def test_undeclared_entities_are_dropped_and_known_ones_decoded(fast: bool) -> None:

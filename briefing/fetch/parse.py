@@ -201,11 +201,12 @@ def html_to_text(value: str | None) -> str:
         return ""
     if "<" not in value and "&" not in value:
         return value
+    value = strip_escapes(value)  # while the tags are there to stop an OSC with no end
     value = _SCRIPT.sub(" ", value)
     value = _COMMENT.sub(" ", value)
     value = _BREAK.sub("\n", value)
     value = _TAG.sub("", value)
-    value = drop_leftover_entities(html.unescape(drop_control_refs(strip_escapes(value))))
+    value = drop_leftover_entities(html.unescape(drop_control_refs(value)))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in value.splitlines()]
     out: list[str] = []
     for line in lines:
