@@ -108,18 +108,43 @@ def strip_sequences(text: str) -> str:
 
 # "&#27;" and "&#x1b;" (the semicolon may be missing), never the start of a longer number:
 # "&#273;" is đ, "&#x1bc;" is Ƽ.
-_ESC_REF = re.compile(r"&#(?:0*27(?![0-9])|[xX]0*1[bB](?![0-9a-fA-F]));?")
+_ESC_REF = r"&#(?:0*27(?![0-9])|[xX]0*1[bB](?![0-9a-fA-F]));?"
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,8}));?")
+# An ESC, raw or as a reference, and the character references right after it (group 1).
+_ESC_AND_REFS = re.compile(
+    rf"(?:\x1b|{_ESC_REF})((?:&#(?:[xX][0-9a-fA-F]{{1,8}}|[0-9]{{1,8}});?)*)"
+)
+_IGNORABLE_CHAR = re.compile(f"[{IGNORABLE}]")
 _HAS_C1 = re.compile(r"[\x90\x98\x9b\x9d-\x9f]")
+
+
+def _decode_after_esc(m: re.Match[str]) -> str:
+    """An ESC and the references after it, with those that can continue an escape sequence
+    decoded (printable ASCII but < > & and quotes, invisible characters, another ESC) up to
+    the first that cannot: "&#27;&#91;31m" is then ESC [31m, removed whole, not "1;31m"."""
+    refs = m.group(1)
+    out = ["\x1b"]
+    for ref in _CHAR_REF.finditer(refs):
+        value = int(ref[1], 16) if ref[1] else int(ref[2])
+        char = chr(value) if value < 0x110000 else ""
+        printable = " " <= char <= "~" and char not in "<>&\"'"
+        if not (char == "\x1b" or printable or (char and _IGNORABLE_CHAR.match(char))):
+            # the sequence ends here: strip it now, or its ESC would take the '&' and '#'
+            # of this reference as its own bytes ("&#27;&#1583;" left "583;")
+            return MARKUP_SEQ.sub("", "".join(out)) + refs[ref.start() :]
+        out.append(char)
+    return "".join(out)
 
 
 def strip_escapes(markup: str) -> str:
     """Escape sequences out of markup, whole: raw ones and ones written as character
-    references (`&#27;[31m`). Dropping only the ESC (as the control filters do) would leave
-    "[31m" or "]8;;http://..." behind as text. No sequence runs across a tag: an OSC with no
-    end ("&#27;]0;title") stops at the next '<' instead of taking the rest of the page."""
+    references (`&#27;[31m`, `&#27;&#91;31m`, `&#27;&#x200c;[31m`). Dropping only the ESC
+    (as the control filters do) would leave "[31m" or "]8;;http://..." behind as text. No
+    sequence runs across a tag: an OSC with no end ("&#27;]0;title") stops at the next '<'
+    instead of taking the rest of the page."""
     if "\x1b" not in markup and "&#" not in markup and not _HAS_C1.search(markup):
         return markup
-    return MARKUP_SEQ.sub("", _ESC_REF.sub("\x1b", markup))
+    return MARKUP_SEQ.sub("", _ESC_AND_REFS.sub(_decode_after_esc, markup))
 
 
 def clean_line(text: str | None, limit: int | None = None) -> str:

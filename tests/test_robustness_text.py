@@ -166,6 +166,20 @@ def test_a_character_reference_starting_like_an_escape_is_decoded(fast: bool) ->
     assert text is not None and text.endswith("continue. Đorđe Vučić spoke.")
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_escape_sequence_written_as_references_throughout_goes_whole(fast: bool) -> None:
+    # Before: only the ESC reference became an ESC, which then took "&#x" of the next
+    # reference as its bytes: "200b;[31m", "1;31m", "5b;31m" and "583;" were left as text
+    refs = ("&#27;&#x200b;[31m", "&#27;&#x200c;[31m", "&#27;&#91;31m", "&#x1b;&#x5b;31m")
+    title = " ".join(f"{i}{r}" for i, r in enumerate(refs)) + " &#27;&#1583;"
+    doc = rss_doc(f"<guid>1</guid><title>{title.replace('&', '&amp;')}</title>")
+    assert parse_feed(doc, fast=fast).items[0].title == "0 1 2 3 \u062f"
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10
+    page += f"{title}</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and text.endswith("continue. 0 1 2 3 \u062f")
+
+
 @pytest.mark.parametrize("osc", ["&#27;]0;pwned", "\x1b]8;;http://x.example/", "\x9d0;x"])
 def test_an_unterminated_osc_in_a_page_does_not_take_the_rest_of_it(osc: str) -> None:
     # Before: the OSC ran to the end of the page (no BEL or ST came): it ended at "red"
