@@ -236,6 +236,24 @@ def test_an_entity_escaped_three_times_is_decoded() -> None:
     assert feed.items[0].title == "Baku—talks"
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_legacy_entity_name_is_not_read_out_of_a_longer_unknown_one(fast: bool) -> None:
+    # "&amp;notit;" (escaped twice) is "&notit;" to html.unescape, which reads HTML's legacy
+    # "&not" (no semicolon needed) out of it: before, the titles read "Baku ¬it; talks",
+    # "¬it;" and "¬it; x"
+    doc = rss_doc(
+        "<guid>1</guid><title>Baku &amp;notit; talks</title>"
+        "<description>&amp;ampxyz &amp;copy 2024 &amp;pound5 &amp;notin; &amp;not</description>",
+        "<guid>2</guid><title>&amp;notit;</title>",
+        "<guid>3</guid><title>&amp;amp;notit; x</title>",
+    )
+    feed = parse_feed(doc, fast=fast)
+    # an unknown reference is dropped, as "&lol9;" is, unless it is all there is
+    assert [i.title for i in feed.items] == ["Baku talks", "&notit;", "x"]
+    # a full name, or a legacy one before a space, a digit or the end, still decodes
+    assert feed.items[0].summary == "&ampxyz © 2024 £5 ∉ ¬"
+
+
 def test_a_title_that_is_only_an_unknown_entity_is_kept_as_it_is() -> None:
     # dropping it would leave the item with no title, summary or link: it would vanish
     feed = parse_feed(rss_doc("<guid>1</guid><title>&amp;lol9;</title>"))

@@ -16,6 +16,7 @@ import codecs
 import contextlib
 import hashlib
 import html
+import html.entities
 import io
 import re
 from collections.abc import Mapping
@@ -156,22 +157,54 @@ _BREAK = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _LINE_SPACE = re.compile(r"[ \t\u00a0]+")
-# An entity reference still there after html.unescape: one the feed never declared ("&lol9;"
+_NAMED_REF = re.compile(r"&([A-Za-z][A-Za-z0-9]*)(;?)")
+
+
+def _legacy_prefix(name: str) -> str:
+    """The longest start of `name` that html.unescape decodes without a semicolon (one of
+    HTML's legacy names: "not" of "notit", "pound" of "pound5"), or ""."""
+    for end in range(min(len(name), 32), 1, -1):
+        if name[:end] in html.entities.html5:
+            return name[:end]
+    return ""
+
+
+def unescape(text: str) -> str:
+    """html.unescape, except that a legacy name with no semicolon is not decoded when a
+    letter follows it: "&notit;" stays as it is (then dropped as an unknown reference, see
+    drop_leftover_entities) where html.unescape gives "¬it;". A full reference ("&notin;")
+    and a legacy one before a space or digit ("&copy 2024", "&pound5") are decoded."""
+    if "&" not in text:
+        return text
+
+    def keep(m: re.Match[str]) -> str:
+        name, semi = m.groups()
+        if (name + semi) in html.entities.html5:
+            return m.group(0)
+        prefix = _legacy_prefix(name)
+        if prefix and len(prefix) < len(name) and name[len(prefix)].isalpha():
+            return "&amp;" + m.group(0)[1:]  # unescape gives the reference back as text
+        return m.group(0)
+
+    return html.unescape(_NAMED_REF.sub(keep, text))
+
+
+# An entity reference still there after unescape: one the feed never declared ("&lol9;"
 # from a stripped DTD, feedparser's loose parser keeps it as text) or escaped twice over.
 # Glued to a letter and capitalised it is more likely a name ("AT&T;", "R&D;"): kept.
-_LEFTOVER_ENTITY = re.compile(r"(?<![A-Za-z0-9])&[A-Za-z][A-Za-z0-9]*;|&[a-z][A-Za-z0-9]*;")
+_LEFTOVER_ENTITY = re.compile(r"(?<![A-Za-z0-9])&([A-Za-z][A-Za-z0-9]*);|&([a-z][A-Za-z0-9]*);")
 
 
 def drop_leftover_entities(text: str) -> str:
-    """Decode an HTML entity left undecoded, drop an unknown `&name;` (see _LEFTOVER_ENTITY).
+    """Decode an HTML entity left undecoded, drop an unknown `&name;` (see _LEFTOVER_ENTITY):
+    only a full known name decodes, so "&notit;" is dropped, not read as "&not" + "it;".
     A text that is nothing but unknown references stays as it is: dropped, the item would
     have no title and vanish."""
     if "&" not in text or ";" not in text:
         return text
 
     def repl(m: re.Match[str]) -> str:
-        decoded = html.unescape(m.group(0))
-        return decoded if decoded != m.group(0) else ""
+        return html.entities.html5.get((m.group(1) or m.group(2)) + ";", "")
 
     out = _LEFTOVER_ENTITY.sub(repl, text)
     return out if out.strip() or not text.strip() else text
@@ -206,7 +239,7 @@ def html_to_text(value: str | None) -> str:
     value = _COMMENT.sub(" ", value)
     value = _BREAK.sub("\n", value)
     value = _TAG.sub("", value)
-    value = drop_leftover_entities(html.unescape(drop_control_refs(value)))
+    value = drop_leftover_entities(unescape(drop_control_refs(value)))
     lines = [_LINE_SPACE.sub(" ", line).strip() for line in value.splitlines()]
     out: list[str] = []
     for line in lines:
