@@ -162,6 +162,16 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     return text
 
 
+_IGNORABLES = re.compile(f"[{IGNORABLE}]+")
+
+
+def id_text(text: str | None) -> str:
+    """A GUID or link as an identity: clean_line without any invisible character, joiners
+    and direction marks included, so a feed that adds or drops one ("id\u200b", a BOM, a
+    ZWNJ) still names the same story."""
+    return clean_line(_IGNORABLES.sub("", text or ""))
+
+
 def clean_text(text: str | None, limit: int | None = None) -> str:
     """Multi-line field (summary, body): keeps newlines and tabs, drops every other control."""
     if not text:

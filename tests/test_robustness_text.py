@@ -299,6 +299,77 @@ def test_a_shared_guid_is_reported_by_the_fetch(
     assert [r["title"] for r in fetch_env.rows("F")] == ["First copy", "Other"]
 
 
+# ----------------------------------------------------------------------------- invisible ids
+# Invisible characters a GUID or link may gain or lose between two fetches: ZWSP, BOM, CGJ,
+# an interlinear annotation mark, LRM, and ZWNJ (kept in text between two Persian letters)
+ID_INVISIBLES = "\u200b\ufeff\u034f\ufff9\u200e\u200c"
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_ids_differing_only_by_an_invisible_character_are_one_id(fast: bool) -> None:
+    for char in ID_INVISIBLES:
+        doc = rss_doc(
+            f"<guid isPermaLink='false'>{char}tag:x,2024:خبر{char}ها</guid><title>A</title>",
+            f"<title>B</title><link>https://example.org/b{char}</link>",
+        )
+        keys = [i.key for i in parse_feed(doc, fast=fast).items]
+        assert keys == ["tag:x,2024:خبرها", "https://example.org/b"], f"U+{ord(char):04X}"
+
+
+@pytest.mark.parametrize("char", list(ID_INVISIBLES), ids=lambda c: f"U+{ord(c):04X}")
+def test_a_guid_gaining_an_invisible_character_is_no_new_story(
+    fetch_env: FetchEnv, http_server: TestServer, char: str
+) -> None:
+    # Before (CGJ, U+FFF9, a ZWNJ between letters): the story came a second time
+    http_server.add("/f", rss([("g1", "Story"), ("خبر\u200cها", "Persian")]))
+    fetch_env.configure(("F", "/f"))
+    assert report(fetch_env.run(), "F").new == 2
+    http_server.add("/f", rss([(f"g1{char}", "Story"), (f"{char}خبرها", "Persian")]))
+    assert fetch_env.store is not None
+    fetch_env.store._db.execute("UPDATE feeds SET next_check = NULL")
+    rep = report(fetch_env.run(), "F")
+    assert (rep.status, rep.new) == ("ok", 0)
+    assert [r["title"] for r in fetch_env.rows("F")] == ["Story", "Persian"]
+
+
+def test_stories_stored_under_an_id_with_invisible_characters_are_found_again(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    # A cache made before ids lost their invisible characters: its keys still have them
+    import sqlite3
+
+    from briefing.store import DB_FILENAME
+    from briefing.store.schema import APPLICATION_ID, MIGRATIONS
+
+    url = http_server.url("/f")
+    fetch_env.data_dir.mkdir()
+    db = sqlite3.connect(fetch_env.data_dir / DB_FILENAME, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    for step in MIGRATIONS[:4]:
+        step(db, "2025-07-01T00:00:00+00:00")
+    db.execute("INSERT INTO feeds (id, url, name) VALUES (7, ?, 'F')", (url,))
+    stored = ["g1\u034f", "\ufeffg2\u200b", "خبر\u200cها", "g3", "g3\u200b"]
+    for key in stored:  # "g3\u200b": the copy a change in the ids made once already
+        db.execute(
+            "INSERT INTO articles (feed_id, key, title, first_seen) VALUES (7, ?, ?, ?)",
+            (key, f"stored {key}", "2025-07-01T00:00:00+00:00"),
+        )
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 4")
+    db.execute("COMMIT")
+    db.close()
+
+    http_server.add("/f", rss([("g1", "1"), ("g2", "2"), ("خبرها", "3"), ("g3", "4"), ("n", "5")]))
+    fetch_env.configure(("F", "/f"))
+    rep = report(fetch_env.run(), "F")
+    # before: 5 new stories, the four stored ones a second time
+    assert (rep.status, rep.new) == ("ok", 1)
+    assert [(r["key"], r["title"]) for r in fetch_env.rows("F")] == [
+        ("g1", "1"), ("g2", "2"), ("خبرها", "3"), ("g3", "4"), ("g3\u200b", "stored g3\u200b"),
+        ("n", "5"),
+    ]  # fmt: skip
+
+
 # ----------------------------------------------------------------------------- broken XML
 TRUNCATED = (
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'

@@ -26,7 +26,14 @@ from typing import Any
 from urllib.parse import urljoin
 
 from briefing.models import ArticleIn
-from briefing.sanitize import MARKUP_SEQ, clean_line, clean_text, http_url, strip_escapes
+from briefing.sanitize import (
+    MARKUP_SEQ,
+    clean_line,
+    clean_text,
+    http_url,
+    id_text,
+    strip_escapes,
+)
 from briefing.textfmt import plural
 
 TITLE_CAP = 500
@@ -292,7 +299,11 @@ def _digest(*parts: str) -> str:
 
 
 def entry_key(guid: str, link: str, title: str, summary: str) -> str:
-    guid = clean_line(guid)
+    """The identity of a feed entry: its GUID, else its link (long ones hashed), else a hash
+    of its title and summary. No invisible character counts (sanitize.id_text); the store's
+    migration _v5 applied the same to the keys stored before."""
+    guid = id_text(guid)
+    link = id_text(link)
     if guid:
         return guid if len(guid) <= KEY_CAP else "g:" + _digest(guid)
     if link:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from importlib import resources
 
-from briefing.sanitize import clean_text
+from briefing.sanitize import clean_text, id_text
 
 # "BRFG": marks the file as a briefing cache, so we never write into someone else's database.
 APPLICATION_ID = 0x42524647
@@ -157,5 +157,19 @@ def _v4(db: sqlite3.Connection, now: str) -> None:
     _script(db, "ALTER TABLE feeds ADD COLUMN moved_to TEXT;")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite3.Connection, now: str) -> None:
+    """Article keys without invisible characters, as entry_key now makes them: a story stored
+    under "id\u034f" (or "id\u200b", stored before titles and keys lost zero-width spaces)
+    is found again when its feed sends "id". A key whose cleaned form another story of the
+    same feed already has (the copy that change made once) is left as it is."""
+    rows = db.execute("SELECT id, key FROM articles WHERE feed_id IS NOT NULL").fetchall()
+    for article_id, key in rows:
+        if key.isascii():
+            continue  # nothing invisible in it
+        new = id_text(key)
+        if new and new != key:
+            db.execute("UPDATE OR IGNORE articles SET key = ? WHERE id = ?", (new, article_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
