@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sqlite3
@@ -110,14 +111,45 @@ def damaged_advice(path: Path, *, doctor: bool = True) -> str:
 
 
 def data_dir_problem(data_dir: Path) -> str | None:
-    """Why `data_dir` cannot be the data directory (it, or a directory above it, is a file),
-    or None."""
+    """Why `data_dir` cannot be the data directory (it, or a directory above it, is a file or
+    a broken symbolic link), or None."""
     for path in (data_dir, *data_dir.parents):
         if path.exists() or path.is_symlink():
             if path.is_dir():
                 return None
-            return "is a file" if path == data_dir else f"cannot be made: {path} is a file"
+            what = not_a_directory(path)
+            if path == data_dir:
+                return f"is {what}"
+            return f"cannot be made: {shown_path(path)} is {what}"
     return None
+
+
+def not_a_directory(path: Path) -> str:
+    """What `path`, which is there but no directory, is: 'a file', 'a broken symbolic link to
+    X', ..."""
+    if not path.is_symlink():
+        return "a file" if path.is_file() else "not a directory"
+    try:
+        target = shown_path(os.readlink(path))
+    except OSError:  # pragma: no cover - it was a link a moment ago
+        return "a symbolic link that cannot be read"
+    if path.is_file():
+        return f"a symbolic link to a file ({target})"
+    if path.exists():
+        return f"a symbolic link to {target}, which is not a directory"
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"a symbolic link that loops ({target})"
+    return f"a broken symbolic link to {target} (which does not exist)"
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as a message shows it: as it is, or quoted with escapes when it holds a control
+    or invisible character (a terminal would act on an escape sequence in a file name)."""
+    text = os.fspath(path)
+    return text if text.isprintable() else repr(text)
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -273,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else "the default"
         )  # fmt: skip
         print(
-            f"briefing: the data directory {ctx.data_dir} ({given}) {problem}; give the path"
+            f"briefing: the data directory {shown_path(ctx.data_dir)} ({given}) {problem}; give the path"
             " of a directory (it is made if missing)",
             file=sys.stderr,
         )

@@ -153,6 +153,48 @@ def test_data_dir_that_is_a_file_is_a_usage_error(
     assert afile.read_text() == "mine\n"
 
 
+@pytest.mark.parametrize("below", [False, True])
+def test_data_dir_that_is_a_broken_symlink_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], below: bool
+) -> None:
+    # Before: "... (--data-dir) is a file", of a link to nothing
+    (tmp_path / "feeds.toml").write_text(FEED)
+    link = tmp_path / "data"
+    link.symlink_to(tmp_path / "gone")
+    data_dir = link / "sub" if below else link
+    code = main(["--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(data_dir), "threads"])
+    assert code == 2
+    line = one_line(capsys.readouterr().err)
+    what = f"is a broken symbolic link to {tmp_path / 'gone'} (which does not exist)"
+    if below:
+        assert line.startswith(
+            f"briefing: the data directory {data_dir} (--data-dir) cannot be made: {link} {what};"
+        )
+    else:
+        assert line.startswith(f"briefing: the data directory {link} (--data-dir) {what};")
+    assert link.is_symlink() and not (tmp_path / "gone").exists()  # nothing made
+
+
+def test_data_dir_that_is_a_looping_or_odd_symlink_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "feeds.toml").write_text(FEED)
+    (tmp_path / "notes.txt").write_text("mine\n")
+    cases = {
+        "loop": (tmp_path / "loop", "is a symbolic link that loops"),
+        "file": (tmp_path / "notes.txt", "is a symbolic link to a file"),
+        "escape": (tmp_path / "red\x1b[31m", "is a broken symbolic link to '"),
+    }
+    for name, (target, what) in cases.items():
+        link = tmp_path / name
+        link.symlink_to(target)
+        args = ["--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(link), "threads"]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert f"(--data-dir) {what}" in err, err
+        assert "\x1b" not in err  # the link's target is shown escaped
+
+
 def test_default_data_dir_that_is_a_file_is_not_blamed_on_the_environment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
