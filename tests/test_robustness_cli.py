@@ -237,6 +237,39 @@ def test_two_unnamed_feeds_on_one_host_get_distinct_names(
     }
 
 
+def test_a_derived_name_that_shifts_keeps_the_feeds_stories_and_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    """An unnamed feed is "host" until another unnamed feed on its host comes before it in
+    feeds.toml, then "host/path". The cache keys feeds by URL and a story by its feed's id,
+    so the new name is only a new label: its stories, read marks and fetch state stay with
+    it, and every story of it, old or new, shows the new name."""
+    http_server.add("/a", rss([("a1", "Baku one")]))
+    http_server.add("/b", rss([("b1", "Yerevan one")]))
+    a, b = http_server.url("/a"), http_server.url("/b")
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=f'[[feeds]]\nurl = "{a}"\n') == 0
+    db = sqlite3.connect(tmp_path / "data" / "briefing.sqlite3")
+    before = db.execute("SELECT id, last_success, body_hash FROM feeds WHERE url = ?", (a,))
+    feed_id, last_success, body_hash = before.fetchone()
+    db.execute("INSERT INTO triage (article_id, read) SELECT id, 1 FROM articles WHERE key = 'a1'")
+    db.commit()
+
+    both = f'[[feeds]]\nurl = "{b}"\n\n[[feeds]]\nurl = "{a}"\n'
+    assert cli(tmp_path, "fetch", "--no-articles", "--force", feeds=both) == 0
+    capsys.readouterr()
+    rows = db.execute(
+        "SELECT a.key, f.url, f.name, coalesce(t.read, 0) FROM articles a JOIN feeds f"
+        " ON f.id = a.feed_id LEFT JOIN triage t ON t.article_id = a.id ORDER BY a.id"
+    ).fetchall()
+    assert rows == [("a1", a, "127.0.0.1/a", 1), ("b1", b, "127.0.0.1", 0)]
+    after = db.execute("SELECT id, body_hash FROM feeds WHERE url = ?", (a,)).fetchone()
+    assert after == (feed_id, body_hash) and last_success is not None
+    db.close()
+    assert cli(tmp_path, "feeds", "--json", feeds=None) == 0
+    names = {f["url"]: f["name"] for f in json.loads(capsys.readouterr().out)}
+    assert names == {b: "127.0.0.1", a: "127.0.0.1/a"}
+
+
 def test_two_feeds_given_one_name_still_an_error_naming_what_was_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
