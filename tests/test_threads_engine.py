@@ -532,3 +532,66 @@ def test_one_shared_specific_name_carries_a_story_across_languages() -> None:
         )
     )
     assert en.thread_id == ru.thread_id
+
+
+# Georgian reports (five of the shipped feeds write in Georgian): no capitals, so only names
+# the engine knows (the region gazetteer, the countries around) are names, found through
+# their endings (თბილისში "in Tbilisi", კობახიძემ "Kobakhidze" as a subject).
+PROTEST_KA = item(
+    "ka1",
+    "თბილისში, რუსთაველის გამზირზე, პოლიციამ აქციის მონაწილეები დააკავა",
+    "პოლიციამ თბილისში პარლამენტთან აქციის ათობით მონაწილე დააკავა. პრემიერ-მინისტრმა "
+    "ირაკლი კობახიძემ განაცხადა, რომ ხელისუფლება ევროკავშირთან მოლაპარაკებებს არ "
+    "განაახლებს.",
+    hours=8,
+)
+PASHINYAN_KA = item(
+    "ka2",
+    "ფაშინიანი მოსკოვში პუტინს შეხვდა",
+    "სომხეთის პრემიერ-მინისტრი ნიკოლ ფაშინიანი მოსკოვში ვლადიმირ პუტინს შეხვდა და "
+    "ყარაბაღში რუსი სამშვიდობოების საკითხი განიხილა.",
+    hours=9,
+)
+BATUMI_KA = item(
+    "ka3",
+    "ბათუმში ტურისტების რაოდენობა გაიზარდა",
+    "ბათუმში ამ ზაფხულს ტურისტების რაოდენობა 20 პროცენტით გაიზარდა, აცხადებენ აჭარის "
+    "ტურიზმის დეპარტამენტში.",
+    hours=10,
+)
+
+
+def test_georgian_names_are_found_through_their_endings() -> None:
+    from briefing.threads import text as tx
+
+    keys = [tx.georgian_name_key(w) for w in "თბილისში კობახიძემ ივანიშვილის რუსეთმა".split()]
+    assert keys == [tx.name_key(w) for w in ("Tbilisi", "Kobakhidze", "Ivanishvili", "Russia")]
+    assert tx.georgian_name_key("პოლიციამ") is None  # "police": a word, not a name
+    assert tx.georgian_name_key("და") is None
+
+
+def test_georgian_reports_join_their_english_threads_by_names() -> None:
+    engine = ThreadEngine()
+    protest = run(engine, PROTEST_EN)[0].thread_id
+    pashinyan = run(engine, PASHINYAN_EN)[0].thread_id
+    assert engine.assign(PROTEST_KA).thread_id == protest
+    assert engine.assign(PASHINYAN_KA).thread_id == pashinyan
+    other = engine.assign(BATUMI_KA)  # Georgian, but about something else
+    assert other.new_thread
+
+
+def test_georgian_reports_of_the_seed_crisis_join_the_seed_thread(seeded: ThreadEngine) -> None:
+    safarov = item(
+        "kas",
+        "ეკატერინბურგში დაღუპული საფაროვების საქმე: ბაქო რუსეთისგან პასუხს ითხოვს",
+        "აზერბაიჯანის გენერალურმა პროკურატურამ ეკატერინბურგში ძმები საფაროვების მკვლელობაზე "
+        "სისხლის სამართლის საქმე აღძრა. ბაქომ რუსული კულტურული ღონისძიებები გააუქმა.",
+    )
+    peace = item(  # Azerbaijan and Armenia, Aliyev: the backdrop, not the crisis
+        "kap",
+        "აზერბაიჯანი და სომხეთი სამშვიდობო შეთანხმებას ხელს აწერენ",
+        "ალიევი და ფაშინიანი ვაშინგტონში შეხვდნენ.",
+        hours=1,
+    )
+    assert seeded.assign(safarov).thread_id == 1
+    assert seeded.assign(peace).thread_id != 1

@@ -142,9 +142,20 @@ def _extract(item: Item, p: EngineParams) -> _Features:
         )
         for k, n in Counter(body_names).items():
             names[k] += float(n)
+    head = title + " " + body[:300]
+    georgian = tx.is_georgian(head)
+    if georgian:
+        # no capitals in Georgian: its names are the known ones, found whatever their ending
+        for toks, w in ((title_toks, p.title_weight), (body_toks, 1.0)):
+            for k in map(tx.georgian_name_key, toks):
+                if k:
+                    names[k] += w
     lang = (item.lang or "").lower()[:2]
     if not lang:
-        lang = "ru" if tx.is_cyrillic(title + " " + body[:300]) else "en"
+        if georgian and tx.mostly_georgian(head):
+            lang = "ka"
+        else:
+            lang = "ru" if tx.is_cyrillic(head) else "en"
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))
 
 

@@ -48,7 +48,17 @@ STOP_RU = frozenset("""
 """.split())
 # fmt: on
 
-STOP = STOP_EN | STOP_RU
+# Georgian function words (five of the shipped feeds write in Georgian)
+STOP_KA = frozenset(
+    """
+და რომ არ ეს ამ იმ ის მის მას მათ მისი მათი იყო არის იქნება ან თუ რა კი მაგრამ უნდა ასევე
+როგორც ერთი ერთ ყველა კიდევ უკვე ვერ მხოლოდ ძალიან თუმცა რადგან სადაც როცა როდესაც რის
+რომლის რომელიც რომლებიც მიერ შესახებ შემდეგ წინ ამის ამას ამით ეს იგი ჩვენ თქვენ მე შენ
+ისე აქ იქ ახლა დღეს წლის წელს უფრო ბევრი სხვა თავის თავად ხოლო აღნიშნა განაცხადა
+""".split()
+)
+
+STOP = STOP_EN | STOP_RU | STOP_KA
 
 # Capitalised words that are titles or generic institutions, not names: they would make
 # every "President X" story look alike.
@@ -67,6 +77,31 @@ june july august september october november december breaking live video photo p
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
 _TOKEN_SPLIT = re.compile(rf"({_TOKEN.pattern})", re.UNICODE)
 _CYR = re.compile(r"[\u0400-\u04ff]")
+# Georgian letters: Mkhedruli (caseless), Mtavruli capitals and the old Asomtavruli
+_KA = re.compile(r"[\u10a0-\u10ff\u1c90-\u1cbf]")
+# Georgian -> Latin, the national romanisation (2002), ejectives folded into plain letters
+_KA_TRANSLIT = dict(
+    zip(
+        "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
+        "a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h".split(),
+        strict=True,
+    )
+)
+# case endings and postpositions written onto a Georgian noun, longest first: თბილისში
+# (in Tbilisi), კობახიძემ (Kobakhidze, ergative), ივანიშვილის (Ivanishvili's)
+_KA_ENDINGS = sorted(
+    "isatvis istvis isken idan itan ishi isa tvis ken dan tan shi ze mde ma is it ad s m i e".split(),
+    key=len,
+    reverse=True,
+)
+# Georgian names of the countries and capitals around it, as their English name keys fold
+_KA_EXONYMS = {
+    "sakartvelo": "georgia", "ruseti": "russia", "somkheti": "armenia",
+    "azerbaijani": "azerbaijan", "turketi": "turkey", "moskovi": "moscow", "baku": "baku",
+    "erevani": "yerevan", "ukraina": "ukraine", "irani": "iran", "evrokavshiri": "eu",
+    "ashsh": "us", "nato": "nato", "putini": "putin", "aliyevi": "aliyev",
+    "sputniki": "sputnik", "ekaterinburgi": "yekaterinburg", "grozni": "grozny",
+}  # fmt: skip
 _SENT_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
 
 _TRANSLIT = {
@@ -109,6 +144,55 @@ _RU_ENDINGS = sorted(
 _RU_ADJ_ENDINGS = frozenset(
     "ого его ому ему ыми ими ых их ым им ой ей ую юю ая яя ое ее ые ие ый ий".split()
 )
+
+
+def is_georgian(text: str) -> bool:
+    """Whether `text` has Georgian letters at all (the cheap test)."""
+    return _KA.search(text) is not None
+
+
+def mostly_georgian(text: str) -> bool:
+    """Whether most of the letters of `text` are Georgian (its language, for the engine)."""
+    ka = len(_KA.findall(text))
+    return ka > 0 and 2 * ka >= sum(1 for c in text if c.isalpha())
+
+
+@lru_cache(maxsize=200_000)
+def georgian_name_key(token: str) -> str | None:
+    """The name key of a Georgian word that names a known place or person (the region
+    gazetteer's names and the countries around Georgia), whatever ending it carries; None
+    for any other word. Georgian has no capitals, so a known name is the only name found."""
+    low = token.lower()
+    if low in STOP_KA or not _KA.match(low):
+        return None
+    # Mtavruli capitals (U+1C90..) are the Mkhedruli letters (U+10D0..) shifted
+    low = "".join(chr(ord(c) - 0x1C90 + 0x10D0) if "\u1c90" <= c <= "\u1cbf" else c for c in low)
+    lat = "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
+    # ფ writes a foreign f as well as p: ფაშინიანი (Pashinyan), საფაროვი (Safarov)
+    variants = (lat, "".join("f" if ch == "ფ" else _KA_TRANSLIT.get(ch, ch) for ch in low))
+    known = _known_name_keys()
+    stems: list[str] = []
+    for lat in variants[: 1 if "ფ" not in low else 2]:
+        found = [lat]
+        for end in _KA_ENDINGS:
+            if lat.endswith(end) and len(lat) - len(end) >= 3:
+                found.append(lat[: -len(end)])
+        # the plural -eb- sits before the ending: საფაროვების (of the Safarovs)
+        found.extend(st[:-2] for st in found[1:] if st.endswith("eb") and len(st) >= 5)
+        stems.extend(found)
+    for stem in stems:
+        for cand in (stem, stem + "i", stem + "e"):
+            ex = _KA_EXONYMS.get(cand)
+            key = name_key(ex) if ex else _fold_latin(cand)
+            if key and key in known:
+                return key
+    return None
+
+
+@lru_cache(maxsize=1)
+def _known_name_keys() -> frozenset[str]:
+    exonyms = frozenset(k for k in map(name_key, _KA_EXONYMS.values()) if k)
+    return region_name_keys() | backdrop_name_keys() | exonyms
 
 
 def is_cyrillic(text: str) -> bool:
