@@ -595,3 +595,33 @@ def test_georgian_reports_of_the_seed_crisis_join_the_seed_thread(seeded: Thread
     )
     assert seeded.assign(safarov).thread_id == 1
     assert seeded.assign(peace).thread_id != 1
+
+
+def test_azerbaijani_names_are_found_under_their_endings() -> None:
+    from briefing.threads import text as tx
+
+    az = "Bakıda Rusiyanın Paşinyanla Azərbaycanın Səfərovların Yekaterinburqda Qarabağdakı"
+    en = "Baku Russia Pashinyan Azerbaijan Safarov Yekaterinburg Karabakh"
+    assert [tx.az_name_key(w) for w in az.split()] == [tx.name_key(w) for w in en.split()]
+    assert tx.az_name_key("Sputnik") == tx.name_key("Sputnik")  # other names as they are
+
+
+def test_azerbaijani_reports_join_their_threads(seeded: ThreadEngine) -> None:
+    pashinyan = run(seeded, PASHINYAN_EN)[0].thread_id
+    safarov = item(
+        "az1",
+        "Səfərov qardaşlarının Yekaterinburqda ölümü ilə bağlı cinayət işi açılıb",
+        "Azərbaycanın Baş Prokurorluğu Yekaterinburqda Rusiya polisinin əməliyyatı zamanı "
+        "öldürülən Ziyəddin və Hüseyn Səfərovların ölümü ilə bağlı cinayət işi açıb.",
+        hours=2,
+        lang="az",
+    )
+    meeting = item(
+        "az2",
+        "Paşinyan Moskvada Putinlə görüşüb",
+        "Ermənistanın baş naziri Nikol Paşinyan Moskvada Vladimir Putinlə görüşüb, "
+        "Qarabağdakı rus sülhməramlılarını müzakirə edib.",
+        hours=3,
+    )
+    assert seeded.assign(safarov).thread_id == 1
+    assert seeded.assign(meeting).thread_id == pashinyan

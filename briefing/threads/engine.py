@@ -127,22 +127,26 @@ def _extract(item: Item, p: EngineParams) -> _Features:
                     if k:
                         words[k] += w * n
     names: Counter[str] = Counter()
+    head = title + " " + body[:300]
+    lang = (item.lang or "").lower()[:2]
+    # Azerbaijani writes case endings onto names (Bakıda, Rusiyanın): known names are found
+    # under them
+    key_of = tx.az_name_key if lang == "az" or tx.is_azerbaijani(head) else tx.name_key
     if title and not tx.is_title_case(title):
         for k in (
-            tx.names_from_parts(title_parts)
+            tx.names_from_parts(title_parts, key_of)
             if fast_names
             else tx.name_tokens(title, numbers=p.name_numbers, bigrams=p.name_bigrams)
         ):
             names[k] += p.title_weight
     if body:
         body_names = (
-            tx.names_from_parts(body_parts)
+            tx.names_from_parts(body_parts, key_of)
             if fast_names
             else tx.name_tokens(body, numbers=p.name_numbers, bigrams=p.name_bigrams)
         )
         for k, n in Counter(body_names).items():
             names[k] += float(n)
-    head = title + " " + body[:300]
     georgian = tx.is_georgian(head)
     if georgian:
         # no capitals in Georgian: its names are the known ones, found whatever their ending
@@ -150,7 +154,6 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             for k in map(tx.georgian_name_key, toks):
                 if k:
                     names[k] += w
-    lang = (item.lang or "").lower()[:2]
     if not lang:
         if georgian and tx.mostly_georgian(head):
             lang = "ka"

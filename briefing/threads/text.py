@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -94,6 +95,22 @@ _KA_ENDINGS = sorted(
     key=len,
     reverse=True,
 )
+# Azerbaijani: its letters as English writes them (ə and q are read both ways, in az_name_key),
+# its case endings and postpositions written onto names, longest first, and the names of the
+# countries and cities around it that do not read as their English names
+_AZ_LETTERS = str.maketrans({"ş": "sh", "ç": "ch", "x": "kh", "c": "j", "ğ": "gh", "ı": "i",
+                             "ö": "o", "ü": "u"})  # fmt: skip
+_AZ_ENDINGS = sorted(
+    "ndakı ndəki dakı dəki nın nin nun nün dan dən ya yə da də la lə ın in un ün na nə a ə ı i u ü".split(),
+    key=len,
+    reverse=True,
+)
+_AZ_EXONYMS = {
+    "azərbaycan": "azerbaijan", "ermənistan": "armenia", "gürcüstan": "georgia",
+    "türkiyə": "turkey", "rusiya": "russia", "moskva": "moscow", "ukrayna": "ukraine",
+    "qazaxıstan": "kazakhstan", "avropa": "europe", "bakı": "baku", "vaşinqton": "washington",
+    "yekaterinburq": "yekaterinburg", "putin": "putin",
+}  # fmt: skip
 # Georgian names of the countries and capitals around it, as their English name keys fold
 _KA_EXONYMS = {
     "sakartvelo": "georgia", "ruseti": "russia", "somkheti": "armenia",
@@ -191,8 +208,44 @@ def georgian_name_key(token: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _known_name_keys() -> frozenset[str]:
-    exonyms = frozenset(k for k in map(name_key, _KA_EXONYMS.values()) if k)
+    targets = (*_KA_EXONYMS.values(), *_AZ_EXONYMS.values())
+    exonyms = frozenset(k for k in map(name_key, targets) if k)
     return region_name_keys() | backdrop_name_keys() | exonyms
+
+
+def is_azerbaijani(text: str) -> bool:
+    """Whether `text` has the letter schwa, which only Azerbaijani among Latin scripts uses."""
+    return "ə" in text or "Ə" in text
+
+
+@lru_cache(maxsize=200_000)
+def az_name_key(token: str) -> str | None:
+    """`name_key` for a capitalised word of an Azerbaijani text. Azerbaijani writes its
+    case endings onto names (Bakıda "in Baku", Rusiyanın "Russia's", Paşinyanla "with
+    Pashinyan"), so a known place or person is found under its endings, its letters read as
+    English spells them (ş sh, c j, x kh, q g or k, ə a or e); any other word is
+    `name_key`'s."""
+    low = token.replace("İ", "I").lower()
+    if low in STOP or low in NAME_STOP:
+        return None
+    known = _known_name_keys()
+    stems = [low]
+    stems.extend(
+        low[: -len(end)] for end in _AZ_ENDINGS if low.endswith(end) and len(low) - len(end) >= 3
+    )
+    # the plural -lar/-lər sits before the ending: Səfərovların (of the Safarovs)
+    stems.extend(st[:-3] for st in list(stems) if st.endswith(("lar", "lər")) and len(st) >= 6)
+    for stem in stems:
+        ex = _AZ_EXONYMS.get(stem)
+        if ex:
+            return name_key(ex)
+        base = stem.translate(_AZ_LETTERS)
+        for a in ("a", "e") if "ə" in base else ("",):
+            for q in ("g", "k") if "q" in base else ("",):
+                key = name_key(base.replace("ə", a).replace("q", q) if a or q else base)
+                if key and key in known:
+                    return key
+    return name_key(token)
 
 
 def is_cyrillic(text: str) -> bool:
@@ -351,7 +404,7 @@ def backdrop_name_keys() -> frozenset[str]:
     return frozenset(k for k in map(name_key, _BACKDROP.split()) if k)
 
 
-def names_from_parts(parts: list[str]) -> list[str]:
+def names_from_parts(parts: list[str], key_of: Callable[[str], str | None] = name_key) -> list[str]:
     """`name_tokens(text)` (no numbers, no pairs) from `token_parts(text)`.
 
     All loops in C but one over the capitalised tokens; the gap before each token tells
@@ -360,7 +413,7 @@ def names_from_parts(parts: list[str]) -> list[str]:
     mid: list[str] = []
     initial: list[str] = []
     for i in compress(range(len(toks)), map(str.isupper, map(itemgetter(0), toks))):
-        key = name_key(toks[i])
+        key = key_of(toks[i])
         if key:
             gap = parts[2 * i]
             # the gap before the token ends a sentence (the two characters of the previous
