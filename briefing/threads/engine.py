@@ -571,7 +571,7 @@ class ThreadEngine:
     ) -> tuple[int | None, float]:
         """(thread id, score) for a batch group, or (None, best score) for a new thread.
         One member decides exactly as `assign` would; a larger group is scored by its
-        centroid (members' unit vectors summed), with its members' mean shortness and its
+        centroid (`_group_view`: one per language), with its members' mean shortness and its
         earliest date. Threads in `opened` (by this batch) are candidates only for a
         headline group (`batch_rejoin_short`), a lone story (`batch_rejoin_size`) or a group
         beside a thread 1 / `batch_rejoin_ratio` times its size; the last two need
