@@ -132,6 +132,8 @@ async def test_config_and_engine_text_is_never_markup(tmp_path: Path):
         await settle(pilot, loaded(app))
         text = screen_text(app)
         assert HOSTILE in text and "[red]L[/] $accent" in text
+        await pilot.press("enter")  # the palette offers Star where a story is chosen
+        await settle(pilot, lambda: app.main.level == 1)
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Star")

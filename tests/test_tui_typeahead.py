@@ -32,6 +32,12 @@ async def start(pilot, app):
     return app.main.story_list.current
 
 
+async def into_stories(pilot, app) -> None:
+    """Enter the highlighted thread: the story keys (m, s, x) act from its story list."""
+    await pilot.press("enter")
+    await settle(pilot, lambda: app.main.story_list.has_focus)
+
+
 async def test_search_gets_the_keys_typed_after_the_slash(cache):
     app = make_app(cache)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -49,6 +55,7 @@ async def test_move_picker_gets_the_filter_typed_after_m(cache):
     app = make_app(cache)
     async with app.run_test(size=(120, 40)) as pilot:
         story = await start(pilot, app)
+        await into_stories(pilot, app)
         before = triage(cache)
         burst(app, "m", "s", "x", "j")  # s stars, x hides, j moves on the main screen
         await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
@@ -125,6 +132,7 @@ async def test_a_whole_move_typed_in_one_burst(cache):
         while main.thread_list.current.id != armenia:
             await pilot.press("j")
         await settle(pilot, lambda: main.story_list.key == armenia)
+        await into_stories(pilot, app)
         story = main.story_list.current
         burst(app, "m", *"geo", "enter")
         await settle(pilot, lambda: cache.store.story(story.id).thread_id == georgia)
@@ -142,6 +150,7 @@ async def test_keys_typed_right_after_the_key_that_closes_a_dialog_reach_the_mai
         while main.thread_list.current.id != armenia:
             await pilot.press("j")
         await settle(pilot, lambda: main.story_list.key == armenia)
+        await into_stories(pilot, app)
         moved = main.story_list.current
         burst(app, "m", *"geo", "enter", "s")
         await settle(pilot, lambda: cache.store.story(moved.id).thread_id == georgia)

@@ -642,6 +642,8 @@ class BriefingApp(App[int]):
             assert isinstance(binding, Binding)
             if binding.id in ("quit", None):
                 continue
+            if screen.check_action(binding.action.partition("(")[0], ()) is False:
+                continue  # a story key on the thread list: it would do nothing there
             keys = self._keymap.get(binding.id or "", binding.key)
             # The palette reads help text as markup; the keys come from feeds.toml.
             yield SystemCommand(

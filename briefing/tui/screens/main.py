@@ -37,6 +37,11 @@ PAIR_MIN_WIDTH = 110  # threads | (stories or article)
 # Below this width the footer may cut off "? Help" (below 104 with the default keys; keys set
 # in feeds.toml can be longer names): the status line then starts with "? keys".
 FOOTER_FITS = 118
+# The actions that act on one story (the one read, else the one highlighted in the story
+# list): off on the thread list, where that story is one the user never picked (the first
+# of the highlighted thread, shown beside it or not on screen at all). check_action hides
+# them from the footer there and the keys do nothing; the help screen lists them all.
+STORY_ACTIONS = frozenset({"toggle", "hide", "move", "split", "open_link", "copy_link"})
 
 
 class MainScreen(Screen[None]):
@@ -66,7 +71,7 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.level = 0
+        self._level = 0
         # Holding j through the threads must not load every thread on the way: the first
         # move loads at once, then at most one load per interval, for the latest selection.
         self._thread_loads = Coalescer(self, COALESCE_SECONDS, self.load_stories)
@@ -78,6 +83,23 @@ class MainScreen(Screen[None]):
     @property
     def briefing(self) -> BriefingApp:
         return self.app  # type: ignore[return-value]
+
+    @property
+    def level(self) -> int:
+        """The pane the user is in: 0 threads, 1 stories, 2 article (LEVELS)."""
+        return self._level
+
+    @level.setter
+    def level(self, level: int) -> None:
+        if level != self._level:
+            self._level = level
+            self.refresh_bindings()  # the footer shows the keys of the new level
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The story keys and Back only where they do something: not on the thread list."""
+        if action in STORY_ACTIONS or action == "back":
+            return self.level > 0
+        return True
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
