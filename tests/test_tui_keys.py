@@ -287,3 +287,36 @@ async def test_o_on_a_story_without_a_link_says_so_as_y_does(cache):
         messages = [n.message for n in app._notifications]
         assert messages.count("This story has no link.") == 2
         assert not any("http(s)" in m for m in messages) and app.opened == []
+
+
+async def test_help_explains_every_marker_the_rows_show(cache):
+    """The help's legend covers each glyph of the thread and story rows (◆ and ◌, the pinned
+    and muted threads, and the sparkline were not explained)."""
+    from briefing.tui.format import HIDDEN, IN_BRIEFING, MUTED, PINNED, STARRED, UNREAD
+
+    store, ids = cache.store, cache.ids
+    store.set_thread_flag(cache.threads["armenia"], "muted", True)
+    store.set_triage(ids["g2"], starred=True, in_briefing=True)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, loaded(app))
+        main = app.main
+        await pilot.press("j")  # Georgia: starred, marked, unread stories and a wire copy
+        await settle(pilot, lambda: main.story_list.key == cache.threads["georgia"])
+        rows = [main.thread_list.get_option_at_index(i).prompt for i in range(3)]
+        rows += [main.story_list.get_option_at_index(i).prompt for i in range(4)]
+        shown = "".join(row.plain for row in rows)
+        titles = "".join(t.title for t in main.thread_list.threads)
+        titles += "".join(s.title + s.outlet for s in main.story_list.stories)
+        glyphs = {c for c in shown if not c.isascii()} - set(titles)
+        assert {PINNED, MUTED, UNREAD, STARRED} <= glyphs  # the test sees what it checks
+        assert IN_BRIEFING in shown and "+1" in shown
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        legend = app.screen.query_one("#help-text").render().plain
+        for glyph in glyphs:
+            assert glyph in legend, glyph
+        for said in (f"{PINNED} pinned", f"{MUTED} muted", f"{UNREAD} unread",
+                     f"{STARRED} starred", f"{IN_BRIEFING} in the briefing", "+N", HIDDEN,
+                     "stories per day"):  # fmt: skip
+            assert said in legend, said

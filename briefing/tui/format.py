@@ -15,7 +15,12 @@ from briefing.sanitize import clean_line, clean_text, http_url
 from briefing.textfmt import plural
 
 SPARK = "▁▂▃▄▅▆▇█"
+QUIET_DAY = "·"
 OUTLET_WIDTH = 14
+# The row markers (the help screen's legend is made from these: keep them here).
+PINNED, MUTED = "◆", "◌"
+UNREAD, STARRED, IN_BRIEFING = "●", "★", "B"
+HIDDEN = "(hidden)"
 
 
 def display_zone(name: str) -> tuple[tzinfo, str]:
@@ -33,9 +38,9 @@ def sparkline(values: Sequence[int]) -> str:
     """One block character per day, scaled to the busiest day; a dot for a quiet day."""
     top = max(values, default=0)
     if top <= 0:
-        return "·" * len(values)
+        return QUIET_DAY * len(values)
     return "".join(
-        "·" if v <= 0 else SPARK[min(len(SPARK) - 1, math.ceil(v / top * len(SPARK)) - 1)]
+        QUIET_DAY if v <= 0 else SPARK[min(len(SPARK) - 1, math.ceil(v / top * len(SPARK)) - 1)]
         for v in values
     )
 
@@ -99,7 +104,11 @@ def fit(text: str, width: int) -> str:
 
 def thread_prompt(thread: Thread, now: datetime) -> Content:
     """Two lines: the title (pinned/muted marked), then sparkline and counts."""
-    mark = ("◆ ", "bold $accent") if thread.pinned else ("◌ ", "dim") if thread.muted else "  "
+    mark: str | tuple[str, str] = "  "
+    if thread.pinned:
+        mark = (f"{PINNED} ", "bold $accent")
+    elif thread.muted:
+        mark = (f"{MUTED} ", "dim")
     title_style = "dim" if thread.muted else ("bold" if thread.unread else "")
     parts: list[str | tuple[str, str]] = [
         "  ",
@@ -118,9 +127,9 @@ def thread_prompt(thread: Thread, now: datetime) -> Content:
 
 def marks(story: Story) -> Content:
     return Content.assemble(
-        ("●", "bold $warning") if not story.read else " ",
-        ("★", "bold $warning") if story.starred else " ",
-        ("B", "bold $success") if story.in_briefing else " ",
+        (UNREAD, "bold $warning") if not story.read else " ",
+        (STARRED, "bold $warning") if story.starred else " ",
+        (IN_BRIEFING, "bold $success") if story.in_briefing else " ",
     )
 
 
@@ -137,7 +146,7 @@ def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
         parts += [(fit(clean_line(story.outlet), OUTLET_WIDTH), "$text-primary"), " "]
     parts += [(copies.ljust(3) if copies else "   ", "bold $secondary"), " "]
     if story.hidden:  # only a search lists hidden stories: say so (x there unhides)
-        parts += [("(hidden) ", "italic $text-warning")]
+        parts += [(f"{HIDDEN} ", "italic $text-warning")]
     parts += [(clean_line(story.title) or "(no title)", "" if story.read else "bold")]
     return Content.assemble(*parts)
 

@@ -10,9 +10,27 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from briefing.tui.format import (
+    HIDDEN,
+    IN_BRIEFING,
+    MUTED,
+    PINNED,
+    QUIET_DAY,
+    SPARK,
+    STARRED,
+    UNREAD,
+)
 from briefing.tui.widgets.scroll import SteadyScroll
 
-MARKS_HELP = "Story marks: ● unread  ★ starred  B in the briefing;  +N = other outlets carrying it"
+# Every marker the thread and story rows show (tui/format.py), explained.
+MARKS_HELP = (
+    f"Thread rows: {PINNED} pinned  {MUTED} muted (dimmed; n skips it);  bold: unread stories\n"
+    f"  {SPARK} stories per day over two weeks, today last ({QUIET_DAY} none);\n"
+    "  N new: arrived since your last visit\n"
+    f"Story rows: {UNREAD} unread  {STARRED} starred  {IN_BRIEFING} in the briefing;"
+    "  +N: other outlets carrying it;\n"
+    f"  {HIDDEN}: hidden with x (only a search lists it; x there unhides it)"
+)
 
 
 class HelpScreen(ModalScreen[None]):
