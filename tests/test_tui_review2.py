@@ -28,9 +28,10 @@ async def test_typing_on_the_search_results_refines_the_query(cache):
         await settle(pilot, lambda: results_of(app).has_focus)
         screen = app.screen
         assert isinstance(screen, StoryResultsScreen)
-        # refine: a space and words with k, j, q, s and S in them, then Enter
-        await pilot.press("space", *"kjqsS", "backspace", "backspace", "backspace",
-                          "backspace", "backspace", *"tbilisi", "enter")  # fmt: skip
+        # refine: a space and words with q, s and S in them, then Enter (j and k move in
+        # the results, as in every list: see the next test)
+        await pilot.press("space", *"qsS", "backspace", "backspace", "backspace",
+                          *"tbilisi", "enter")  # fmt: skip
         await settle(pilot, lambda: "for “protest tbilisi”" in str(
             screen.query_one("#results-info").render()))  # fmt: skip
         assert app.screen is screen  # still searching: nothing was opened
@@ -38,6 +39,34 @@ async def test_typing_on_the_search_results_refines_the_query(cache):
         # the main screen saw none of those keys (s would star, S split)
         assert [s.starred for s in cache.store.stories(georgia)] == starred_before
         assert len(cache.store.threads()) == 3
+
+
+async def test_j_k_move_in_the_search_results_as_in_every_list(cache):
+    """In the box letters type; once on the results (Enter, Down, Tab) j and k move there, as
+    in the thread and story lists (they were typed into the box)."""
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("slash", *"body", "enter")  # every story has "Body text."
+        await settle(pilot, lambda: results_of(app).has_focus and len(results_of(app).stories) > 3)
+        screen, results = app.screen, results_of(app)
+        query = screen.query_one("#query")
+        assert results.highlighted == 0
+        await pilot.press("j", "j", "j", "k")
+        await settle(pilot)
+        assert results.highlighted == 2 and query.value == "body"
+        await pilot.press("tab", "j")  # back in the box: j types
+        await settle(pilot)
+        assert query.has_focus and query.value == "bodyj"
+        await pilot.press("backspace", "down")  # Down goes to the results
+        await settle(pilot, lambda: results.has_focus)
+        await pilot.press("j")
+        await settle(pilot)
+        assert results.highlighted == 3 and query.value == "body"
+        chosen = results.current
+        await pilot.press("enter")  # opens the story under the cursor, in its thread
+        await settle(pilot, lambda: getattr(app.main.article.story, "id", 0) == chosen.id)
+        assert app.screen is app.main
 
 
 async def test_renaming_a_thread_renames_the_stories_pane_at_once(cache):

@@ -140,14 +140,34 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
         self._info(text + (" — Enter opens one in its thread" if n else ""))
         self.keys_ready(results)  # j/k/Enter typed after `a` act on the list, not an empty one
 
+    def _moves_in_list(self, key: str) -> bool:
+        """`key` moves the results' cursor, as in every list: j/k, unless [keys] remaps the
+        list's `down` and `up` (StoryList.BINDINGS)."""
+        keymap: dict[str, str] = getattr(self.app, "_keymap", {})
+        for binding in StoryList.BINDINGS:
+            if isinstance(binding, Binding) and binding.id in ("down", "up"):
+                keys = keymap.get(binding.id, binding.key)
+                if key in (k.strip() for k in keys.split(",")):
+                    return True
+        return False
+
     def on_key(self, event: events.Key) -> None:
-        """In the search, a letter typed on the results list refines the query: it goes to
-        the search box (now focused, so the next keys follow it), never to a binding (j/k/q
-        here, or the main screen's keys once Enter had closed the search)."""
-        if not self.searching or not event.is_printable or not event.character:
+        """In the search box, letters type and Down goes to the results (as Tab and Enter
+        do). On the results, j/k move, as in the other lists; any other letter typed there
+        refines the query: it goes to the search box (now focused, so the next keys follow
+        it), never to a binding (q here, or the main screen's keys once Enter had closed the
+        search)."""
+        if not self.searching:
             return
         query = self.query_one("#query", Input)
+        results = self.query_one("#results", StoryList)
         if query.has_focus:
+            if event.key == "down" and results.stories:
+                event.stop()
+                event.prevent_default()
+                self.set_focus(results)
+            return
+        if not event.is_printable or not event.character or self._moves_in_list(event.key):
             return
         event.stop()
         event.prevent_default()
