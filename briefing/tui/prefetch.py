@@ -12,6 +12,24 @@ from briefing.models import Thread
 from briefing.store import Store
 from briefing.store.db import from_db
 
+# The thread and story the cursor was on (the story None when none was listed), kept in the
+# cache's meta table under POSITION_KEY as "thread story" ("thread" alone without a story).
+Position = tuple[int, int | None]
+POSITION_KEY = "position"
+
+
+def format_position(position: Position) -> str:
+    thread, story = position
+    return str(thread) if story is None else f"{thread} {story}"
+
+
+def parse_position(value: str | None) -> Position | None:
+    """The stored position, or None for none or one that does not read as ids."""
+    parts = (value or "").split()
+    if not 1 <= len(parts) <= 2 or not all(p.isdigit() for p in parts):
+        return None
+    return int(parts[0]), (int(parts[1]) if len(parts) == 2 else None)
+
 
 @dataclass(frozen=True, slots=True)
 class StartupData:
@@ -20,6 +38,7 @@ class StartupData:
     last_success: datetime | None
     feed_health: tuple[int, int] = (0, 0)  # active feeds, failing feeds (Store.feed_health)
     data_version: int | None = None  # read before the rest: a later outside commit shows
+    position: Position | None = None  # where the cursor was when the app last left it
 
 
 def thread_list(store: Store, config: Config, since: datetime | None) -> list[Thread]:
@@ -32,7 +51,7 @@ def load_startup(store: Store, config: Config) -> StartupData:
     since = from_db(store.get_meta("last_visit"))
     return StartupData(
         since, thread_list(store, config, since), store.last_success(), store.feed_health(),
-        version,
+        version, parse_position(store.get_meta(POSITION_KEY)),
     )  # fmt: skip
 
 

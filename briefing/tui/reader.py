@@ -175,7 +175,8 @@ class BriefingApp(App[int]):
         else:
             data = await self.lane.call(load_startup, self.store, self.config)
         self.since = data.since
-        self.main.post_message(ThreadsLoaded(data.threads))
+        keep = self.main.start_at(data.position, data.threads)  # where the user left off
+        self.main.post_message(ThreadsLoaded(data.threads, keep_id=keep))
         self.main.status.set_state(last_success=data.last_success, feed_health=data.feed_health)
         self._data_version = data.data_version
         # Once the first screen is up, the objects made so far (modules, widgets, styles, the
@@ -191,6 +192,12 @@ class BriefingApp(App[int]):
             self.start_refresh(due_only=True)
             minutes = self.config.settings.refresh_interval
             self.set_interval(minutes * 60, partial(self.start_refresh, due_only=True))
+
+    async def action_quit(self) -> None:
+        """q: the cursor's place is saved first (queued on the store lane, which finishes
+        its work before the app closes the store), so the next start opens there."""
+        self.main.remember_position()
+        self.exit()
 
     def load_threads(self) -> list[Thread]:
         """Runs on the store thread."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from briefing.sanitize import clean_line
 from briefing.textfmt import plural
 from briefing.tui.coalesce import Coalescer
 from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
+from briefing.tui.prefetch import POSITION_KEY, Position, format_position
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
 from briefing.tui.storecalls import Stale
 from briefing.tui.widgets import ArticleView, StatusLine, StoryList, ThreadList
@@ -42,6 +44,9 @@ FOOTER_FITS = 118
 # of the highlighted thread, shown beside it or not on screen at all). check_action hides
 # them from the footer there and the keys do nothing; the help screen lists them all.
 STORY_ACTIONS = frozenset({"toggle", "hide", "move", "split", "open_link", "copy_link"})
+# Seconds the cursor stays on a thread or story before it is saved as the place to open at
+# next time (holding j through the threads writes nothing); quitting saves it at once.
+REMEMBER_AFTER = 2.0
 
 
 class MainScreen(Screen[None]):
@@ -79,6 +84,9 @@ class MainScreen(Screen[None]):
         self._dwell: Timer | None = None  # marks the story shown beside the list read
         self._first_unread_on_load = False
         self._select_on_load: int | None = None
+        self._restore: Position | None = None  # the story to put back under the cursor
+        self._remembered: str | None = None  # the position saved last (POSITION_KEY)
+        self._remember: Timer | None = None
 
     @property
     def briefing(self) -> BriefingApp:
@@ -296,6 +304,11 @@ class MainScreen(Screen[None]):
         current = self.thread_list.current
         if current is None or current.id != message.thread_id:
             return
+        if self._restore is not None:  # the first stories listed: the restored thread's?
+            thread_id, story_id = self._restore
+            self._restore = None
+            if thread_id == message.thread_id and story_id is not None and message.offset == 0:
+                self._select_on_load = self._select_on_load or story_id
         stories = self.story_list
         if message.offset == 0:
             stories.set_stories(
@@ -387,10 +400,45 @@ class MainScreen(Screen[None]):
         if self.article.story is not None:
             self.load_article(self.article.story.id)
 
+    # ------------------------------------------------------------------ where the user was
+    def start_at(self, position: Position | None, threads: list[Thread]) -> int | None:
+        """At start: the thread to select, the one the cursor was left on if it is still
+        listed (its story is put back under the cursor when its stories load, if still
+        there); None (the first thread) otherwise, silently."""
+        self._remembered = format_position(position) if position is not None else None
+        if position is None or not any(t.id == position[0] for t in threads):
+            return None
+        self._restore = position
+        return position[0]
+
+    def _moved(self) -> None:
+        if self._remember is not None:
+            self._remember.stop()
+        self._remember = self.set_timer(REMEMBER_AFTER, self.remember_position)
+
+    def remember_position(self) -> None:
+        """Save the cursor's thread and story, to open there next time: one small write on
+        the store lane, only when it changed. Not worth a word if it fails (a locked cache)."""
+        if self._remember is not None:
+            self._remember.stop()
+            self._remember = None
+        thread = self.thread_list.current
+        if thread is None:
+            return
+        story = self.story_list.current if self.story_list.key == thread.id else None
+        value = format_position((thread.id, story.id if story is not None else None))
+        if value == self._remembered:
+            return
+        self._remembered = value
+        app = self.briefing
+        with suppress(RuntimeError):  # the lane is closed: the app is gone
+            app.lane.submit(app.store.set_meta, POSITION_KEY, value)
+
     # ------------------------------------------------------------------ navigation events
     @on(ThreadList.Highlighted)
     def thread_highlighted(self, event: ThreadList.Highlighted) -> None:
         self._thread_loads(event.thread.id)
+        self._moved()
 
     @on(ThreadList.Opened)
     def thread_opened(self, event: ThreadList.Opened) -> None:
@@ -402,6 +450,7 @@ class MainScreen(Screen[None]):
                                      self.article.story.id != event.story.id):  # fmt: skip
             self._article_loads(event.story.id)
         self._read_after_dwell(event.story)
+        self._moved()
 
     def _read_after_dwell(self, story: Story) -> None:
         """A story that stays shown in the article pane for READ_AFTER seconds is marked
