@@ -9,7 +9,8 @@ Per cache it reports:
 - build: time to fill the cache through the public Store API (save_feed_result per feed
   batch, create_thread, assign), done once and reused;
 - pty: wall time from spawning the real `briefing --offline` in a pseudo-terminal (160x50)
-  until the terminal receives the frame with the real thread list ("Threads (N)");
+  until the terminal receives the frame with the real thread list ("Threads (N)"), with no
+  saved position (the app opens at the top) and reopening on the last thread of the list;
   the same for a trivial Textual app as the floor;
 - headless: in one warm process, time from constructing the app to the first frame with
   the thread list (App.run_test), then the time for a key press that moves the selection
@@ -169,6 +170,33 @@ class PtyApp:
         os.close(self.fd)
 
 
+def save_position(cache: Path, position: str | None) -> None:
+    """Set (or, with None, forget) where the app reopens: the runs must not start wherever
+    the previous run left the cursor (the app saves it at q)."""
+    import sqlite3
+
+    db = sqlite3.connect(cache / "briefing.sqlite3")
+    with db:
+        if position is None:
+            db.execute("DELETE FROM meta WHERE key = 'position'")
+        else:
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('position', ?)", (position,)
+            )
+    db.close()
+
+
+def last_thread_position(cache: Path) -> str:
+    """'thread story' for the last thread of the app's list and its newest story."""
+    store = Store.open(cache)
+    try:
+        thread = store.threads()[-1]
+        story = store.stories(thread.id)[0]
+        return f"{thread.id} {story.id}"
+    finally:
+        store.close()
+
+
 def pty_first_frame(argv: list[str], marker: bytes) -> float:
     app = PtyApp(argv)
     try:
@@ -201,8 +229,10 @@ def pty_keys(argv: list[str], presses: int = 40) -> dict[str, float]:
         os.write(app.fd, b"\r")  # into the story list of the current thread
         app.quiet()
         stories = []
-        for _ in range(presses):
-            stories.append(app.key_latency(b"j"))
+        for i in range(presses):
+            # j and k in turn: every press moves the highlight, however short the thread
+            # (j on the last story moves nothing, and the press would time out at 2 s)
+            stories.append(app.key_latency(b"j" if i % 2 == 0 else b"k"))
             app.quiet(0.25)
         out["story_median_ms"] = statistics.median(stories) * 1000
         out["story_max_ms"] = max(stories) * 1000
@@ -282,9 +312,20 @@ def main() -> int:
         print(f"\n[{n:,} articles, {N_THREADS} threads, cache {size_mb:.0f} MB"
               + (f", built in {built:.0f} s" if built else "") + "]")  # fmt: skip
         argv = [briefing, "--offline", "--feeds", str(feeds), "--data-dir", str(cache)]
-        times = [pty_first_frame(argv, b"Threads (") for _ in range(args.runs)]
+        times = []
+        for _ in range(args.runs):
+            save_position(cache, None)  # every run opens at the top, as a new cache does
+            times.append(pty_first_frame(argv, b"Threads ("))
         print(f"  first frame with the thread list (real `briefing --offline` in a pty): "
               f"median {statistics.median(times):.3f} s, runs {_fmt(times)}")  # fmt: skip
+        last = last_thread_position(cache)
+        times = []
+        for _ in range(args.runs):
+            save_position(cache, last)  # left on the last thread of the list last time
+            times.append(pty_first_frame(argv, b"Threads ("))
+        print(f"  the same, reopening on the last thread of the list (saved position): "
+              f"median {statistics.median(times):.3f} s, runs {_fmt(times)}")  # fmt: skip
+        save_position(cache, None)
         child = subprocess.run(
             [sys.executable, __file__, "--child", str(cache), str(feeds)],
             capture_output=True, text=True, check=True,
@@ -294,7 +335,7 @@ def main() -> int:
             f"  in-process (warm imports): app start -> thread list frame "
             f"{figures['first_frame']:.3f} s ({int(figures['threads'])} threads)"
         )
-        keys = pty_keys(argv)
+        keys = pty_keys(argv)  # opens at the top: the position was forgotten above
         print(
             f"  key press -> first repaint bytes, thread list: median "
             f"{keys['thread_median_ms']:.1f} ms, worst {keys['thread_max_ms']:.1f} ms"
