@@ -570,6 +570,24 @@ def test_georgian_names_are_found_through_their_endings() -> None:
     assert tx.georgian_name_key("და") is None
 
 
+def test_plain_georgian_and_azerbaijani_words_are_no_short_names() -> None:
+    # A short key (nat NATO, bak Baku, ganj Ganja) is reached only from the listed forms of
+    # the name: folded, common words reached it (before: ნათია, the name Natia, read NATO)
+    from briefing.threads import text as tx
+
+    for word in ("ნათია", "ნატა", "ბაიკი", "აზალია", "რუსუდან", "აქტია"):  # Natia, Nata,
+        assert tx.georgian_name_key(word) is None, word  # bike, azalea, Rusudan, "is an act"
+    ka = "ბაქოში ნატოს ალიევმა რუსები ოსეთში განჯაში ირანმა თურქეთის"
+    en = "Baku NATO Aliyev Russia Ossetia Ganja Iran Turkey"
+    assert [tx.georgian_name_key(w) for w in ka.split()] == [tx.name_key(w) for w in en.split()]
+    # Azerbaijani: "young", "youth", "from the start", the name Qumru, "intention's"
+    for word in ("Gənc", "Gənclər", "Əzəldən", "Qumru", "Niyyətin", "Adıgün"):
+        assert tx.az_name_key(word) not in tx._known_name_keys(), word
+    az = "Gəncədə İranda Əliyevin Aliyevlə Ruslar Türkdən Gümrüdə Osetiyada"
+    en = "Ganja Iran Aliyev Aliyev Russia Turkey Gyumri Ossetia"
+    assert [tx.az_name_key(w) for w in az.split()] == [tx.name_key(w) for w in en.split()]
+
+
 def test_georgian_reports_join_their_english_threads_by_names() -> None:
     engine = ThreadEngine()
     protest = run(engine, PROTEST_EN)[0].thread_id
