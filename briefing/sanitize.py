@@ -29,14 +29,19 @@ def _sequences(stop: str) -> re.Pattern[str]:
     of OSC/DCS never run across a character of `stop`."""
     i = IGNORABLE
     params = "0-;=-?" if "<" in stop else "0-?"  # '<' is a CSI parameter byte too
+    # in markup an escape never takes a tag's '<' (as the final byte of a two-byte escape) or
+    # a reference's '&' (as an intermediate byte): "\x1b</p>" and "\x1b&lt;/p&gt;" lost them,
+    # leaving "/p>" and "t;/p>" as text
+    final = "0-;=-~" if "<" in stop else "0-~"
+    inter = " -%'-/" if "<" in stop else " -/"
     return re.compile(
         rf"""
-        \x1b[{i}]*\[[{params}{i}]*[ -/{i}]*[@-~]?         # CSI
+        \x1b[{i}]*\[[{params}{i}]*[{inter}{i}]*[@-~]?       # CSI
         | \x1b[{i}]*\][^\x07\x1b\x9c{stop}]*(?:\x07|\x1b\\|\x9c)?   # OSC
         | \x1b[{i}]*[PX^_][^\x1b\x9c{stop}]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC
-        | \x1b[ -/{i}]*[0-~]                             # other escapes (nF, Fp, Fe, Fs)
-        | \x1b[ -/]*                                     # a lone ESC (and intermediates)
-        | \x9b[{params}{i}]*[ -/{i}]*[@-~]?                # 8-bit CSI
+        | \x1b[{inter}{i}]*[{final}]                     # other escapes (nF, Fp, Fe, Fs)
+        | \x1b[{inter}]*                                 # a lone ESC (and intermediates)
+        | \x9b[{params}{i}]*[{inter}{i}]*[@-~]?              # 8-bit CSI
         | \x9d[^\x07\x9c{stop}]*(?:\x07|\x9c)?            # 8-bit OSC
         | [\x90\x98\x9e\x9f][^\x9c{stop}]*\x9c?           # 8-bit DCS, SOS, PM, APC
         """,

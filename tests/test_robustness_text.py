@@ -199,6 +199,21 @@ def test_an_unterminated_osc_in_a_summary_does_not_take_the_rest_of_it(fast: boo
     assert parse_feed(doc, fast=fast).items[0].summary == "red\n\nYerevan vote delayed"
 
 
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("esc", ["\x1b", "&amp;#27;"])
+def test_a_stray_escape_before_a_tag_leaves_the_tag_alone(fast: bool, esc: str) -> None:
+    # A lone ESC right before a tag took its '<' as a two-byte escape: the summary read
+    # "red/p>" and the page "Baku/p>" (the tag was no tag any more)
+    summary = f"&lt;p&gt;red {esc}&lt;/p&gt;&lt;p&gt;Yerevan vote delayed"
+    doc = rss_doc(f"<guid>1</guid><title>T</title><description>{summary}</description>")
+    assert parse_feed(doc, fast=fast).items[0].summary == "red\n\nYerevan vote delayed"
+    raw = esc.replace("&amp;", "&")
+    page = "<html><body><article><p>" + "Talks in Baku continue. " * 10 + f"red{raw}</p>"
+    page += "<p>" + "The vote in Yerevan was delayed. " * 5 + "</p></article></body></html>"
+    text = extract_article(page.encode(), {"content-type": "text/html"}).text
+    assert text is not None and "/p>" not in text and text.endswith("was delayed.")
+
+
 # ----------------------------------------------------------------------------- entities
 @pytest.mark.parametrize("fast", [True, False])
 def test_undeclared_entities_are_dropped_and_known_ones_decoded(fast: bool) -> None:
