@@ -107,6 +107,15 @@ def test_processing_order_is_by_date_with_undated_items_in_place() -> None:
         ('{"title": "no id"}', "'id'"),
         ('{"id": "a", "title": 5}', "'title' must be a string"),
         ('{"id": "b", "title": "t", "published": "yesterday"}', "not a date (ISO 8601 or RFC 822)"),
+        # before: OverflowError tracebacks (a year or zone too large, a date the engine
+        # cannot move by its dormancy span or convert to UTC)
+        ('{"id": "c", "published": "Tue, 01 Jul 99999999999999999999 08:00:00 GMT"}', "not a date"),
+        (
+            '{"id": "d", "published": "Tue, 01 Jul 2025 08:00:00 +99999999999999999999"}',
+            "not a date",
+        ),
+        ('{"id": "e", "published": "0001-01-01T00:00:00Z"}', "not a date"),
+        ('{"id": "f", "published": "9999-12-31T23:00:00-12:00"}', "not a date"),
         ('{"id": "sputnik", "title": "again"}', "duplicate id"),
     ],
 )

@@ -16,7 +16,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from typing import Any
@@ -159,13 +159,20 @@ def _parse_date(value: str) -> datetime | None:
     it comes from a feed; None if neither."""
     value = value.strip()
     try:
-        return datetime.fromisoformat(value)
+        when = datetime.fromisoformat(value)
     except ValueError:
-        pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):  # year or zone too large
+            return None
     try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        # the engine works in UTC and with spans of weeks around a date: one it cannot
+        # compute with (year 1, year 9999 at -12:00) is no date, not a traceback
+        _naive_utc(when) - timedelta(days=366)
+        _naive_utc(when) + timedelta(days=366)
+    except OverflowError:
         return None
+    return when
 
 
 def _order(items: Sequence[tuple[Any, Item]]) -> list[int]:
