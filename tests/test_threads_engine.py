@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from briefing.threads import Decision, EngineParams, Item, ThreadEngine, prepare
+from briefing.threads import text as tx
 from briefing.threads.cluster_cmd import seed_thread
 
 T0 = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
@@ -643,3 +644,16 @@ def test_azerbaijani_reports_join_their_threads(seeded: ThreadEngine) -> None:
     )
     assert seeded.assign(safarov).thread_id == 1
     assert seeded.assign(meeting).thread_id == pashinyan
+
+
+def test_georgian_in_capitals_gives_only_known_names() -> None:
+    """Mtavruli (Georgian capitals, used for emphasis) marks no names: a body written in it
+    gave every word as a junk name key in Georgian script."""
+    from briefing.threads.engine import _extract
+
+    f = _extract(
+        item("kc", "ᲞᲠᲝᲢᲔᲡᲢᲘ", "ᲞᲝᲚᲘᲪᲘᲐᲛ ᲗᲑᲘᲚᲘᲡᲨᲘ ᲐᲥᲪᲘᲘᲡ ᲛᲝᲜᲐᲬᲘᲚᲔᲔᲑᲘ ᲓᲐᲐᲙᲐᲕᲐ."),
+        EngineParams(),
+    )
+    assert set(f.names) == {tx.name_key("Tbilisi")}
+    assert f.lang == "ka"

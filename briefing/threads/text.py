@@ -337,6 +337,10 @@ def name_key(token: str) -> str | None:
     low = token.lower()
     if low in STOP or low in NAME_STOP or len(low) < 2 or low[0].isdigit():
         return None
+    if _KA.match(low):
+        # Georgian capitals (Mtavruli, a headline or body in capitals) say nothing about
+        # names: Georgian text gets its names from georgian_name_key, capitals or not
+        return None
     if _CYR.search(low):
         stem = low
         for end in _RU_ENDINGS:
