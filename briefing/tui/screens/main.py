@@ -351,7 +351,7 @@ class MainScreen(Screen[None]):
             story, copies = await app.lane.latest("article", fetch)
         except Stale:
             return
-        except BaseException:  # failed, or cancelled by a newer load (which expects its own)
+        except Exception:  # failed (cancelled by a newer load: that one shows a story)
             self.article.forget(story_id)
             raise
         if app.triage_writes != writes:  # as in load_stories: read again, after the write
@@ -501,7 +501,7 @@ class MainScreen(Screen[None]):
             self.briefing.write_triage(self, story, "read", True, undoable=False)
             story = replace(story, read=True)
         if self.article.story is None or self.article.story.id != story.id:
-            self.article.expect(story.id)
+            self.article.expect(story)
             self.load_article(story.id)
 
     def show_found(self, story: Story) -> None:
@@ -523,25 +523,29 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ triage
     def target_story(self) -> Story | None:
-        """The story the triage keys act on: the one read, else the one highlighted in the
-        story list, if that list is on screen (at 80 columns the thread list is shown alone:
-        `s` there must not star a story the user cannot see)."""
-        if self.article.has_focus and self.article.story is not None:
-            index = self.story_list.index_of(self.article.story.id)
-            return self.story_list.stories[index] if index is not None else self.article.story
+        """The story the triage keys act on: the one read (or being opened: Enter s in one
+        burst stars the story Enter opened, not the one the pane showed until it loads),
+        else the one highlighted in the story list, if that list is on screen (at 80 columns
+        the thread list is shown alone: `s` there must not star a story the user cannot see)."""
+        subject = self.article.subject
+        if self.article.has_focus and subject is not None:
+            index = self.story_list.index_of(subject.id)
+            return self.story_list.stories[index] if index is not None else subject
         return self.story_list.current if self.story_list.display else None
 
     def no_story(self) -> None:
-        if self.story_list.display or self.thread_list.current is None:
-            self.notify("No story selected.", severity="warning")
-        else:
-            self.notify("No story on screen: Enter opens the thread.", severity="warning")
+        """A story key with no story to act on: an empty story list, or a reader showing
+        none (its story gone). On the thread list the story keys are off (check_action)."""
+        self.notify("No story selected.", severity="warning")
 
     def story_changed(self, story: Story) -> None:
         """Show a story's new triage state everywhere it is on screen."""
         self.story_list.update_story(story)
-        if self.article.story is not None and self.article.story.id == story.id:
-            self.article.show(story, self.article.copies)
+        article = self.article
+        if article.coming is not None and article.coming.id == story.id:
+            article.coming = story  # s s while it loads: the second one unstars
+        if article.story is not None and article.story.id == story.id:
+            article.show(story, article.copies)
 
     def action_toggle(self, flag: str) -> None:
         story = self.target_story()
@@ -764,8 +768,8 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ links
     def _link_story(self) -> Story | None:
-        if self.article.display and self.article.story is not None:
-            return self.article.story
+        if self.article.display and self.article.subject is not None:
+            return self.article.subject
         return self.story_list.current if self.story_list.display else None
 
     def action_open_link(self) -> None:

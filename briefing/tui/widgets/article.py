@@ -29,20 +29,27 @@ class ArticleView(SteadyScroll, can_focus=True):
         self.story: Story | None = None
         self.copies: list[Story] = []
         # The story being opened (Enter): until it shows, scroll keys count from its top
-        # (Enter Space Space in one burst pages the new story twice, not the old one).
-        self._coming: int | None = None
+        # (Enter Space Space in one burst pages the new story twice, not the old one), and
+        # the story keys act on it (see `subject`).
+        self.coming: Story | None = None
         self._early = (0.0, 0)  # lines, pages
 
-    def expect(self, story_id: int) -> None:
-        self._coming, self._early = story_id, (0.0, 0)
+    @property
+    def subject(self) -> Story | None:
+        """The story the reader is about: the one being opened, else the one shown. While
+        an opened story loads, the pane still shows the story before (or nothing)."""
+        return self.coming or self.story
+
+    def expect(self, story: Story) -> None:
+        self.coming, self._early = story, (0.0, 0)
 
     def forget(self, story_id: int) -> None:
         """The story expected will not show (gone, or its load failed)."""
-        if self._coming == story_id:
-            self._coming = None
+        if self.coming is not None and self.coming.id == story_id:
+            self.coming = None
 
     def _add(self, lines: float, pages: int) -> None:
-        if self._coming is None:
+        if self.coming is None:
             super()._add(lines, pages)
             return
         early_lines, early_pages = self._early
@@ -51,7 +58,7 @@ class ArticleView(SteadyScroll, can_focus=True):
         self._early = (early_lines if early_pages else max(0.0, early_lines), early_pages)
 
     def _can_scroll(self) -> None:
-        if self._coming is None:
+        if self.coming is None:
             super()._can_scroll()
 
     def compose(self) -> ComposeResult:
@@ -64,15 +71,15 @@ class ArticleView(SteadyScroll, can_focus=True):
         self.story = story
         self.copies = list(copies)
         self.query_one("#article-body", Static).update(article_content(story, copies, self.zone))
-        coming, self._coming = self._coming, None  # any story shown ends the wait
-        if story.id == coming:
+        coming, self.coming = self.coming, None  # any story shown ends the wait
+        if coming is not None and story.id == coming.id:
             self.scroll_goal(0)
             self._add(*self._early)
         elif not same:
             self.scroll_goal(0)  # keys pressed before the repaint count from the top
 
     def clear(self) -> None:
-        self._coming = None
+        self.coming = None
         self.story = None
         self.copies = []
         self.query_one("#article-body", Static).update(PLACEHOLDER)

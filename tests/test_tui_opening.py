@@ -1,0 +1,57 @@
+"""Keys typed while the story Enter opened is still loading act on that story."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from test_tui_support import make_app, open_thread, settle
+
+
+def slow_story_reads(app, seconds: float = 0.3) -> None:
+    """The reader's story read takes a while (a busy disk, a big cache)."""
+    real = app.store.story
+
+    def story(story_id: int):
+        time.sleep(seconds)
+        return real(story_id)
+
+    app.store.story = story
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 24), (160, 50)])
+async def test_keys_typed_behind_enter_act_on_the_story_it_opens(cache, size):
+    """j Enter s o in one burst (ssh): s stars and o opens the story Enter opened, while the
+    reader still shows the story before it (160 columns: s starred that one, o opened its
+    link) or nothing yet (80 and 120 columns: 'No story on screen: Enter opens the
+    thread.', said in the reader, after Enter had opened a story)."""
+    g1, g2 = cache.ids["g1"], cache.ids["g2"]
+    app = make_app(cache)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        assert main.story_list.current.id == g1
+        slow_story_reads(app)
+        await pilot.press("j", "enter", "s", "o")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g2)
+        messages = [n.message for n in app._notifications]
+        shown = main.article.story
+    assert not any("No story" in m for m in messages), messages
+    assert cache.store.story(g2).starred and not cache.store.story(g1).starred
+    assert shown.starred and shown.read
+    assert app.opened == ["https://example.org/g2"]
+
+
+async def test_s_s_while_the_story_loads_stars_and_unstars_it(cache):
+    g2 = cache.ids["g2"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        slow_story_reads(app)
+        await pilot.press("j", "enter", "s", "s")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g2)
+        messages = [n.message for n in app._notifications]
+        shown = main.article.story
+    assert [m.split(":")[0] for m in messages] == ["Starred", "Unstarred"]
+    assert not cache.store.story(g2).starred and not shown.starred
