@@ -3,7 +3,8 @@ asserted on the rendered screen text; the focused pane is always the highlighted
 
 from __future__ import annotations
 
-from test_tui_support import loaded, make_app, screen_text, settle
+import pytest
+from test_tui_support import loaded, make_app, open_thread, screen_text, settle
 
 
 def shown(app) -> list[str]:
@@ -23,9 +24,9 @@ async def test_80x24_one_pane_at_a_time(cache):
         assert "1 unread" in lines[2] and "outlet" not in lines[2]  # the seed article: no feed
         assert "Georgia: protests over the foreign agents bill" in lines[3]
         assert "4 unread" in lines[4] and "3 outlets" in lines[4]
-        # at 80 columns the footer may have no room for "? Help" (in the story list it has
-        # none): the status line says it
-        assert lines[-2].startswith(" ? keys · OFFLINE · ")
+        # the thread list's footer has room for "? Help": the status line need not say it
+        # (in the story list it has none: see the last test here)
+        assert lines[-2].startswith(" OFFLINE · ") and "? Help" in lines[-1]
         # no story chosen yet: no story keys (tests/test_tui_levels.py)
         assert "n Next unread" in lines[-1] and "s Star" not in lines[-1]
         assert shown(app) == ["threads"] and app.focused is app.main.thread_list
@@ -95,3 +96,39 @@ async def test_160x50_three_panes_and_visible_focus(cache):
             ]
             colour = widget.styles.border.top[1]
             assert all(o.styles.border.top[1] != colour for o in others)
+
+
+def bottom(app) -> tuple[str, str]:
+    """The status line and the footer."""
+    status, footer = screen_text(app).splitlines()[-2:]
+    return status, footer
+
+
+@pytest.mark.parametrize(
+    ("width", "hint_in_stories"), [(80, True), (100, True), (120, False), (160, False)]
+)
+async def test_the_status_line_says_question_mark_keys_only_where_the_footer_cuts_help(
+    cache, width, hint_in_stories
+):
+    """ "? keys" starts the status line where the footer has no room for "? Help" (the story
+    list below about 104 columns, where it also offers the story keys), not wherever the
+    terminal is narrower than 118 columns: at 80 columns the thread list's footer shows
+    "? Help" and the status line said "? keys" too. With the help up, ? does nothing: no
+    hint either."""
+    app = make_app(cache)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot, loaded(app))
+        await settle(pilot, lambda: "? Help" in bottom(app)[1])
+        status, footer = bottom(app)
+        assert status.startswith(" OFFLINE · "), status  # the thread list
+
+        await open_thread(pilot, app, cache.threads["georgia"])
+        want = " ? keys · OFFLINE · " if hint_in_stories else " OFFLINE · "
+        await settle(pilot, lambda: bottom(app)[0].startswith(want))
+        status, footer = bottom(app)
+        assert ("? Help" in footer) is not hint_in_stories, footer
+
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: bottom(app)[0].startswith(" OFFLINE · "))
+        await pilot.press("escape")
+        await settle(pilot, lambda: bottom(app)[0].startswith(want))

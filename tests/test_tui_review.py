@@ -131,6 +131,8 @@ async def test_status_line_at_80_columns_keeps_the_refresh_result(cache):
     app = make_app(cache)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, loaded(app))
+        await pilot.press("enter")  # the story list, whose footer has no room for "? Help"
+        await settle(pilot, lambda: app.main.status.help_hint)
         note = "refreshed: 0 new stories, 40 feeds failing (F: feeds)"
         app.main.status.set_state(last_success=datetime.now(UTC) - timedelta(minutes=6, seconds=30),
                                   note=note)  # fmt: skip

@@ -15,7 +15,6 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line
@@ -26,6 +25,7 @@ from briefing.tui.prefetch import POSITION_KEY, Position, format_position
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
 from briefing.tui.storecalls import Stale
 from briefing.tui.widgets import ArticleView, StatusLine, StoryList, ThreadList
+from briefing.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
@@ -36,9 +36,6 @@ LEVELS = ("threads", "stories", "article")
 # Below these sizes the panes stop sharing the screen.
 FULL_MIN = (110, 30)  # threads | (stories over article)
 PAIR_MIN_WIDTH = 110  # threads | (stories or article)
-# Below this width the footer may cut off "? Help" (below 104 with the default keys; keys set
-# in feeds.toml can be longer names): the status line then starts with "? keys".
-FOOTER_FITS = 118
 # The actions that act on one story (the one read, else the one highlighted in the story
 # list): off on the thread list, where that story is one the user never picked (the first
 # of the highlighted thread, shown beside it or not on screen at all). check_action hides
@@ -118,7 +115,7 @@ class MainScreen(Screen[None]):
                 yield StoryList(zone=app.zone, enter_to_screen=True, id="stories", classes="pane")
                 yield ArticleView(zone=app.zone, id="article", classes="pane")
         yield StatusLine(offline=app.offline, zone=app.zone, id="status")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def thread_list(self) -> ThreadList:
@@ -150,6 +147,11 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.apply_layout()
 
+    def on_keys_footer_help_cut(self, message: KeysFooter.HelpCut) -> None:
+        """Where the footer has no room for "? Help" (80 columns in the story list, longer
+        key names set in feeds.toml), the status line starts with "? keys"; only there."""
+        self.status.set_state(help_hint=message.cut)
+
     @property
     def mode(self) -> str:
         width, height = self.size
@@ -173,7 +175,6 @@ class MainScreen(Screen[None]):
         self.query_one("#right").display = bool(shown & {1, 2})
         self.story_list.display = 1 in shown
         self.article.display = 2 in shown
-        self.status.set_state(help_hint=self.size.width < FOOTER_FITS)
         if self.article.display and not article_was_shown:
             self.sync_article()
 
