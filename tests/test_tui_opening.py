@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_tui_support import make_app, open_thread, settle
+from test_tui_support import loaded, make_app, open_thread, settle
 
 
 def slow_story_reads(app, seconds: float = 0.3) -> None:
@@ -55,3 +55,26 @@ async def test_s_s_while_the_story_loads_stars_and_unstars_it(cache):
         shown = main.article.story
     assert [m.split(":")[0] for m in messages] == ["Starred", "Unstarred"]
     assert not cache.store.story(g2).starred and not shown.starred
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 24)])
+async def test_space_on_the_thread_list_opens_the_thread_as_enter_does(cache, size):
+    """Where the article is not on screen (80 columns; 120x24 shows threads beside
+    stories), Space on the thread list opened the highlighted thread's first story in the
+    reader and marked it read, a story the user had not seen listed. Now it opens the
+    thread, as Enter does; a second Space opens the story highlighted there."""
+    georgia, g1 = cache.threads["georgia"], cache.ids["g1"]
+    app = make_app(cache)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, loaded(app))
+        main = app.main
+        await pilot.press("j")
+        await settle(pilot, lambda: main.story_list.key == georgia and main.story_list.stories)
+        await pilot.press("space")
+        await settle(pilot)
+        assert main.level == 1 and main.story_list.has_focus and main.story_list.display
+        assert not main.article.display and main.story_list.current.id == g1
+        assert not cache.store.story(g1).read and not main.story_list.current.read
+        await pilot.press("space")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == g1)
+        assert main.article.has_focus and cache.store.story(g1).read

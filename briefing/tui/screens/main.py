@@ -235,12 +235,16 @@ class MainScreen(Screen[None]):
             self.go(self.level - 1)
 
     def action_page_article(self) -> None:
-        if not self.article.display:
-            if self.story_list.current is None:
-                return
+        """Space pages the article on screen. Where none is shown, it goes in one level as
+        Enter does: on the thread list it opens the thread (its first story, never seen,
+        is not opened and marked read), on the story list the highlighted story."""
+        if self.article.display:
+            self.article.scroll_pages(1)
+        elif self.level == 0:
+            if self.thread_list.current is not None:
+                self.go(1)
+        elif self.story_list.current is not None:
             self.open_story(self.story_list.current)
-            return
-        self.article.scroll_pages(1)
 
     # ------------------------------------------------------------------ loading
     @work(group="threads", exclusive=True)
