@@ -76,6 +76,32 @@ def test_search_never_raises_or_takes_syntax(store: Store, query: str) -> None:
     store.search(query)  # no sqlite3.OperationalError
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("თბილისი", {"ka"}),  # Tbilisi; the story says თბილისში (in Tbilisi)
+        ("აქცია", {"ka"}),  # a protest; the story says აქციის (of the protest)
+        ("Россия", {"ru2"}),  # the story says России
+        ("протесты", {"ru2"}),  # the story says протестов
+        ("Тбилиси", {"en", "ru2"}),
+        ("Баку", set()),  # four letters: searched as typed (a cut Бак* would match too much)
+        ("Россия протесты", {"ru2"}),
+        ("protests", {"en"}),  # English as typed: a prefix already finds its endings
+    ],
+)
+def test_search_finds_russian_and_georgian_words_typed_in_their_dictionary_form(
+    store: Store, query: str, expected: set[str]
+) -> None:
+    """A journalist types the name as a dictionary gives it; Russian and Georgian change its
+    last letter in most inflected forms, which a prefix of the whole word missed: `თბილისი`
+    found nothing though a story said თბილისში, `Россия` nothing though one said России."""
+    store.save_feed_result(FEED.url, FeedUpdate("ok", NOW), [
+        item("ka", "თბილისში, რუსთაველის გამზირზე, პოლიციამ აქციის მონაწილეები დააკავა", ""),
+        item("ru2", "Волна протестов в Тбилиси", "Грузия и России: отношения."),
+    ])  # fmt: skip
+    assert keys(store, query) == expected
+
+
 def test_search_operators_are_plain_words(store: Store) -> None:
     assert keys(store, "AND") == {"q"}  # the word "AND" in the title, not an operator
     assert keys(store, "(or") == {"q"}

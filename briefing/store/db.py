@@ -75,13 +75,38 @@ def _story(row: sqlite3.Row | tuple[Any, ...]) -> Story:
     )  # fmt: skip
 
 
+# The final letter a Russian or Georgian word typed in its dictionary form loses (or
+# changes) when inflected: Россия -> России, протесты -> протестов, თბილისი (Tbilisi) ->
+# თბილისში (in Tbilisi). Only from words this long: a short one cut would match too much.
+_INFLECTED_FINAL = {"cyrillic": ("аяыиоеуюьй", 5), "georgian": ("ია", 4)}
+
+
+def _search_stem(word: str) -> str:
+    """The prefix to search for a typed word: a Russian or Georgian word without the final
+    letter inflection changes, so `Россия` finds "России" and `თბილისი` "თბილისში";
+    any other word as typed (English and Azerbaijani add endings to the whole word)."""
+    core = word.rstrip("*")
+    if not core:
+        return word
+    last = core[-1].lower()
+    if "\u0400" <= last <= "\u04ff":
+        finals, shortest = _INFLECTED_FINAL["cyrillic"]
+    elif "\u10d0" <= last <= "\u10ff":
+        finals, shortest = _INFLECTED_FINAL["georgian"]
+    else:
+        return core
+    return core[:-1] if last in finals and len(core) >= shortest else core
+
+
 def fts_query(query: str) -> str:
     """An FTS5 MATCH expression for plain words typed by a user: each word becomes a quoted
     prefix phrase (`"word"*`), so nothing typed can be FTS syntax (quotes are doubled, and `*`,
     `AND`, `(`, `-`, `^`, `:` inside quotes are only text or separators). Words with no letter
     or digit are dropped (FTS5 finds nothing for an empty phrase, even beside other words).
-    "" when nothing is left to search for."""
-    words = [w.replace('"', '""') for w in query.split() if any(c.isalnum() for c in w)]
+    A Russian or Georgian word is searched without the final letter its inflected forms
+    change (see `_search_stem`). "" when nothing is left to search for."""
+    words = [_search_stem(w).replace('"', '""') for w in query.split()
+             if any(c.isalnum() for c in w)]  # fmt: skip
     return " ".join(f'"{w}"*' for w in words)
 
 
