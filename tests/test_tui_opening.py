@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_tui_support import loaded, make_app, open_thread, settle
+from test_tui_support import loaded, make_app, open_thread, screen_text, settle
 
 
 def slow_story_reads(app, seconds: float = 0.3) -> None:
@@ -78,3 +78,36 @@ async def test_space_on_the_thread_list_opens_the_thread_as_enter_does(cache, si
         await pilot.press("space")
         await settle(pilot, lambda: getattr(main.article.story, "id", None) == g1)
         assert main.article.has_focus and cache.store.story(g1).read
+
+
+async def test_the_move_picker_offers_dormant_threads_after_the_listed_ones(cache):
+    """Threads quiet for `dormant_after_days` are not in the thread list, but a story may
+    still belong to one (a late development, a story the engine put elsewhere): the move
+    picker lists them after the others, marked. Before, they were not offered, and with
+    every other thread dormant the picker said 'No other thread yet'; typing the old
+    thread's title made a second thread of that name. `m` then the title and Enter in one
+    burst picks it: the keys wait for the dormant threads to be read."""
+    from test_tui_support import add_articles, item
+
+    store = cache.store
+    (old,) = add_articles(store, cache.config.feeds[0], [
+        item("old", "Tbilisi mayor resigns", 24 * 60)])  # fmt: skip
+    dormant = store.create_thread("Tbilisi city hall shake-up")
+    store.assign(old, dormant)
+    g2 = cache.ids["g2"]
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        assert main.thread_list.index_of(dormant) is None  # not listed
+        main.story_list.select_id(g2)
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot, lambda: "(dormant)" in screen_text(app))
+        assert "Tbilisi city hall shake-up  (dormant)" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is main)
+        await pilot.press("m", *"city hall", "enter")
+        await settle(pilot, lambda: main.story_list.index_of(g2) is None)
+    assert store.story(g2).thread_id == dormant
+    assert not [t for t in store.threads(include_dormant=True) if t.title == "city hall"]

@@ -763,6 +763,29 @@ class Store:
             )
         return out
 
+    def dormant_threads(
+        self, *, dormant_after: timedelta = timedelta(days=21), now: datetime | None = None
+    ) -> list[tuple[int, str]]:
+        """(id, title) of the threads `threads()` leaves out as dormant, latest activity
+        first: for the app's move picker, which lists them after the threads on screen.
+        One light read (no counts), so the picker opens at once on a big cache. Like
+        `threads()`, a thread with no visible story is left out unless the user named it."""
+        cutoff = to_db((now or utcnow()) - dormant_after)
+        rows = self._all(
+            """
+            SELECT t.id, t.title FROM threads t
+            WHERE t.merged_into IS NULL AND NOT t.pinned
+              AND coalesce(t.updated, t.created) < ?
+              AND (t.user_title OR EXISTS (
+                  SELECT 1 FROM membership m LEFT JOIN triage tr ON tr.article_id = m.article_id
+                  WHERE m.thread_id = t.id AND m.duplicate_of IS NULL
+                    AND coalesce(tr.hidden, 0) = 0))
+            ORDER BY t.updated IS NULL, coalesce(t.updated, t.created) DESC, t.id
+            """,
+            (cutoff,),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def thread(self, thread_id: int) -> Thread | None:
         """The whole view of one thread (counts, sparkline): see `thread_title` for a check."""
         found = self.threads(include_dormant=True, only=thread_id)

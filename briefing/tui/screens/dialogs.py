@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from concurrent.futures import Future
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -71,6 +74,11 @@ class TextPrompt(TypeAhead, ModalScreen[str | None]):
 class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
     """Pick a thread by typing part of its title; optionally offer "new thread: <text>".
 
+    `dormant`: the threads left out of the thread list as dormant, (id, title), still being
+    read: listed after the others, marked, once they arrive; keys typed meanwhile wait for
+    them (TypeAhead), so `m` `protests` Enter in one burst picks a dormant thread rather
+    than start a new one of that title.
+
     Returns a thread id, (NEW_THREAD, title) or None when cancelled.
     """
 
@@ -81,13 +89,18 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         Binding("up", "move(-1)", show=False, id="picker_up"),
     ]
 
-    def __init__(self, title: str, threads: Sequence[Thread], *, allow_new: bool) -> None:
+    def __init__(
+        self, title: str, threads: Sequence[Thread], *, allow_new: bool,
+        dormant: Future[list[tuple[int, str]]] | None = None, exclude: int | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self.title_text = title
         self.threads = list(threads)
         self.allow_new = allow_new
+        self.dormant = dormant
+        self.exclude = exclude  # the thread the story is in (a dormant one, found by /)
         # (id, title as shown, folded for matching): cleaned once, not on every key typed
-        self._rows = [(str(t.id), title, title.casefold())
+        self._rows = [(str(t.id), Content(title), title.casefold())
                       for t in self.threads for title in [clean_line(t.title)]]  # fmt: skip
 
     def compose(self) -> ComposeResult:
@@ -100,7 +113,26 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
 
     def on_mount(self) -> None:
         self._fill("")
-        self.keys_ready(self.query_one("#picker-input", Input))
+        if self.dormant is None:
+            self.keys_ready(self.query_one("#picker-input", Input))
+        else:
+            self._add_dormant(self.dormant)
+
+    @work(group="picker")
+    async def _add_dormant(self, dormant: Future[list[tuple[int, str]]]) -> None:
+        box = self.query_one("#picker-input", Input)
+        try:
+            rows = await asyncio.wrap_future(dormant)
+        except Exception:
+            rows = []  # a locked cache: the threads on screen are still offered
+        listed = {row[0] for row in self._rows} | {str(self.exclude)}
+        for thread_id, title in rows:
+            if str(thread_id) not in listed:
+                shown = clean_line(title)
+                label = Content.assemble(shown, ("  (dormant)", "dim"))
+                self._rows.append((str(thread_id), label, shown.casefold()))
+        self._fill(box.value)
+        self.keys_ready(box)
 
     def _fill(self, query: str) -> None:
         options = self.query_one("#picker-options", OptionList)
@@ -109,7 +141,7 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         if self.allow_new and query.strip():
             label = Content.assemble(("+ new thread: ", "bold $success"), clean_line(query))
             found.append(Option(label, id="new"))
-        found += [Option(Content(title), id=thread_id) for thread_id, title, key in self._rows
+        found += [Option(label, id=thread_id) for thread_id, label, key in self._rows
                   if all(w in key for w in words)]  # fmt: skip
         options.set_options(found)  # one update of the list, not one per row
         empty = self.query_one("#picker-empty", Static)

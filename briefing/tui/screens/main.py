@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from contextlib import suppress
 from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
@@ -653,7 +654,13 @@ class MainScreen(Screen[None]):
             return
         others = [t for t in self.thread_list.threads if t.id != story.thread_id]
         title = f"Move “{clean_line(story.title, 60)}” to which thread?"
-        self._move(story, self.briefing.open_dialog(ThreadPicker(title, others, allow_new=True)))
+        app = self.briefing
+        days = timedelta(days=app.config.settings.dormant_after_days)
+        # the threads not listed, quiet for a while: a story can still belong to one
+        dormant = app.lane.submit(app.store.dormant_threads, dormant_after=days)
+        picker = ThreadPicker(title, others, allow_new=True, dormant=dormant,
+                              exclude=story.thread_id)  # fmt: skip
+        self._move(story, app.open_dialog(picker))
 
     @work(group="dialog")
     async def _move(self, story: Story, answer: Awaitable[int | tuple[str, str] | None]) -> None:
