@@ -567,6 +567,10 @@ def test_georgian_names_are_found_through_their_endings() -> None:
 
     keys = [tx.georgian_name_key(w) for w in "თბილისში კობახიძემ ივანიშვილის რუსეთმა".split()]
     assert keys == [tx.name_key(w) for w in ("Tbilisi", "Kobakhidze", "Ivanishvili", "Russia")]
+    changed = "ერევნის აჭარის ევროპის კავკასიის".split()  # the stem changes with the ending
+    assert [tx.georgian_name_key(w) for w in changed] == [
+        tx.name_key(w) for w in ("Yerevan", "Adjara", "Europe", "Caucasus")
+    ]
     assert tx.georgian_name_key("პოლიციამ") is None  # "police": a word, not a name
     assert tx.georgian_name_key("და") is None
 

@@ -124,6 +124,9 @@ _KA_EXONYMS = {
     "sputniki": "sputnik", "ekaterinburgi": "yekaterinburg", "grozni": "grozny",
     "rusi": "russia", "turki": "turkey", "oseti": "ossetia", "ganja": "ganja",
     "giumri": "gyumri", "aktau": "aktau",
+    # stems an ending changes: ერევნის (of Yerevan), აჭარის (of Adjara), ევროპის, კავკასიის
+    "erevni": "yerevan", "achara": "adjara", "achari": "adjara", "evropa": "europe",
+    "evropi": "europe", "kavkasia": "caucasus", "kavkasii": "caucasus",
 }  # fmt: skip
 # A known key this short (nat NATO, bak Baku, rus, iran, azal AZAL, ganj Ganja) is reached
 # from a Georgian or Azerbaijani word only through the exonyms above: folded, too many plain
