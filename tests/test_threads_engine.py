@@ -661,3 +661,40 @@ def test_georgian_in_capitals_gives_only_known_names() -> None:
     )
     assert set(f.names) == {tx.name_key("Tbilisi")}
     assert f.lang == "ka"
+
+
+def test_armenian_names_are_found_under_their_endings() -> None:
+    hy = "Փաշինյանը Երևանում Ադրբեջանի Ալիևը Մոսկվայում Կարապետյանին Սաֆարովների Բաքվում"
+    en = "Pashinyan Yerevan Azerbaijan Aliyev Moscow Karapetyan Safarov Baku"
+    assert [tx.name_key(w) for w in hy.split()] == [tx.name_key(w) for w in en.split()]
+
+
+def test_armenian_reports_join_their_threads(seeded: ThreadEngine) -> None:
+    """Armenian has capitals, but ends its sentences with '։' and writes endings and the
+    article onto names; a report joins its English thread or the seed thread by names."""
+    pashinyan = run(seeded, PASHINYAN_EN)[0].thread_id
+    meeting = item(
+        "hy1",
+        "Փաշինյանը Մոսկվայում հանդիպել է Պուտինի հետ",
+        "Հայաստանի վարչապետ Նիկոլ Փաշինյանը Մոսկվայում հանդիպել է Վլադիմիր Պուտինի հետ։ "
+        "Քննարկվել են ՀԱՊԿ-ին և Ղարաբաղում ռուս խաղաղապահներին վերաբերող հարցեր։",
+        hours=2,
+    )
+    safarov = item(
+        "hy2",
+        "Եկատերինբուրգում Սաֆարով եղբայրների մահը լարել է Բաքու-Մոսկվա հարաբերությունները",
+        "Ադրբեջանը չեղարկել է ռուսական մշակութային միջոցառումները Սաֆարով եղբայրների "
+        "մահից հետո։ Բաքվում խուզարկվել է Sputnik Ադրբեջանի գրասենյակը։",
+        hours=3,
+    )
+    school = item(  # Armenian, about something else
+        "hy3", "Գյումրիում նոր դպրոց է բացվել", "Գյումրիում այսօր բացվել է նոր դպրոց։", hours=4
+    )
+    assert seeded.assign(meeting).thread_id == pashinyan
+    assert seeded.assign(safarov).thread_id == 1
+    assert seeded.assign(school).new_thread
+    from briefing.threads.engine import _extract
+
+    f = _extract(meeting, EngineParams())
+    assert f.lang == "hy"
+    assert tx.name_key("Քննարկվել") not in f.names  # a sentence's first word, after '։'

@@ -157,6 +157,8 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     if not lang:
         if georgian and tx.mostly_georgian(head):
             lang = "ka"
+        elif tx.mostly_armenian(head):
+            lang = "hy"
         else:
             lang = "ru" if tx.is_cyrillic(head) else "en"
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))

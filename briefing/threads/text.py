@@ -115,6 +115,32 @@ _AZ_EXONYMS = {
     "əliyev": "aliyev", "aliyev": "aliyev", "nato": "nato", "aktau": "aktau",
     "osetiya": "ossetia",
 }  # fmt: skip
+# Armenian (Eastern) -> Latin; ու is u, ը (the schwa, mostly the article ending a name) is
+# dropped, և is ev
+_HY = re.compile(r"[\u0531-\u0556\u0561-\u0587]")
+_HY_TRANSLIT = dict(
+    zip(
+        "աբգդեզէթժիլխծկհձղճմյնշոչպջռսվտրցփքօֆ",
+        "a b g d e z e t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts p k o f".split(),
+        strict=True,
+    )
+)
+# endings (in Latin, after transliteration) Armenian writes onto a name, longest first: the
+# case endings with the plural -ner/-er and the linking y after a vowel (Մոսկվայում, in
+# Moscow)
+_HY_ENDINGS = sorted(
+    "nerin nerum nerits nerov neri ner eri er yum yits yov yin yi um its ov in i u n".split(),
+    key=len,
+    reverse=True,
+)
+# Armenian names of the countries and places around it that do not read as their English
+# names, and the short ones (_SHORT_KEY), reached only from these forms (transliterated)
+_HY_EXONYMS = {
+    "adrbejan": "azerbaijan", "rusastan": "russia", "vrastan": "georgia", "turkia": "turkey",
+    "moskva": "moscow", "evropa": "europe", "gharabagh": "karabakh", "iran": "iran",
+    "baku": "baku", "bakv": "baku", "nato": "nato", "em": "eu", "hayastan": "armenia",
+    "ukraina": "ukraine", "aliev": "aliyev", "gyumri": "gyumri", "gandzak": "ganja",
+}  # fmt: skip
 # Georgian names of the countries and capitals around it, as their English name keys fold
 _KA_EXONYMS = {
     "sakartvelo": "georgia", "ruseti": "russia", "somkheti": "armenia",
@@ -133,7 +159,7 @@ _KA_EXONYMS = {
 # words reach one (ნათია the name Natia and ბაიკი "bike" read NATO and Baku, აზალია "azalea"
 # AZAL, Gənc "young" and Gənclər "youth" Ganja, Qumru Gyumri)
 _SHORT_KEY = 4
-_SENT_END = re.compile(r"[.!?:;\"“”«»\n]\s*$")
+_SENT_END = re.compile(r"[.!?:;\"“”«»\n\u0589]\s*$")  # \u0589: Armenian full stop
 
 _TRANSLIT = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
@@ -222,9 +248,39 @@ def georgian_name_key(token: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _known_name_keys() -> frozenset[str]:
-    targets = (*_KA_EXONYMS.values(), *_AZ_EXONYMS.values())
+    targets = (*_KA_EXONYMS.values(), *_AZ_EXONYMS.values(), *_HY_EXONYMS.values())
     exonyms = frozenset(k for k in map(name_key, targets) if k)
     return region_name_keys() | backdrop_name_keys() | exonyms
+
+
+def mostly_armenian(text: str) -> bool:
+    """Whether most of the letters of `text` are Armenian (its language, for the engine)."""
+    hy = len(_HY.findall(text))
+    return hy > 0 and 2 * hy >= sum(1 for c in text if c.isalpha())
+
+
+def armenian_name_key(low: str) -> str | None:
+    """`name_key` of a capitalised Armenian word (`low`: lowercased). Armenian writes case
+    endings and the article onto names (Երևանում "in Yerevan", Ադրբեջանի "of Azerbaijan",
+    Փաշինյանը "Pashinyan"): a known place or person is found under them, and so is a
+    surname in -յան (-yan, most Armenian surnames); any other name is transliterated as it
+    stands (Կարապետյան, Karapetyan), so it meets its English and Russian spellings."""
+    low = low.replace("ու", "u").replace("և", "ev").replace("ը", "")
+    lat = "".join(_HY_TRANSLIT.get(ch, ch) for ch in low)
+    known = _known_name_keys()
+    stems = [lat]
+    stems.extend(
+        lat[: -len(end)] for end in _HY_ENDINGS if lat.endswith(end) and len(lat) - len(end) >= 3
+    )
+    for stem in stems:
+        ex = _HY_EXONYMS.get(stem)
+        if ex:
+            return name_key(ex)
+        key = _fold_latin(stem)
+        if (key in known and len(key) > _SHORT_KEY) or stem.endswith("yan"):
+            return key
+    whole = _fold_latin(lat)
+    return whole if len(whole) > 1 else None
 
 
 def is_azerbaijani(text: str) -> bool:
@@ -344,6 +400,8 @@ def name_key(token: str) -> str | None:
         # Georgian capitals (Mtavruli, a headline or body in capitals) say nothing about
         # names: Georgian text gets its names from georgian_name_key, capitals or not
         return None
+    if _HY.match(low):
+        return armenian_name_key(low)
     if _CYR.search(low):
         stem = low
         for end in _RU_ENDINGS:
