@@ -698,3 +698,12 @@ def test_armenian_reports_join_their_threads(seeded: ThreadEngine) -> None:
     f = _extract(meeting, EngineParams())
     assert f.lang == "hy"
     assert tx.name_key("Քննարկվել") not in f.names  # a sentence's first word, after '։'
+
+
+def test_russian_names_lose_a_two_letter_case_ending_only_to_a_known_name() -> None:
+    """Пашиняном, Карабахом (instrumental) read as Pashinyan and Karabakh, as Алиевым did;
+    a name the engine does not know keeps its letters, and Сафаров its -ов."""
+    ru = "Пашиняном Карабахом Ереваном Азербайджаном Кобахидзем Сафаров"
+    en = "Pashinyan Karabakh Yerevan Azerbaijan Kobakhidze Safarov"
+    assert [tx.name_key(w) for w in ru.split()] == [tx.name_key(w) for w in en.split()]
+    assert tx.name_key("Иваном") != tx.name_key("Иван")  # unknown: no guess

@@ -249,7 +249,7 @@ def georgian_name_key(token: str) -> str | None:
 @lru_cache(maxsize=1)
 def _known_name_keys() -> frozenset[str]:
     targets = (*_KA_EXONYMS.values(), *_AZ_EXONYMS.values(), *_HY_EXONYMS.values())
-    exonyms = frozenset(k for k in map(name_key, targets) if k)
+    exonyms = frozenset(k for k in map(_plain_name_key, targets) if k)
     return region_name_keys() | backdrop_name_keys() | exonyms
 
 
@@ -393,6 +393,15 @@ def _fold_latin(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def name_key(token: str) -> str | None:
     """Script-independent key for a capitalised token (None = not a usable name)."""
+    return _name_key(token, True)
+
+
+def _plain_name_key(token: str) -> str | None:
+    """`name_key` without the look-ups in the known names, which are built with it."""
+    return _name_key(token, False)
+
+
+def _name_key(token: str, known: bool) -> str | None:
     low = token.lower()
     if low in STOP or low in NAME_STOP or len(low) < 2 or low[0].isdigit():
         return None
@@ -401,7 +410,9 @@ def name_key(token: str) -> str | None:
         # names: Georgian text gets its names from georgian_name_key, capitals or not
         return None
     if _HY.match(low):
-        return armenian_name_key(low)
+        if known:
+            return armenian_name_key(low)
+        return _fold_latin("".join(_HY_TRANSLIT.get(ch, ch) for ch in low)) or None
     if _CYR.search(low):
         stem = low
         for end in _RU_ENDINGS:
@@ -415,7 +426,16 @@ def name_key(token: str) -> str | None:
             ex = _EXONYMS_RAW.get(cand)
             if ex is not None:
                 return _fold_latin(ex)
-        return _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in stem))
+        key = _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in stem))
+        if known and stem == low and key not in _known_name_keys():
+            # a noun ending of two letters (Пашиняном, Карабахом: instrumental) is taken off
+            # when what is left is a known name, never otherwise (Сафаров keeps its -ов)
+            for end in _RU_ENDINGS:
+                if len(end) == 2 and low.endswith(end) and len(low) - len(end) >= 3:
+                    cut = _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in low[:-2]))
+                    if len(cut) > _SHORT_KEY and cut in _known_name_keys():
+                        return cut
+        return key
     low = _strip_accents(low)
     if low.endswith("'s") or low.endswith("’s"):
         low = low[:-2]
@@ -464,7 +484,7 @@ def region_name_keys() -> frozenset[str]:
     from briefing.fetch.region import shipped_names
 
     words = (n.rstrip("*") for n in shipped_names() if " " not in n)
-    return frozenset(k for k in map(name_key, words) if k)
+    return frozenset(k for k in map(_plain_name_key, words) if k)
 
 
 _BACKDROP = (
@@ -477,7 +497,7 @@ _BACKDROP = (
 def backdrop_name_keys() -> frozenset[str]:
     """Name keys of the countries and capitals most stories of this region mention (the
     backdrop): sharing one of them says little about sharing an event."""
-    return frozenset(k for k in map(name_key, _BACKDROP.split()) if k)
+    return frozenset(k for k in map(_plain_name_key, _BACKDROP.split()) if k)
 
 
 def names_from_parts(parts: list[str], key_of: Callable[[str], str | None] = name_key) -> list[str]:
