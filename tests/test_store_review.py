@@ -86,7 +86,7 @@ def test_search_never_raises_or_takes_syntax(store: Store, query: str) -> None:
         ("Тбилиси", {"en", "ru2"}),
         ("Баку", set()),  # four letters: searched as typed (a cut Бак* would match too much)
         ("Россия протесты", {"ru2"}),
-        ("protests", {"en"}),  # English as typed: a prefix already finds its endings
+        ("protests", {"en"}),  # English: the typed word and its singular (see below)
     ],
 )
 def test_search_finds_russian_and_georgian_words_typed_in_their_dictionary_form(
@@ -100,6 +100,44 @@ def test_search_finds_russian_and_georgian_words_typed_in_their_dictionary_form(
         item("ru2", "Волна протестов в Тбилиси", "Грузия и России: отношения."),
     ])  # fmt: skip
     assert keys(store, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("protests", {"sg", "pl"}),  # one story says "protest", the other "protests"
+        ("protest", {"sg", "pl"}),  # a prefix finds the plural, as before
+        ("parties", {"party"}),  # the story says "party"
+        ("movies", {"movie"}),
+        ("buses", {"bus"}),
+        ("crashes", {"bus"}),  # "crash"
+        ("Protests Tbilisi", {"sg", "pl"}),
+        ("protests arrests", set()),  # every word must still match
+        ("news", {"news"}),  # not a plural: "new law" is not found
+        ("bus", {"bus"}),  # nor this: not the Azerbaijani "bu" (this)
+        ("its", set()),  # three letters: as typed, not "it"
+    ],
+)
+def test_search_finds_the_singular_of_an_english_plural(
+    store: Store, query: str, expected: set[str]
+) -> None:
+    """`protests` found "protests" and "protesters" but not a story saying "protest": the
+    typed word is a prefix, and a plural is longer than its singular. Now an English -s,
+    -es or -ies plural also finds the singular, as a whole word (never a prefix, so a short
+    singular matches nothing more); "news", "bus" and words of 3 letters are as typed.
+    (Before, `protests`, `parties`, `movies`, `buses`, `crashes` missed their stories.)"""
+    store.save_feed_result(FEED.url, FeedUpdate("ok", NOW), [
+        item("sg", "Students protest in Tbilisi", "A protest outside parliament."),
+        item("pl", "Protests spread beyond Tbilisi", ""),
+        item("party", "Ruling party wins", "The party said so."),
+        item("movie", "A movie about Baku", ""),
+        item("bus", "Bus crash near Gori", "A bus fell."),
+        item("news", "News agencies raided", ""),
+        item("new", "A new law on media", "The new rules."),
+        item("bu", "Bu gün Bakıda mitinq keçirildi", ""),
+        item("it", "It is over, says the mayor", ""),
+    ])  # fmt: skip
+    assert keys(store, query) - {"en"} == expected
 
 
 def test_search_operators_are_plain_words(store: Store) -> None:

@@ -98,16 +98,52 @@ def _search_stem(word: str) -> str:
     return core[:-1] if last in finals and len(core) >= shortest else core
 
 
+# English words typed as plurals that are not (or whose "singular" is another word): searched
+# as typed. Any word ending in -ss, -us or -is (press, bus, crisis) is too.
+_NOT_PLURALS = frozenset({"news", "means", "odds", "series", "species", "whereas", "perhaps"})
+
+
+def _english_singulars(word: str) -> list[str]:
+    """The singular forms an English word typed as a plural stands for: `protests` ->
+    protest, `parties` -> party (and partie: `movies` -> movie), `buses` -> bus, `crashes`
+    -> crash. Searched as whole words beside the typed one (see `fts_query`), so a short
+    singular never matches as a prefix. None for a word of 3 letters or less (gas, has,
+    its), one ending in -ss, -us, -is (press, bus, crisis), "news" and the like, and any
+    word not all ASCII letters (Azerbaijani, Russian, Georgian: their endings differ)."""
+    w = word.lower()
+    if len(w) < 4 or not (w.isascii() and w.isalpha()) or not w.endswith("s"):
+        return []
+    if w in _NOT_PLURALS or w.endswith(("ss", "us", "is")):
+        return []
+    out = []
+    if w.endswith("ies") and len(w) >= 5:
+        out.append(w[:-3] + "y")  # parties -> party (ties -> tie below)
+    if w.endswith("es") and len(w) >= 5 and w[:-2].endswith(("s", "x", "z", "ch", "sh")):
+        out.append(w[:-2])  # buses -> bus, taxes -> tax, crashes -> crash
+    out.append(w[:-1])  # protests -> protest, movies -> movie
+    return out
+
+
 def fts_query(query: str) -> str:
     """An FTS5 MATCH expression for plain words typed by a user: each word becomes a quoted
     prefix phrase (`"word"*`), so nothing typed can be FTS syntax (quotes are doubled, and `*`,
     `AND`, `(`, `-`, `^`, `:` inside quotes are only text or separators). Words with no letter
     or digit are dropped (FTS5 finds nothing for an empty phrase, even beside other words).
     A Russian or Georgian word is searched without the final letter its inflected forms
-    change (see `_search_stem`). "" when nothing is left to search for."""
-    words = [_search_stem(w).replace('"', '""') for w in query.split()
-             if any(c.isalnum() for c in w)]  # fmt: skip
-    return " ".join(f'"{w}"*' for w in words)
+    change (see `_search_stem`); an English plural also finds its singular as a whole word
+    (`("protests"* OR "protest")`, see `_english_singulars`). The words are joined with AND
+    (FTS5 takes no implicit AND next to a parenthesis). "" when nothing is left to search for."""
+    terms = []
+    for word in query.split():
+        if not any(c.isalnum() for c in word):
+            continue
+        stem = _search_stem(word)
+        phrase = '"{}"*'.format(stem.replace('"', '""'))
+        singulars = _english_singulars(stem)
+        if singulars:
+            phrase = "(" + " OR ".join([phrase, *(f'"{s}"' for s in singulars)]) + ")"
+        terms.append(phrase)
+    return " AND ".join(terms)
 
 
 class Store:
