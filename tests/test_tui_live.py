@@ -243,14 +243,50 @@ async def test_briefing_written_counts_what_the_file_holds(cache):
         await settle(pilot, lambda: any(
             "Briefing written" in n.message for n in app._notifications))  # fmt: skip
         message = next(n.message for n in app._notifications if "Briefing written" in n.message)
-    assert message.startswith("Briefing written (2 stories): "), message
+    assert message.startswith("Briefing written (2 stories):\n"), message
     written = list(Path(cache.config.settings.export_dir).glob("briefing-*.md"))
-    assert len(written) == 1 and str(written[0]) in message
+    shown = message.replace("\n", "").replace("):~/", f"):{Path.home()}/")  # ~: the home
+    assert len(written) == 1 and str(written[0]) in shown
     body = written[0].read_text()
     entries = [line for line in body.splitlines() if line.startswith("- **")]
     assert entries == ["- **Georgian Dream passes foreign agents bill**  ",
                        "- **Tbilisi protest enters its third week**  "]  # fmt: skip
     assert "also JAMnews" in body  # the copy: its outlet, under the original
+
+
+@pytest.mark.parametrize("where", ["briefings", "shared-drive/caucasus-desk/briefings-for-editors"])
+async def test_the_export_message_keeps_the_path_readable_at_80_columns(
+    cache, tmp_path, monkeypatch, where
+):
+    """At 80 columns the message is 37 columns wide: "Briefing written (1 story): /home/
+    …/briefing-2026-1" then "1-29.md", the file's name cut where the line ended. The path
+    now has a line of its own, the home directory shown as ~, and a path still too long is
+    broken after a /, so no name is cut."""
+    from dataclasses import replace
+
+    from test_tui_support import screen_text
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    directory = tmp_path / where
+    settings = replace(cache.config.settings, export_dir=str(directory))
+    cache.config = replace(cache.config, settings=settings)
+    cache.store.set_triage(cache.ids["g1"], in_briefing=True)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("E")
+        await settle(pilot, lambda: "Briefing written" in screen_text(app))
+        # the toast's lines: right of its border (▌), without the panes' frame behind it
+        toast = [line.split("▌", 1)[1].rstrip(" ─╮╯│") for line in
+                 screen_text(app).splitlines() if "▌" in line]  # fmt: skip
+    (written,) = directory.glob("briefing-*.md")
+    shown = "~/" + str(written.relative_to(tmp_path))
+    path = toast[[i for i, line in enumerate(toast) if "Briefing written" in line][0] + 1 :]
+    path = [line.strip() for line in path if line.strip()]
+    assert "".join(path) == shown, toast
+    assert all(line.endswith("/") for line in path[:-1]), path  # broken after a / only
+    if where == "briefings":
+        assert path == [shown]  # ~/briefings/briefing-2026-11-29.md: one line
 
 
 async def test_a_stream_of_outside_commits_reloads_every_few_polls(cache, fast_poll):

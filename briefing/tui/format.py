@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import math
+import os
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rich.cells import cell_len
 from textual.content import Content
 
 from briefing.export.briefing import UNDATED, is_undated
@@ -32,6 +36,26 @@ def display_zone(name: str) -> tuple[tzinfo, str]:
             pass
     local = datetime.now().astimezone().tzinfo or UTC
     return local, f"local {datetime.now(local).tzname() or 'time'}"
+
+
+def path_lines(path: Path, width: int, home: Path | None = None) -> str:
+    """A file path to show in `width` columns: the home directory as `~`, and, when that
+    is still too long, broken after a `/` so every name stays whole on its line (a single
+    name longer than `width` alone is left to wrap). A message's text wraps a path, which
+    has no spaces, in the middle of a name (at 80 columns: ".../briefing-2026-1" then
+    "1-29.md")."""
+    text = str(path)
+    home_dir = str(home if home is not None else Path.home())
+    if home_dir not in ("", os.sep) and (text == home_dir or text.startswith(home_dir + os.sep)):
+        text = "~" + text[len(home_dir) :]
+    lines, line = [], ""
+    for part in re.split(r"(?<=/)", text):  # each name with the / after it
+        if line and cell_len(line) + cell_len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def sparkline(values: Sequence[int]) -> str:

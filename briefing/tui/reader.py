@@ -32,7 +32,7 @@ from briefing.store import Store
 from briefing.store.db import to_db, utcnow
 from briefing.textfmt import plural
 from briefing.tui import refresh_hook
-from briefing.tui.format import display_zone
+from briefing.tui.format import display_zone, path_lines
 from briefing.tui.messages import RefreshFinished, RefreshProgress, ThreadsLoaded
 from briefing.tui.prefetch import StartupData, load_startup, thread_list
 from briefing.tui.screens.dialogs import NEW_THREAD
@@ -50,6 +50,7 @@ FAILED = object()  # what BriefingApp._save returns when the write did not happe
 # Seconds after the first data arrives by which the first thread's stories and article are
 # on screen too (they load right after it): then the start-up objects are frozen (see start).
 STARTUP_SETTLED = 1.0
+TOAST_WIDTH = 60  # a notification's width at most (textual.widgets._toast: Toast)
 TRIAGE_WORDS = {
     ("read", True): "Marked read", ("read", False): "Marked unread",
     ("starred", True): "Starred", ("starred", False): "Unstarred",
@@ -691,8 +692,12 @@ class BriefingApp(App[int]):
             return
         # What the file holds: a marked wire copy is folded under its marked original.
         count = written.story_count
-        self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}): {path}",
-                    timeout=6)  # fmt: skip
+        # The path on its own line(s), ~ for the home directory, broken only after a /: a
+        # toast is at most TOAST_WIDTH wide and half the screen (Textual's Toast CSS), less
+        # its border and padding.
+        width = min(TOAST_WIDTH, self.size.width // 2) - 3
+        self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}):\n"
+                    f"{path_lines(path, width)}", timeout=6)  # fmt: skip
 
     # ------------------------------------------------------------------ refresh
     def action_refresh(self, force: bool = False) -> None:
