@@ -101,7 +101,7 @@ def resolve_data_dir(cli_dir: str | os.PathLike[str] | None = None) -> Path:
 # Ids of the reader's key bindings, remappable under [keys] (tests/test_tui_keymap.py checks
 # this matches the app's Bindings; the app shows them with `?`).
 KEY_IDS = frozenset(
-    """back briefing confirm_no confirm_yes copy_link down export feeds feeds_back feeds_down
+    """back briefing confirm_no confirm_yes copy_link dormant down export feeds feeds_back feeds_down
     feeds_up help help_close hide mark_thread_read merge move mute new_since next_pane
     next_unread open_link page picker_cancel picker_down picker_up pin previous_pane
     prompt_cancel quit read refresh refresh_all rename results_back results_tab search split
@@ -120,7 +120,8 @@ DEFAULT_KEYS: tuple[tuple[str, str | None, str, str], ...] = tuple(
         "|feeds F|export E",
         "main": "(open) enter|back escape,backspace|next_pane tab|previous_pane shift+tab"
         "|page space|read r|star s|briefing b|hide x|move m|merge M|rename R|split S|pin p"
-        "|mute u|next_unread n|mark_thread_read A|undo z|open_link o|copy_link y|down j|up k",
+        "|mute u|next_unread n|mark_thread_read A|undo z|open_link o|copy_link y|dormant D"
+        "|down j|up k",
         "results": "results_back escape,q|results_tab tab|down j|up k|(open) enter",
         "feeds": "feeds_back escape,q|feeds_down j|feeds_up k",
         "help": "help_close escape,q,question_mark|(scroll_down) j,down|(scroll_up) k,up"

@@ -25,6 +25,7 @@ OUTLET_WIDTH = 14
 PINNED, MUTED = "◆", "◌"
 UNREAD, STARRED, IN_BRIEFING = "●", "★", "B"
 HIDDEN = "(hidden)"
+DORMANT = "dormant"  # a thread quiet for dormant_after_days, listed with D
 
 
 def display_zone(name: str) -> tuple[tzinfo, str]:
@@ -134,12 +135,12 @@ def thread_prompt(thread: Thread, now: datetime) -> Content:
     elif thread.muted:
         mark = (f"{MUTED} ", "dim")
     title_style = "dim" if thread.muted else ("bold" if thread.unread else "")
-    parts: list[str | tuple[str, str]] = [
-        "  ",
-        (sparkline(thread.per_day), "$accent"),
-        "  ",
-        (thread_age(thread, now), "dim"),
-    ]
+    parts: list[str | tuple[str, str]] = ["  "]
+    if thread.dormant:  # first on its line: never cut off in a narrow pane
+        parts += [(DORMANT, "italic $text-warning"), "  "]
+    if not thread.dormant or any(thread.per_day):  # (a dormant one's is mostly all dots)
+        parts += [(sparkline(thread.per_day), "$accent"), "  "]
+    parts += [(thread_age(thread, now), "dim")]
     if thread.new:
         parts += ["  ", (f"{thread.new} new", "bold $success")]
     parts += ["  ", (f"{thread.unread} unread", "$warning" if thread.unread else "dim")]

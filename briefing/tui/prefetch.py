@@ -16,6 +16,9 @@ from briefing.store.db import from_db
 # cache's meta table under POSITION_KEY as "thread story" ("thread" alone without a story).
 Position = tuple[int, int | None]
 POSITION_KEY = "position"
+# Whether the thread list shows the dormant threads too (D), kept in the meta table as "1"
+# or "0": a start shows the list as it was left, so the position on a dormant thread holds.
+SHOW_DORMANT_KEY = "show_dormant"
 
 
 def format_position(position: Position) -> str:
@@ -39,19 +42,31 @@ class StartupData:
     feed_health: tuple[int, int] = (0, 0)  # active feeds, failing feeds (Store.feed_health)
     data_version: int | None = None  # read before the rest: a later outside commit shows
     position: Position | None = None  # where the cursor was when the app last left it
+    show_dormant: bool = False  # the list had the dormant threads when the app last left it
 
 
-def thread_list(store: Store, config: Config, since: datetime | None) -> list[Thread]:
+def thread_list(
+    store: Store, config: Config, since: datetime | None, *, include_dormant: bool = False
+) -> list[Thread]:
+    """The thread list: the active threads in display order, then (`include_dormant`) the
+    dormant ones, latest activity first. The same one query either way: the store counts
+    every thread and leaves the dormant ones out afterwards."""
     days = config.settings.dormant_after_days
-    return store.threads(since=since, dormant_after=timedelta(days=days))
+    threads = store.threads(
+        since=since, dormant_after=timedelta(days=days), include_dormant=include_dormant
+    )
+    if include_dormant:  # after every active one (one just created, still empty, sorts late)
+        threads.sort(key=lambda t: t.dormant)  # stable: each part keeps its order
+    return threads
 
 
 def load_startup(store: Store, config: Config) -> StartupData:
     version = store.data_version()  # first: a commit made while the rest is read is seen later
     since = from_db(store.get_meta("last_visit"))
+    dormant = store.get_meta(SHOW_DORMANT_KEY) == "1"
     return StartupData(
-        since, thread_list(store, config, since), store.last_success(), store.feed_health(),
-        version, parse_position(store.get_meta(POSITION_KEY)),
+        since, thread_list(store, config, since, include_dormant=dormant), store.last_success(),
+        store.feed_health(), version, parse_position(store.get_meta(POSITION_KEY)), dormant,
     )  # fmt: skip
 
 

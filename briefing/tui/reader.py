@@ -176,6 +176,7 @@ class BriefingApp(App[int]):
         else:
             data = await self.lane.call(load_startup, self.store, self.config)
         self.since = data.since
+        self.main.show_dormant = data.show_dormant  # D as it was left
         keep = self.main.start_at(data.position, data.threads)  # where the user left off
         self.main.post_message(ThreadsLoaded(data.threads, keep_id=keep))
         self.main.status.set_state(last_success=data.last_success, feed_health=data.feed_health)
@@ -200,9 +201,9 @@ class BriefingApp(App[int]):
         self.main.remember_position()
         self.exit()
 
-    def load_threads(self) -> list[Thread]:
+    def load_threads(self, include_dormant: bool = False) -> list[Thread]:
         """Runs on the store thread."""
-        return thread_list(self.store, self.config, self.since)
+        return thread_list(self.store, self.config, self.since, include_dormant=include_dormant)
 
     def status_facts(self) -> tuple[int, datetime | None, tuple[int, int]]:
         """Runs on the store thread: the data version first, then the status line's facts

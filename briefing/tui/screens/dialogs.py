@@ -22,6 +22,11 @@ from briefing.tui.screens.typeahead import TypeAhead
 NEW_THREAD = "new"
 
 
+def dormant_label(title: str) -> Content:
+    """A picker row for a dormant thread: its (clean) title, marked."""
+    return Content.assemble(title, ("  (dormant)", "dim"))
+
+
 class ConfirmScreen(TypeAhead, ModalScreen[bool]):
     CLOSING_KEYS = frozenset()
     CLOSING_BINDINGS = ("confirm_yes", "confirm_no")
@@ -99,8 +104,10 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         self.allow_new = allow_new
         self.dormant = dormant
         self.exclude = exclude  # the thread the story is in (a dormant one, found by /)
-        # (id, title as shown, folded for matching): cleaned once, not on every key typed
-        self._rows = [(str(t.id), Content(title), title.casefold())
+        # (id, title as shown, folded for matching): cleaned once, not on every key typed;
+        # a dormant thread listed (D) is marked as those read later are
+        self._rows = [(str(t.id), dormant_label(title) if t.dormant else Content(title),
+                       title.casefold())
                       for t in self.threads for title in [clean_line(t.title)]]  # fmt: skip
 
     def compose(self) -> ComposeResult:
@@ -129,8 +136,7 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         for thread_id, title in rows:
             if str(thread_id) not in listed:
                 shown = clean_line(title)
-                label = Content.assemble(shown, ("  (dormant)", "dim"))
-                self._rows.append((str(thread_id), label, shown.casefold()))
+                self._rows.append((str(thread_id), dormant_label(shown), shown.casefold()))
         self._fill(box.value)
         self.keys_ready(box)
 

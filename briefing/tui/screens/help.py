@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from briefing.tui.format import (
+    DORMANT,
     HIDDEN,
     IN_BRIEFING,
     MUTED,
@@ -26,7 +27,8 @@ from briefing.tui.widgets.scroll import SteadyScroll
 MARKS_HELP = (
     f"Thread rows: {PINNED} pinned  {MUTED} muted (dimmed; n skips it);  bold: unread stories\n"
     f"  {SPARK} stories per day over two weeks, today last ({QUIET_DAY} none);\n"
-    "  N new: arrived since your last visit\n"
+    "  N new: arrived since your last visit;  "
+    f"{DORMANT}: no news for dormant_after_days (D lists or hides those)\n"
     f"Story rows: {UNREAD} unread  {STARRED} starred  {IN_BRIEFING} in the briefing;"
     "  +N: other outlets carrying it;\n"
     f"  {HIDDEN}: hidden with x (only a search lists it; x there unhides it)"

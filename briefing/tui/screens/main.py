@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import replace
 from datetime import timedelta
@@ -22,7 +23,7 @@ from briefing.sanitize import clean_line
 from briefing.textfmt import plural
 from briefing.tui.coalesce import Coalescer
 from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
-from briefing.tui.prefetch import POSITION_KEY, Position, format_position
+from briefing.tui.prefetch import POSITION_KEY, SHOW_DORMANT_KEY, Position, format_position
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
 from briefing.tui.storecalls import Stale
 from briefing.tui.widgets import ArticleView, StatusLine, StoryList, ThreadList
@@ -70,6 +71,14 @@ class MainScreen(Screen[None]):
         Binding("z", "undo", "Undo", id="undo"),
         Binding("o", "open_link", "Open link", show=False, id="open_link"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy_link"),
+        Binding(
+            "D",
+            "toggle_dormant",
+            "Dormant threads",
+            id="dormant",
+            tooltip="Show or hide the "
+            "threads quiet for dormant_after_days, listed after the others",
+        ),  # fmt: skip
     ]
 
     def __init__(self) -> None:
@@ -85,6 +94,11 @@ class MainScreen(Screen[None]):
         self._restore: Position | None = None  # the story to put back under the cursor
         self._remembered: str | None = None  # the position saved last (POSITION_KEY)
         self._remember: Timer | None = None
+        # D: the thread list shows the dormant threads too, after the others (kept in the
+        # cache, SHOW_DORMANT_KEY; every reload reads the list this way)
+        self.show_dormant = False
+        self._started = False  # the first thread list is on its way (start_at ran)
+        self._say_dormant = False  # D was pressed: say what the next list holds
 
     @property
     def briefing(self) -> BriefingApp:
@@ -102,9 +116,12 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()  # the footer shows the keys of the new level
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The story keys and Back only where they do something: not on the thread list."""
+        """The story keys and Back only where they do something: not on the thread list;
+        D (dormant threads) only there, the list it changes."""
         if action in STORY_ACTIONS or action == "back":
             return self.level > 0
+        if action == "toggle_dormant":
+            return self.level == 0
         return True
 
     # ------------------------------------------------------------------ layout
@@ -258,7 +275,7 @@ class MainScreen(Screen[None]):
         writes = app.triage_writes
         shown = (self.story_list.key, self.story_list.current)  # before a reload empties it
         try:
-            threads = await app.lane.latest("threads", app.load_threads)
+            threads = await app.lane.latest("threads", app.load_threads, self.show_dormant)
         except Stale:
             return
         if app.triage_writes != writes:  # read before a triage write the screen shows: again
@@ -279,7 +296,13 @@ class MainScreen(Screen[None]):
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.thread_list.set_threads(message.threads, message.keep_id, moves=message.moves)
-        self.thread_list.border_title = Content(f"Threads ({len(message.threads)})")
+        dormant = sum(t.dormant for t in message.threads)
+        count = f"{len(message.threads) - dormant} + {dormant} dormant" if dormant else (
+            str(len(message.threads)))  # fmt: skip
+        self.thread_list.border_title = Content(f"Threads ({count})")
+        if self._say_dormant:
+            self._say_dormant = False
+            self._said_dormant(dormant)
         current = self.thread_list.current
         if current is not None and self.story_list.key == current.id:
             # the same thread, maybe renamed (R, its undo): its stories need no reload
@@ -406,11 +429,39 @@ class MainScreen(Screen[None]):
         if self.article.story is not None:
             self.load_article(self.article.story.id)
 
+    def action_toggle_dormant(self) -> None:
+        """D: show the dormant threads (quiet for dormant_after_days) after the others, or
+        hide them again. Kept in the cache, so the next start lists the threads the same way
+        (and reopens on a dormant thread the cursor was left on). The cursor stays on its
+        thread; hiding the one it is on moves it to the nearest thread still listed."""
+        if not self._started:
+            return  # the first list is still on its way, read the way it was left
+        app = self.briefing
+        self.show_dormant = not self.show_dormant
+        self._say_dormant = True
+        with suppress(RuntimeError):  # the lane is closed: the app is gone
+            app.lane.submit(app.store.set_meta, SHOW_DORMANT_KEY, "1" if self.show_dormant else "0")
+        current = self.thread_list.current
+        self.load_threads(current.id if current is not None else None)
+
+    def _said_dormant(self, count: int) -> None:
+        if not self.show_dormant:
+            self.notify("Dormant threads hidden (D shows them).", timeout=3)
+            return
+        days = self.briefing.config.settings.dormant_after_days
+        if count:
+            self.notify(f"{plural(count, 'dormant thread')} (quiet for {days} days) listed after "
+                        "the others; D hides them.", timeout=4)  # fmt: skip
+        else:
+            self.notify(f"No dormant thread: every thread had news in the last {days} days.",
+                        timeout=4)  # fmt: skip
+
     # ------------------------------------------------------------------ where the user was
     def start_at(self, position: Position | None, threads: list[Thread]) -> int | None:
         """At start: the thread to select, the one the cursor was left on if it is still
         listed (its story is put back under the cursor when its stories load, if still
         there); None (the first thread) otherwise, silently."""
+        self._started = True
         self._remembered = format_position(position) if position is not None else None
         if position is None or not any(t.id == position[0] for t in threads):
             return None
@@ -520,7 +571,8 @@ class MainScreen(Screen[None]):
             return
         index = self.thread_list.index_of(story.thread_id)
         if index is None:
-            self.notify("Its thread is not in the list (dormant or merged).", severity="warning")
+            why = "merged" if self.show_dormant else "dormant (D lists those) or merged"
+            self.notify(f"Its thread is not in the list ({why}).", severity="warning")
         else:
             self._select_on_load = story.id
             self.thread_list.highlighted = index
@@ -654,13 +706,19 @@ class MainScreen(Screen[None]):
             return
         others = [t for t in self.thread_list.threads if t.id != story.thread_id]
         title = f"Move “{clean_line(story.title, 60)}” to which thread?"
+        picker = ThreadPicker(title, others, allow_new=True, dormant=self._read_dormant(),
+                              exclude=story.thread_id)  # fmt: skip
+        self._move(story, self.briefing.open_dialog(picker))
+
+    def _read_dormant(self) -> Future[list[tuple[int, str]]] | None:
+        """For the move and merge pickers: the threads not listed as dormant (a story can
+        still belong to one, a thread be the same story as one), read in one light query
+        queued now; None when D lists them already."""
+        if self.show_dormant:
+            return None
         app = self.briefing
         days = timedelta(days=app.config.settings.dormant_after_days)
-        # the threads not listed, quiet for a while: a story can still belong to one
-        dormant = app.lane.submit(app.store.dormant_threads, dormant_after=days)
-        picker = ThreadPicker(title, others, allow_new=True, dormant=dormant,
-                              exclude=story.thread_id)  # fmt: skip
-        self._move(story, app.open_dialog(picker))
+        return app.lane.submit(app.store.dormant_threads, dormant_after=days)
 
     @work(group="dialog")
     async def _move(self, story: Story, answer: Awaitable[int | tuple[str, str] | None]) -> None:

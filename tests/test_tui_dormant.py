@@ -1,0 +1,134 @@
+"""Dormant threads (quiet for `dormant_after_days`) in the app: D lists them after the
+others."""
+
+from __future__ import annotations
+
+from test_tui_support import (
+    add_articles,
+    item,
+    loaded,
+    make_app,
+    open_thread,
+    screen_text,
+    settle,
+)
+
+from briefing.tui.prefetch import POSITION_KEY, SHOW_DORMANT_KEY
+from briefing.tui.reader import BriefingApp
+
+
+def add_dormant(cache, key: str, title: str, days: float = 60) -> tuple[int, int]:
+    """A thread whose one story is `days` old: (thread id, story id)."""
+    store = cache.store
+    (story,) = add_articles(store, cache.config.feeds[0], [item(key, title, days * 24)])
+    thread = store.create_thread(title)
+    store.assign(story, thread)
+    return thread, story
+
+
+def footer_line(app: BriefingApp) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_d_lists_the_dormant_threads_after_the_others_marked_through_reloads(
+    cache, monkeypatch
+):
+    """The dormant threads could not be browsed at all: only a search reached their stories.
+    D lists them after the active ones (by latest activity), each marked "dormant", the pane
+    counting them apart; the list stays so through the quiet reload the app does when
+    another program commits, and D hides them again."""
+    monkeypatch.setattr(BriefingApp, "CHANGES_POLL", 0.05)
+    older, _ = add_dormant(cache, "old1", "Tbilisi city hall shake-up", days=90)
+    newer, newer_story = add_dormant(cache, "old2", "Batumi port sale", days=40)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        active = [t.id for t in main.thread_list.threads]
+        assert len(active) == 3 and newer not in active and older not in active
+        assert "D Dormant threads" in footer_line(app)
+        await pilot.press("j")  # Georgia
+        await settle(pilot, lambda: main.story_list.key == cache.threads["georgia"])
+        await pilot.press("D")
+        await settle(pilot, lambda: len(main.thread_list.threads) == 5)
+        assert [t.id for t in main.thread_list.threads] == [*active, newer, older]
+        assert main.thread_list.current.id == cache.threads["georgia"]  # the cursor stays
+        text = screen_text(app)
+        assert "Threads (3 + 2 dormant)" in text
+        assert "Batumi port sale" in text and text.count("dormant  ") >= 2
+        assert any("2 dormant threads" in n.message for n in app._notifications)
+        assert cache.store.get_meta(SHOW_DORMANT_KEY) == "1"
+
+        # another program commits (a `briefing mark` in another window): the quiet reload
+        # keeps the dormant threads listed
+        other = type(cache.store).open(cache.store.path.parent)
+        try:
+            other.set_triage(newer_story, starred=True)
+        finally:
+            other.close()
+        reloads = []
+        reload_all = main.reload_all
+        main.reload_all = lambda select=None: (reloads.append(1), reload_all(select))  # type: ignore[method-assign]
+        await settle(pilot, lambda: bool(reloads), tries=400)
+        await settle(pilot)
+        assert [t.id for t in main.thread_list.threads] == [*active, newer, older]
+
+        while main.thread_list.current.id != older:
+            await pilot.press("j")
+        await pilot.press("D")  # hidden again: the cursor goes to the nearest thread listed
+        await settle(pilot, lambda: len(main.thread_list.threads) == 3)
+        assert main.thread_list.current.id == active[-1]
+        assert "Threads (3)" in screen_text(app)
+        assert cache.store.get_meta(SHOW_DORMANT_KEY) == "0"
+
+
+async def test_d_acts_on_the_thread_list_and_can_be_remapped(tmp_path):
+    """D is offered in the thread list's footer (with ? Help still whole at 80 columns) and
+    the palette; in the story list, where it would change a list not on screen at 80
+    columns, it is off like the story keys on the thread list. [keys] dormant remaps it."""
+    from test_tui_support import build_cache
+
+    cache = build_cache(tmp_path, keys={"dormant": "ctrl+d"})
+    add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        footer = footer_line(app)
+        assert "^d Dormant threads" in footer and "? Help" in footer, footer
+        await pilot.press("D")  # the old key does nothing now
+        await settle(pilot)
+        assert len(main.thread_list.threads) == 3
+        await pilot.press("enter")  # the story list, alone on screen
+        await settle(pilot, lambda: main.story_list.has_focus)
+        assert "Dormant" not in footer_line(app)
+        await pilot.press("ctrl+d")
+        await settle(pilot)
+        assert len(main.thread_list.threads) == 3 and not main.show_dormant
+        await pilot.press("escape", "ctrl+d")
+        await settle(pilot, lambda: len(main.thread_list.threads) == 4)
+    cache.store.close()
+
+
+async def test_a_dormant_thread_the_cursor_was_left_on_reopens(cache):
+    """The saved position is on a thread D listed: the next start lists the dormant threads
+    again (the setting is kept in the cache) and opens there, on the story left under the
+    cursor; before, that thread was not listed, so the app opened at the top."""
+    dormant, story = add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        await pilot.press("D")
+        await settle(pilot, lambda: main.thread_list.index_of(dormant) is not None)
+        await open_thread(pilot, app, dormant)
+        await pilot.press("q")
+        await settle(pilot, lambda: not app.is_running)
+    assert cache.store.get_meta(POSITION_KEY) == f"{dormant} {story}"
+
+    again = make_app(cache)
+    async with again.run_test(size=(120, 40)) as pilot:
+        main = again.main
+        await settle(pilot, lambda: getattr(main.story_list.current, "id", None) == story)
+        assert main.thread_list.current.id == dormant and main.show_dormant
+        assert "Threads (3 + 1 dormant)" in screen_text(again)
