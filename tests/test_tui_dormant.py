@@ -1,13 +1,15 @@
 """Dormant threads (quiet for `dormant_after_days`) in the app: D lists them after the
-others."""
+others, and the merge picker offers them."""
 
 from __future__ import annotations
 
+import pytest
 from test_tui_support import (
     add_articles,
     item,
     loaded,
     make_app,
+    make_config,
     open_thread,
     screen_text,
     settle,
@@ -132,3 +134,61 @@ async def test_a_dormant_thread_the_cursor_was_left_on_reopens(cache):
         await settle(pilot, lambda: getattr(main.story_list.current, "id", None) == story)
         assert main.thread_list.current.id == dormant and main.show_dormant
         assert "Threads (3 + 1 dormant)" in screen_text(again)
+
+
+@pytest.mark.parametrize("shown", [False, True])
+async def test_the_merge_picker_offers_dormant_threads_after_the_listed_ones(cache, shown):
+    """M listed only the threads on screen: a thread could not be merged into a dormant
+    one (the same story, picked up again months later). They are now offered after the
+    others, marked '(dormant)', as the move picker does; `M` then the title and Enter in one
+    burst picks it. Listed by D, they are marked too, and offered once."""
+    store = cache.store
+    dormant, _ = add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    armenia = cache.threads["armenia"]
+    if shown:
+        store.set_meta("show_dormant", "1")
+    app = make_app(cache, data_dir=cache.store.path.parent)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        while main.thread_list.current.id != armenia:
+            await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("M")
+        await settle(pilot, lambda: "(dormant)" in screen_text(app))
+        text = screen_text(app)
+        assert text.count("Tbilisi city hall shake-up  (dormant)") == 1, text
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is main)
+        await pilot.press("M", *"city hall", "enter")
+        await settle(pilot, lambda: "Tbilisi city hall shake-up" in screen_text(app))
+        assert "(dormant" in screen_text(app)  # the question says the thread is dormant
+        await pilot.press("y")
+        await settle(pilot, lambda: store.live_thread(armenia) == dormant)
+    assert {s.thread_id for s in store.stories(dormant)} == {dormant}
+
+
+async def test_the_merge_picker_opens_when_every_other_thread_is_dormant(tmp_path):
+    """With no other thread listed, M said 'There is no other thread to merge into.' and
+    opened nothing, though dormant ones were there (the demo cache: one active thread,
+    twelve dormant). It now opens the picker on them."""
+    from briefing.store import Store
+
+    store = Store.open(tmp_path / "fresh")
+    config = make_config(tmp_path)
+    store.sync_feeds(config.feeds)
+    cache = type("C", (), {"store": store, "config": config})()
+    dormant, _ = add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    app = make_app(cache)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            main = app.main
+            await settle(pilot, loaded(app))
+            assert [t.id for t in main.thread_list.threads] == [1]  # the seed thread alone
+            await pilot.press("M", "enter")
+            await settle(pilot, lambda: app.screen is not main and "Merge " in screen_text(app))
+            assert "Tbilisi city hall shake-up" in screen_text(app)
+            await pilot.press("y")
+            await settle(pilot, lambda: store.live_thread(1) == dormant)
+    finally:
+        store.close()

@@ -109,6 +109,9 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         self._rows = [(str(t.id), dormant_label(title) if t.dormant else Content(title),
                        title.casefold())
                       for t in self.threads for title in [clean_line(t.title)]]  # fmt: skip
+        # every thread offered: id -> (title, dormant), for the caller to say which it was
+        self.offered = {t.id: (t.title, t.dormant) for t in self.threads}
+        self._reading = dormant is not None  # the dormant threads are not here yet
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
@@ -137,6 +140,8 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
             if str(thread_id) not in listed:
                 shown = clean_line(title)
                 self._rows.append((str(thread_id), dormant_label(shown), shown.casefold()))
+                self.offered[thread_id] = (title, True)
+        self._reading = False
         self._fill(box.value)
         self.keys_ready(box)
 
@@ -153,8 +158,14 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         empty = self.query_one("#picker-empty", Static)
         empty.display = not options.option_count
         if not options.option_count:
-            text = "No thread matches." if query.strip() or not self.allow_new else (
-                "No other thread yet: type a title to start one.")  # fmt: skip
+            if self._reading:
+                text = "Reading the dormant threads…"
+            elif query.strip() and self._rows:
+                text = "No thread matches."
+            elif self.allow_new:
+                text = "No other thread yet: type a title to start one."
+            else:
+                text = "There is no other thread to merge into (Esc closes)."
             empty.update(Content.assemble((text, "dim")))
         if options.option_count:
             # Enter picks the first matching thread; "+ new thread" only when nothing matches,

@@ -732,26 +732,26 @@ class MainScreen(Screen[None]):
         if thread is None:
             return
         others = [t for t in self.thread_list.threads if t.id != thread.id]
-        if not others:
-            self.notify("There is no other thread to merge into.", severity="warning")
-            return
         title = f"Merge “{clean_line(thread.title, 60)}” into which thread?"
-        picker = ThreadPicker(title, others, allow_new=False)
-        self._merge(thread, others, self.briefing.open_dialog(picker))
+        # dormant threads too, after the listed ones: with none listed it says there is no
+        # other thread once they are read
+        picker = ThreadPicker(title, others, allow_new=False, dormant=self._read_dormant(),
+                              exclude=thread.id)  # fmt: skip
+        self._merge(thread, picker, self.briefing.open_dialog(picker))
 
     @work(group="dialog")
     async def _merge(
-        self, thread: Thread, others: list[Thread],
+        self, thread: Thread, picker: ThreadPicker,
         answer: Awaitable[int | tuple[str, str] | None],
     ) -> None:  # fmt: skip
         target = await answer
         if not isinstance(target, int):
             return
-        target_title = next((t.title for t in others if t.id == target), "?")
+        target_title, dormant = picker.offered.get(target, ("?", False))
         question = Content.assemble(
             "Merge ", (clean_line(thread.title, 80), "bold"), f" ({plural(thread.stories, 'story', 'stories')}) into ",
-            (clean_line(target_title, 80), "bold"), "?\n", ("A merge cannot be undone with z.",
-                                                             "$warning"),
+            (clean_line(target_title, 80), "bold"), " (dormant)" if dormant else "", "?\n",
+            ("A merge cannot be undone with z.", "$warning"),
         )  # fmt: skip
         moves = self.thread_list.moves
         if await self.briefing.open_dialog(ConfirmScreen(question)):
