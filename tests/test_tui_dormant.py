@@ -1,5 +1,5 @@
 """Dormant threads (quiet for `dormant_after_days`) in the app: D lists them after the
-others, and the merge picker offers them."""
+others, the merge picker offers them, and a move into one says where the story went."""
 
 from __future__ import annotations
 
@@ -165,6 +165,9 @@ async def test_the_merge_picker_offers_dormant_threads_after_the_listed_ones(cac
         assert "(dormant" in screen_text(app)  # the question says the thread is dormant
         await pilot.press("y")
         await settle(pilot, lambda: store.live_thread(armenia) == dormant)
+        await settle(pilot, lambda: any("Merged" in n.message for n in app._notifications))
+        message = next(n.message for n in app._notifications if "Merged" in n.message)
+        assert "Tbilisi city hall shake-up" in message, message
     assert {s.thread_id for s in store.stories(dormant)} == {dormant}
 
 
@@ -192,3 +195,35 @@ async def test_the_merge_picker_opens_when_every_other_thread_is_dormant(tmp_pat
             await settle(pilot, lambda: store.live_thread(1) == dormant)
     finally:
         store.close()
+
+
+async def test_a_move_into_a_dormant_thread_says_where_the_story_went(cache):
+    """An old story moved into a dormant thread stays out of the list (the thread stays
+    dormant): it vanished with 'Moved: <title>', not saying where. The message now names
+    the thread and says it is dormant (and how to list it)."""
+    store = cache.store
+    dormant, _ = add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    (late,) = add_articles(store, cache.config.feeds[0], [
+        item("old2", "Mayor's deputy questioned", 50 * 24)])  # fmt: skip
+    store.assign(late, cache.threads["georgia"])
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        main = app.main
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main.story_list.select_id(late)
+        await settle(pilot)
+        await pilot.press("m", *"city hall", "enter")
+        await settle(pilot, lambda: main.story_list.index_of(late) is None)
+        await settle(pilot, lambda: any("Moved" in n.message for n in app._notifications))
+        message = next(n.message for n in app._notifications if "Moved" in n.message)
+        assert "Tbilisi city hall shake-up" in message and "dormant" in message, message
+        assert main.thread_list.index_of(dormant) is None  # it stayed dormant
+        # a move into a listed thread names it too
+        main.story_list.select_id(cache.ids["g2"])
+        await settle(pilot)
+        await pilot.press("m", *"Armenia", "enter")
+        await settle(pilot, lambda: main.story_list.index_of(cache.ids["g2"]) is None)
+        await settle(pilot, lambda: any("Armenia" in n.message for n in app._notifications))
+        message = next(n.message for n in app._notifications if "Armenia" in n.message)
+        assert "dormant" not in message, message
+    assert store.story(late).thread_id == dormant

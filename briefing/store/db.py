@@ -822,6 +822,20 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
+    def thread_dormant(
+        self, thread_id: int, *, dormant_after: timedelta = timedelta(days=21),
+        now: datetime | None = None,
+    ) -> bool:  # fmt: skip
+        """Whether `threads()` counts the thread dormant now (not pinned, no story for
+        `dormant_after`): one indexed lookup, for the app to say where a move or merge went.
+        False for no such thread."""
+        cutoff = to_db((now or utcnow()) - dormant_after)
+        row = self._one(
+            "SELECT NOT pinned AND coalesce(updated, created) < ? FROM threads WHERE id = ?",
+            (cutoff, thread_id),
+        )
+        return bool(row and row[0])
+
     def thread(self, thread_id: int) -> Thread | None:
         """The whole view of one thread (counts, sparkline): see `thread_title` for a check."""
         found = self.threads(include_dormant=True, only=thread_id)

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -453,7 +453,7 @@ class BriefingApp(App[int]):
     ) -> None:
         store = self.store
 
-        def move() -> Callable[[], None]:
+        def move() -> tuple[Callable[[], LeftBehind], tuple[str, bool]]:
             # Read the placement first (same store thread): the undo puts it back exactly,
             # engine decision, score and wire-copy link included, so the engine keeps
             # re-evaluating a story the user did not mean to move.
@@ -475,17 +475,38 @@ class BriefingApp(App[int]):
                     store.delete_thread_if_empty(created)
                 return LeftBehind(left)
 
-            return revert
+            return revert, self._where(target)
 
-        revert = await self._save(screen, move)
-        if revert is FAILED:
+        saved = await self._save(screen, move)
+        if saved is FAILED:
             return
+        revert, (where, dormant) = saved  # type: ignore[misc]
         screen.story_list.remove_story(story.id)
         self.push_undo("move", partial(self.lane.call, revert), select=story.thread_id,
                        story=story.id)  # fmt: skip
-        self.notify(f"Moved: {clean_line(story.title, 60)}", timeout=2)
+        # Where it went: a thread that stays dormant (an old story moved into it) is not
+        # listed, so the story would just vanish from the list.
+        note = self._dormant_note(screen, dormant)
+        self.notify(f"Moved to “{clean_line(where, 50)}”{note}: {clean_line(story.title, 60)}",
+                    timeout=4 if dormant else 2)  # fmt: skip
         screen.back_if_emptied()  # the reload below drops an emptied thread
         screen.reload_all()
+
+    def _where(self, thread_id: int) -> tuple[str, bool]:
+        """Runs on the store thread, after a move or merge: the title of the thread that
+        took the stories (the one it was merged into meanwhile, if so) and whether it is
+        dormant now (the stories' own times may have woken it)."""
+        live = self.store.live_thread(thread_id) or thread_id
+        days = timedelta(days=self.config.settings.dormant_after_days)
+        dormant = self.store.thread_dormant(live, dormant_after=days)
+        return self.store.thread_title(live) or "?", dormant
+
+    @staticmethod
+    def _dormant_note(screen: MainScreen, dormant: bool) -> str:
+        if not dormant:
+            return ""
+        return ", a dormant thread" if screen.show_dormant else (
+            ", a dormant thread (D lists those)")  # fmt: skip
 
     async def split_thread(self, screen: MainScreen, story: Story) -> None:
         store = self.store
@@ -518,10 +539,18 @@ class BriefingApp(App[int]):
         threads = screen.thread_list
         moves = threads.moves if moves is None else moves
         threads.redirects[thread.id] = target  # any reload while it is still listed follows
-        if await self._save(screen, self.store.merge_threads, thread.id, target) is FAILED:
+
+        def merge() -> tuple[str, bool]:
+            self.store.merge_threads(thread.id, target)
+            return self._where(target)
+
+        saved = await self._save(screen, merge)
+        if saved is FAILED:
             threads.redirects.pop(thread.id, None)
             return
-        self.notify(f"Merged “{clean_line(thread.title, 50)}”.", timeout=3)
+        where, dormant = saved  # type: ignore[misc]
+        self.notify(f"Merged “{clean_line(thread.title, 50)}” into “{clean_line(where, 50)}”"
+                    f"{self._dormant_note(screen, dormant)}.", timeout=4 if dormant else 3)  # fmt: skip
         screen.keep_story_through_merge(thread.id)
         screen.load_threads(keep_id=target, moves=moves)
 
