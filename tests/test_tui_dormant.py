@@ -157,7 +157,7 @@ async def test_the_merge_picker_offers_dormant_threads_after_the_listed_ones(cac
         await pilot.press("M")
         await settle(pilot, lambda: "(dormant)" in screen_text(app))
         text = screen_text(app)
-        assert text.count("Tbilisi city hall shake-up  (dormant)") == 1, text
+        assert text.count("(dormant) Tbilisi city hall shake-up") == 1, text
         await pilot.press("escape")
         await settle(pilot, lambda: app.screen is main)
         await pilot.press("M", *"city hall", "enter")
@@ -169,6 +169,20 @@ async def test_the_merge_picker_offers_dormant_threads_after_the_listed_ones(cac
         message = next(n.message for n in app._notifications if "Merged" in n.message)
         assert "Tbilisi city hall shake-up" in message, message
     assert {s.thread_id for s in store.stories(dormant)} == {dormant}
+
+
+async def test_a_long_dormant_title_keeps_its_mark_in_the_picker_at_80_columns(cache):
+    """The mark came after the title, and a title longer than the dialog was cut with it:
+    at 80 columns (the demo cache) half the dormant threads read as active ones."""
+    title = "Georgia's ruling party moves to ban the main opposition parties before the vote"
+    add_dormant(cache, "old1", title)
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("M")
+        await settle(pilot, lambda: "Georgia's ruling party" in screen_text(app))
+        (row,) = [line for line in screen_text(app).splitlines() if "Georgia's ruling" in line]
+        assert "(dormant) Georgia's ruling party" in row, row
 
 
 async def test_the_merge_picker_opens_when_every_other_thread_is_dormant(tmp_path):

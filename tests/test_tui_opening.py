@@ -104,7 +104,7 @@ async def test_the_move_picker_offers_dormant_threads_after_the_listed_ones(cach
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot, lambda: "(dormant)" in screen_text(app))
-        assert "Tbilisi city hall shake-up  (dormant)" in screen_text(app)
+        assert "(dormant) Tbilisi city hall shake-up" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot, lambda: app.screen is main)
         await pilot.press("m", *"city hall", "enter")

@@ -23,8 +23,9 @@ NEW_THREAD = "new"
 
 
 def dormant_label(title: str) -> Content:
-    """A picker row for a dormant thread: its (clean) title, marked."""
-    return Content.assemble(title, ("  (dormant)", "dim"))
+    """A picker row for a dormant thread: its (clean) title, marked first (a long title is
+    cut at the dialog's edge: a mark after it went with it)."""
+    return Content.assemble(("(dormant) ", "dim"), title)
 
 
 class ConfirmScreen(TypeAhead, ModalScreen[bool]):
