@@ -228,6 +228,7 @@ def georgian_name_key(token: str) -> str | None:
     # ფ writes a foreign f as well as p: ფაშინიანი (Pashinyan), საფაროვი (Safarov)
     variants = (lat, "".join("f" if ch == "ფ" else _KA_TRANSLIT.get(ch, ch) for ch in low))
     known = _known_name_keys()
+    spelled = _georgian_spellings()
     stems: list[str] = []
     for lat in variants[: 1 if "ფ" not in low else 2]:
         found = [lat]
@@ -240,10 +241,36 @@ def georgian_name_key(token: str) -> str | None:
     for stem in stems:
         for cand in (stem, stem + "i", stem + "e"):
             ex = _KA_EXONYMS.get(cand)
-            key = name_key(ex) if ex else _fold_latin(cand)
-            if key and key in known and (ex or len(key) > _SHORT_KEY):
+            if ex:
+                key = name_key(ex)
+                if key and key in known:
+                    return key
+                continue
+            # the Georgian alphabet writes every vowel, so a Georgian word is compared with
+            # the names folded without dropping a gliding 'i': ფაშინიანი meets Pashinyan,
+            # while ერევიან ("they interfere") no longer reads as Yerevan
+            key = spelled.get(_fold_latin(cand, glide=False))
+            if key and len(key) > _SHORT_KEY:
                 return key
     return None
+
+
+@lru_cache(maxsize=1)
+def _georgian_spellings() -> dict[str, str]:
+    """The Latin names the engine knows (gazetteer, backdrop, exonyms), folded as a Georgian
+    word is (`_fold_latin` without the glide rule), -> their name key."""
+    from briefing.fetch.region import shipped_names
+
+    words = [n.rstrip("*") for n in shipped_names() if " " not in n and n.isascii()]
+    words += [w for w in _BACKDROP.split() if w.isascii()]
+    words += list(_KA_EXONYMS.values())
+    out: dict[str, str] = {}
+    for word in words:
+        key = _plain_name_key(word)
+        low = _strip_accents(word.lower())
+        if key:
+            out.setdefault(_fold_latin(_DEMONYMS.get(low, low), glide=False), key)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -372,7 +399,7 @@ def word_key(token: str) -> str | None:
     return stem_en(_strip_accents(low))
 
 
-def _fold_latin(word: str) -> str:
+def _fold_latin(word: str, glide: bool = True) -> str:
     w = word.replace("dzh", "j").replace("dj", "j").replace("kh", "h").replace("x", "ks")
     w = w.replace("q", "k").replace("w", "v").replace("ph", "f").replace("ts", "c")
     w = w.replace("y", "i").replace("h", "g")
@@ -383,7 +410,8 @@ def _fold_latin(word: str) -> str:
             continue
         out.append(ch)
     w = "".join(out)
-    w = re.sub(r"i(?=[aeou])|(?<=[aeou])i", "", w)
+    if glide:
+        w = re.sub(r"i(?=[aeou])|(?<=[aeou])i", "", w)
     # trailing vowel = case ending (Азербайджана, Баку/Bak-) or Latin -a/-ia/-e variants
     if len(w) > 3 and w[-1] in _VOWELS:
         w = w[:-1]
