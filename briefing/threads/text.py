@@ -257,19 +257,29 @@ def georgian_name_key(token: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _georgian_spellings() -> dict[str, str]:
-    """The Latin names the engine knows (gazetteer, backdrop, exonyms), folded as a Georgian
-    word is (`_fold_latin` without the glide rule), -> their name key."""
+    """The Latin and Russian names the engine knows (gazetteer, backdrop, exonyms), folded as
+    a Georgian word is (`_fold_latin` without the glide rule; Russian transliterated first),
+    -> their name key. The Russian ones count: the gazetteer spells some people only in
+    Russian as Georgian does (Зурабишвили / ზურაბიშვილი; its Latin is the French
+    Zourabichvili)."""
     from briefing.fetch.region import shipped_names
 
-    words = [n.rstrip("*") for n in shipped_names() if " " not in n and n.isascii()]
+    names = [n.rstrip("*") for n in shipped_names() if " " not in n]
+    words = [n for n in names if n.isascii()]
     words += [w for w in _BACKDROP.split() if w.isascii()]
     words += list(_KA_EXONYMS.values())
+    russian = [n for n in (*names, *_BACKDROP.split()) if _CYR.search(n)]
     out: dict[str, str] = {}
     for word in words:
         key = _plain_name_key(word)
         low = _strip_accents(word.lower())
         if key:
             out.setdefault(_fold_latin(_DEMONYMS.get(low, low), glide=False), key)
+    for word in russian:
+        key = _plain_name_key(word)
+        if key:
+            lat = "".join(_TRANSLIT.get(ch, ch) for ch in word.lower())
+            out.setdefault(_fold_latin(lat, glide=False), key)
     return out
 
 
