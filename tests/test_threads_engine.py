@@ -676,6 +676,11 @@ def test_armenian_names_are_found_under_their_endings() -> None:
     hy = "Փաշինյանը Երևանում Ադրբեջանի Ալիևը Մոսկվայում Կարապետյանին Սաֆարովների Բաքվում"
     en = "Pashinyan Yerevan Azerbaijan Aliyev Moscow Karapetyan Safarov Baku"
     assert [tx.name_key(w) for w in hy.split()] == [tx.name_key(w) for w in en.split()]
+    # և written եւ, as many outlets still do (Երեւան, Ալիեւ), and ւ alone a v (Եւրոպա):
+    # those spellings gave keys with an Armenian letter left in them ('ereւan')
+    hy = "Երեւանում Ալիեւը Եւրոպայի ԵՐԵՒԱՆ"
+    en = "Yerevan Aliyev Europe Yerevan"
+    assert [tx.name_key(w) for w in hy.split()] == [tx.name_key(w) for w in en.split()]
 
 
 def test_armenian_reports_join_their_threads(seeded: ThreadEngine) -> None:

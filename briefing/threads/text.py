@@ -296,14 +296,20 @@ def mostly_armenian(text: str) -> bool:
     return hy > 0 and 2 * hy >= sum(1 for c in text if c.isalpha())
 
 
+def _hy_latin(low: str) -> str:
+    """A lowercased Armenian word in Latin letters. և is also written եւ (Երեւան, Ալիեւ: the
+    older spelling, still used by many outlets), and ւ standing alone is a v (Եւրոպա)."""
+    low = low.replace("ու", "u").replace("և", "ev").replace("եւ", "ev").replace("ւ", "v")
+    return "".join(_HY_TRANSLIT.get(ch, ch) for ch in low.replace("ը", ""))
+
+
 def armenian_name_key(low: str) -> str | None:
     """`name_key` of a capitalised Armenian word (`low`: lowercased). Armenian writes case
     endings and the article onto names (Երևանում "in Yerevan", Ադրբեջանի "of Azerbaijan",
     Փաշինյանը "Pashinyan"): a known place or person is found under them, and so is a
     surname in -յան (-yan, most Armenian surnames); any other name is transliterated as it
     stands (Կարապետյան, Karapetyan), so it meets its English and Russian spellings."""
-    low = low.replace("ու", "u").replace("և", "ev").replace("ը", "")
-    lat = "".join(_HY_TRANSLIT.get(ch, ch) for ch in low)
+    lat = _hy_latin(low)
     known = _known_name_keys()
     stems = [lat]
     stems.extend(
@@ -450,7 +456,7 @@ def _name_key(token: str, known: bool) -> str | None:
     if _HY.match(low):
         if known:
             return armenian_name_key(low)
-        return _fold_latin("".join(_HY_TRANSLIT.get(ch, ch) for ch in low)) or None
+        return _fold_latin(_hy_latin(low)) or None
     if _CYR.search(low):
         stem = low
         for end in _RU_ENDINGS:
