@@ -185,3 +185,13 @@ def test_seed_sorts_last_in_its_thread(store: Store) -> None:
     store.assign(old, 1)
     assert [s.id for s in store.stories(1)] == [old, seed]
     assert [s.id for s in store.stories(1, offset=1)] == [seed]
+
+
+def test_search_takes_a_nul_or_an_undecodable_byte_as_a_separator(store: Store) -> None:
+    """A NUL inside a word ended the FTS5 string ('unterminated string'), and a byte of a
+    command line that is not UTF-8 (Python keeps it as a lone surrogate) could not be bound
+    (UnicodeEncodeError): `briefing search` stopped with a traceback."""
+    assert keys(store, "protest\x00") == {"en"}
+    assert keys(store, "Tbilisi\udce9 protest") == {"en"}
+    assert keys(store, "protest\x00Сафаров") == set()
+    assert store.search("\udce9") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -124,6 +125,9 @@ def _english_singulars(word: str) -> list[str]:
     return out
 
 
+_UNSEARCHABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
 def fts_query(query: str) -> str:
     """An FTS5 MATCH expression for plain words typed by a user: each word becomes a quoted
     prefix phrase (`"word"*`), so nothing typed can be FTS syntax (quotes are doubled, and `*`,
@@ -132,9 +136,11 @@ def fts_query(query: str) -> str:
     A Russian or Georgian word is searched without the final letter its inflected forms
     change (see `_search_stem`); an English plural also finds its singular as a whole word
     (`("protests"* OR "protest")`, see `_english_singulars`). The words are joined with AND
-    (FTS5 takes no implicit AND next to a parenthesis). "" when nothing is left to search for."""
+    (FTS5 takes no implicit AND next to a parenthesis). A NUL (which ends an FTS5 string)
+    and a lone surrogate (an undecodable byte of a command line, which SQLite cannot take)
+    separate words. "" when nothing is left to search for."""
     terms = []
-    for word in query.split():
+    for word in _UNSEARCHABLE.sub(" ", query).split():
         if not any(c.isalnum() for c in word):
             continue
         stem = _search_stem(word)
