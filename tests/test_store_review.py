@@ -116,6 +116,10 @@ def test_search_finds_russian_and_georgian_words_typed_in_their_dictionary_form(
         ("news", {"news"}),  # not a plural: "new law" is not found
         ("bus", {"bus"}),  # nor this: not the Azerbaijani "bu" (this)
         ("its", set()),  # three letters: as typed, not "it"
+        ("parties,", {"party"}),  # punctuation pasted or typed around the word
+        ('"movies"', {"movie"}),
+        ("(crashes)", {"bus"}),
+        ("news.", {"news"}),
     ],
 )
 def test_search_finds_the_singular_of_an_english_plural(

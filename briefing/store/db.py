@@ -104,14 +104,18 @@ def _search_stem(word: str) -> str:
 _NOT_PLURALS = frozenset({"news", "means", "odds", "series", "species", "whereas", "perhaps"})
 
 
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
 def _english_singulars(word: str) -> list[str]:
     """The singular forms an English word typed as a plural stands for: `protests` ->
     protest, `parties` -> party (and partie: `movies` -> movie), `buses` -> bus, `crashes`
     -> crash. Searched as whole words beside the typed one (see `fts_query`), so a short
     singular never matches as a prefix. None for a word of 3 letters or less (gas, has,
     its), one ending in -ss, -us, -is (press, bus, crisis), "news" and the like, and any
-    word not all ASCII letters (Azerbaijani, Russian, Georgian: their endings differ)."""
-    w = word.lower()
+    word not all ASCII letters (Azerbaijani, Russian, Georgian: their endings differ).
+    Punctuation around the word is not part of it (`protests,` `"parties"` pasted)."""
+    w = _EDGE_PUNCT.sub("", word.lower())
     if len(w) < 4 or not (w.isascii() and w.isalpha()) or not w.endswith("s"):
         return []
     if w in _NOT_PLURALS or w.endswith(("ss", "us", "is")):
