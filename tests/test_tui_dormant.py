@@ -241,3 +241,29 @@ async def test_a_move_into_a_dormant_thread_says_where_the_story_went(cache):
         message = next(n.message for n in app._notifications if "Armenia" in n.message)
         assert "dormant" not in message, message
     assert store.story(late).thread_id == dormant
+
+
+async def test_m_pressed_before_the_list_d_asked_for_arrives_still_offers_dormant(cache):
+    """`D` then `M` before the list with the dormant threads arrived (the store busy): the
+    picker took the list on screen, without them, and read none itself since D was on, so
+    the dormant threads were not offered. It reads them whenever the list on screen has
+    none."""
+    import threading
+
+    dormant, _ = add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        busy = threading.Event()
+        app.lane.submit(busy.wait, 10)  # the store thread busy: D's list waits behind it
+        try:
+            await pilot.press("D", "M")
+            for _ in range(20):  # (not settle: it waits for the load held up behind)
+                await pilot.pause()
+            assert app.screen is not main
+            assert main.show_dormant and main.thread_list.index_of(dormant) is None
+        finally:
+            busy.set()
+        await settle(pilot, lambda: main.thread_list.index_of(dormant) is not None)
+        await settle(pilot, lambda: "(dormant) Tbilisi city hall shake-up" in screen_text(app))

@@ -713,8 +713,10 @@ class MainScreen(Screen[None]):
     def _read_dormant(self) -> Future[list[tuple[int, str]]] | None:
         """For the move and merge pickers: the threads not listed as dormant (a story can
         still belong to one, a thread be the same story as one), read in one light query
-        queued now; None when D lists them already."""
-        if self.show_dormant:
+        queued now; None when the list on screen has them already (D listed them). Not
+        `show_dormant`: after D, the list with them may still be on its way (`D` `M` typed
+        in one burst), and the picker takes the list on screen."""
+        if any(t.dormant for t in self.thread_list.threads):
             return None
         app = self.briefing
         days = timedelta(days=app.config.settings.dormant_after_days)
