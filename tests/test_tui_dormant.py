@@ -267,3 +267,25 @@ async def test_m_pressed_before_the_list_d_asked_for_arrives_still_offers_dorman
             busy.set()
         await settle(pilot, lambda: main.thread_list.index_of(dormant) is not None)
         await settle(pilot, lambda: "(dormant) Tbilisi city hall shake-up" in screen_text(app))
+
+
+async def test_d_says_what_the_list_it_asked_for_holds_not_an_older_one(cache):
+    """A reload read before D (another program's commit, a refresh) could reach the screen
+    after D was pressed: D's message counted the dormant threads of that older list, 'No
+    dormant thread: every thread had news…', and the list D asked for came after it in
+    silence. The message waits for a list read the way D asked."""
+    from briefing.tui.messages import ThreadsLoaded
+
+    add_dormant(cache, "old1", "Tbilisi city hall shake-up")
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        main = app.main
+        await settle(pilot, loaded(app))
+        # a list read before D, still on its way to the screen as D is pressed
+        main.post_message(ThreadsLoaded(main.thread_list.threads, keep_id=None))
+        main.action_toggle_dormant()
+        await settle(pilot, lambda: len(main.thread_list.threads) == 4)
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert not any("No dormant thread" in m for m in said), said
+        assert any("1 dormant thread" in m for m in said), said

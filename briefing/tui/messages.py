@@ -11,10 +11,16 @@ from briefing.models import Story, Thread
 
 class ThreadsLoaded(Message):
     def __init__(
-        self, threads: Sequence[Thread], *, keep_id: int | None = None, moves: int | None = None
+        self,
+        threads: Sequence[Thread],
+        *,
+        keep_id: int | None = None,
+        moves: int | None = None,
+        dormant: bool | None = None,
     ) -> None:
         super().__init__()
         self.threads = list(threads)
+        self.dormant = dormant  # read with the dormant threads (D) or not; None: not said
         self.keep_id = keep_id  # the thread to keep highlighted
         self.moves = moves  # the thread list's move count when the reload was asked for
 

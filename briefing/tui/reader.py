@@ -178,7 +178,7 @@ class BriefingApp(App[int]):
         self.since = data.since
         self.main.show_dormant = data.show_dormant  # D as it was left
         keep = self.main.start_at(data.position, data.threads)  # where the user left off
-        self.main.post_message(ThreadsLoaded(data.threads, keep_id=keep))
+        self.main.post_message(ThreadsLoaded(data.threads, keep_id=keep, dormant=data.show_dormant))
         self.main.status.set_state(last_success=data.last_success, feed_health=data.feed_health)
         self._data_version = data.data_version
         # Once the first screen is up, the objects made so far (modules, widgets, styles, the

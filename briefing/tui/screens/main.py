@@ -274,8 +274,9 @@ class MainScreen(Screen[None]):
             moves = self.thread_list.moves
         writes = app.triage_writes
         shown = (self.story_list.key, self.story_list.current)  # before a reload empties it
+        dormant = self.show_dormant
         try:
-            threads = await app.lane.latest("threads", app.load_threads, self.show_dormant)
+            threads = await app.lane.latest("threads", app.load_threads, dormant)
         except Stale:
             return
         if app.triage_writes != writes:  # read before a triage write the screen shows: again
@@ -292,7 +293,7 @@ class MainScreen(Screen[None]):
                 if live is not None and live != gone:
                     redirects[gone] = live
                     self.keep_story_through_merge(gone, shown)
-        self.post_message(ThreadsLoaded(threads, keep_id=keep_id, moves=moves))
+        self.post_message(ThreadsLoaded(threads, keep_id=keep_id, moves=moves, dormant=dormant))
 
     def on_threads_loaded(self, message: ThreadsLoaded) -> None:
         self.thread_list.set_threads(message.threads, message.keep_id, moves=message.moves)
@@ -300,7 +301,9 @@ class MainScreen(Screen[None]):
         count = f"{len(message.threads) - dormant} + {dormant} dormant" if dormant else (
             str(len(message.threads)))  # fmt: skip
         self.thread_list.border_title = Content(f"Threads ({count})")
-        if self._say_dormant:
+        # D's message counts a list read the way D asked, not one read before it still on
+        # its way to the screen (a reload after another program's commit)
+        if self._say_dormant and message.dormant == self.show_dormant:
             self._say_dormant = False
             self._said_dormant(dormant)
         current = self.thread_list.current
