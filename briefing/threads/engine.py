@@ -595,17 +595,13 @@ class ThreadEngine:
         headline = short >= p.batch_rejoin_short
         lone = len(feats) <= p.batch_rejoin_size
         frag = len(feats) / p.batch_rejoin_ratio if p.batch_rejoin_ratio else math.inf
-        if len(views) == 1:
-            candidates = self._candidates(*views[0][0].query, views[0][4])
-        else:
-            seen: dict[int, _Thread] = {}
-            for v in views:
-                for th in self._candidates(*v[0].query, v[4]):
-                    seen.setdefault(th.id, th)
-            candidates = list(seen.values())
+        candidates: dict[int, _Thread] = {}  # each view's, in order, once
+        for v in views:
+            for th in self._candidates(*v[0].query, v[4]):
+                candidates.setdefault(th.id, th)
         best: _Thread | None = None
         best_score, best_margin = 0.0, -1.0
-        for th in candidates:
+        for th in candidates.values():
             extra = 0.0
             if th.id in opened and not headline:
                 if not lone and th.size < frag:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -81,12 +81,16 @@ _CYR = re.compile(r"[\u0400-\u04ff]")
 # Georgian letters: Mkhedruli (caseless), Mtavruli capitals and the old Asomtavruli
 _KA = re.compile(r"[\u10a0-\u10ff\u1c90-\u1cbf]")
 # Georgian -> Latin, the national romanisation (2002), ejectives folded into plain letters
-_KA_TRANSLIT = dict(
-    zip(
-        "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
-        "a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h".split(),
-        strict=True,
-    )
+
+
+def _letters(script: str, latin: str) -> dict[str, str]:
+    """A transliteration table: each letter of `script` -> its word in `latin`."""
+    return dict(zip(script, latin.split(), strict=True))
+
+
+_KA_TRANSLIT = _letters(
+    "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
+    "a b g d e v z t i k l m n o p zh r s t u p k gh q sh ch ts dz ts ch kh j h",
 )
 # case endings and postpositions written onto a Georgian noun, longest first: თბილისში
 # (in Tbilisi), კობახიძემ (Kobakhidze, ergative), ივანიშვილის (Ivanishvili's)
@@ -118,12 +122,9 @@ _AZ_EXONYMS = {
 # Armenian (Eastern) -> Latin; ու is u, ը (the schwa, mostly the article ending a name) is
 # dropped, և is ev
 _HY = re.compile(r"[\u0531-\u0556\u0561-\u0587]")
-_HY_TRANSLIT = dict(
-    zip(
-        "աբգդեզէթժիլխծկհձղճմյնշոչպջռսվտրցփքօֆ",
-        "a b g d e z e t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts p k o f".split(),
-        strict=True,
-    )
+_HY_TRANSLIT = _letters(
+    "աբգդեզէթժիլխծկհձղճմյնշոչպջռսվտրցփքօֆ",
+    "a b g d e z e t zh i l kh ts k h dz gh ch m y n sh o ch p j r s v t r ts p k o f",
 )
 # endings (in Latin, after transliteration) Armenian writes onto a name, longest first: the
 # case endings with the plural -ner/-er and the linking y after a vowel (Մոսկվայում, in
@@ -198,6 +199,7 @@ _RU_ENDINGS = sorted(
     key=len,
     reverse=True,
 )
+_RU_TWO_LETTER_ENDINGS = tuple(end for end in _RU_ENDINGS if len(end) == 2)
 _RU_ADJ_ENDINGS = frozenset(
     "ого его ому ему ыми ими ых их ым им ой ей ую юю ая яя ое ее ые ие ый ий".split()
 )
@@ -208,10 +210,24 @@ def is_georgian(text: str) -> bool:
     return _KA.search(text) is not None
 
 
+def _mostly(script: re.Pattern[str], text: str) -> bool:
+    """Whether at least half of the letters of `text` are of `script`."""
+    n = len(script.findall(text))
+    return n > 0 and 2 * n >= sum(1 for c in text if c.isalpha())
+
+
 def mostly_georgian(text: str) -> bool:
     """Whether most of the letters of `text` are Georgian (its language, for the engine)."""
-    ka = len(_KA.findall(text))
-    return ka > 0 and 2 * ka >= sum(1 for c in text if c.isalpha())
+    return _mostly(_KA, text)
+
+
+def _stems(word: str, endings: Sequence[str]) -> list[str]:
+    """`word`, then `word` without each of `endings` (longest first) it ends with, keeping
+    at least 3 letters: the forms a name may stand under in a language that writes case
+    endings onto it."""
+    return [word] + [
+        word[: -len(end)] for end in endings if word.endswith(end) and len(word) - len(end) >= 3
+    ]
 
 
 @lru_cache(maxsize=200_000)
@@ -222,8 +238,7 @@ def georgian_name_key(token: str) -> str | None:
     low = token.lower()
     if low in STOP_KA or not _KA.match(low):
         return None
-    # Mtavruli capitals (U+1C90..) are the Mkhedruli letters (U+10D0..) shifted
-    low = "".join(chr(ord(c) - 0x1C90 + 0x10D0) if "\u1c90" <= c <= "\u1cbf" else c for c in low)
+    # (lower() has made Mtavruli capitals the Mkhedruli letters they are)
     lat = "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
     # ფ writes a foreign f as well as p: ფაშინიანი (Pashinyan), საფაროვი (Safarov)
     variants = (lat, "".join("f" if ch == "ფ" else _KA_TRANSLIT.get(ch, ch) for ch in low))
@@ -231,10 +246,7 @@ def georgian_name_key(token: str) -> str | None:
     spelled = _georgian_spellings()
     stems: list[str] = []
     for lat in variants[: 1 if "ფ" not in low else 2]:
-        found = [lat]
-        for end in _KA_ENDINGS:
-            if lat.endswith(end) and len(lat) - len(end) >= 3:
-                found.append(lat[: -len(end)])
+        found = _stems(lat, _KA_ENDINGS)
         # the plural -eb- sits before the ending: საფაროვების (of the Safarovs)
         found.extend(st[:-2] for st in found[1:] if st.endswith("eb") and len(st) >= 5)
         stems.extend(found)
@@ -292,8 +304,7 @@ def _known_name_keys() -> frozenset[str]:
 
 def mostly_armenian(text: str) -> bool:
     """Whether most of the letters of `text` are Armenian (its language, for the engine)."""
-    hy = len(_HY.findall(text))
-    return hy > 0 and 2 * hy >= sum(1 for c in text if c.isalpha())
+    return _mostly(_HY, text)
 
 
 def _hy_latin(low: str) -> str:
@@ -311,11 +322,7 @@ def armenian_name_key(low: str) -> str | None:
     stands (Կարապետյան, Karapetyan), so it meets its English and Russian spellings."""
     lat = _hy_latin(low)
     known = _known_name_keys()
-    stems = [lat]
-    stems.extend(
-        lat[: -len(end)] for end in _HY_ENDINGS if lat.endswith(end) and len(lat) - len(end) >= 3
-    )
-    for stem in stems:
+    for stem in _stems(lat, _HY_ENDINGS):
         ex = _HY_EXONYMS.get(stem)
         if ex:
             return name_key(ex)
@@ -342,10 +349,7 @@ def az_name_key(token: str) -> str | None:
     if low in STOP or low in NAME_STOP:
         return None
     known = _known_name_keys()
-    stems = [low]
-    stems.extend(
-        low[: -len(end)] for end in _AZ_ENDINGS if low.endswith(end) and len(low) - len(end) >= 3
-    )
+    stems = _stems(low, _AZ_ENDINGS)
     # the plural -lar/-lər sits before the ending: Səfərovların (of the Safarovs)
     stems.extend(st[:-3] for st in list(stems) if st.endswith(("lar", "lər")) and len(st) >= 6)
     for stem in stems:
@@ -363,8 +367,7 @@ def az_name_key(token: str) -> str | None:
 
 def is_cyrillic(text: str) -> bool:
     """True when a text is mostly Cyrillic (used when an item has no language tag)."""
-    cyr = len(_CYR.findall(text[:400]))
-    return cyr > 0 and cyr * 2 >= sum(1 for ch in text[:400] if ch.isalpha())
+    return _mostly(_CYR, text[:400])
 
 
 def _strip_accents(word: str) -> str:
@@ -471,14 +474,18 @@ def _name_key(token: str, known: bool) -> str | None:
             if ex is not None:
                 return _fold_latin(ex)
         key = _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in stem))
-        if known and stem == low and key not in _known_name_keys():
-            # a noun ending of two letters (Пашиняном, Карабахом: instrumental) is taken off
-            # when what is left is a known name, never otherwise (Сафаров keeps its -ов)
-            for end in _RU_ENDINGS:
-                if len(end) == 2 and low.endswith(end) and len(low) - len(end) >= 3:
-                    cut = _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in low[:-2]))
-                    if len(cut) > _SHORT_KEY and cut in _known_name_keys():
-                        return cut
+        # a noun ending of two letters (Пашиняном, Карабахом: instrumental) is taken off
+        # when what is left is a known name, never otherwise (Сафаров keeps its -ов)
+        if (
+            known
+            and stem == low
+            and len(low) >= 5
+            and low.endswith(_RU_TWO_LETTER_ENDINGS)
+            and key not in _known_name_keys()
+        ):
+            cut = _fold_latin("".join(_TRANSLIT.get(ch, ch) for ch in low[:-2]))
+            if len(cut) > _SHORT_KEY and cut in _known_name_keys():
+                return cut
         return key
     low = _strip_accents(low)
     if low.endswith("'s") or low.endswith("’s"):
