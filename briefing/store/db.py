@@ -156,6 +156,12 @@ def fts_query(query: str) -> str:
     return " AND ".join(terms)
 
 
+# Dormant: not pinned, and no story since the cutoff (a thread with no dated story counts from
+# its creation). One definition for `threads`, `dormant_threads` and `thread_dormant`; `t` is
+# the threads table's alias with its dot ("t." or ""), the one parameter the cutoff.
+_DORMANT = "(NOT {t}pinned AND coalesce({t}updated, {t}created) < ?)"
+
+
 class Store:
     """A briefing cache file. See the package docstring for the contract."""
 
@@ -747,7 +753,8 @@ class Store:
                    count(CASE WHEN v.dup IS NULL THEN v.article_id END),
                    count(DISTINCT v.feed_id),
                    count(CASE WHEN v.dup IS NULL AND v.read = 0 THEN v.article_id END),
-                   count(CASE WHEN v.dup IS NULL AND v.first_seen > ? THEN v.article_id END)
+                   count(CASE WHEN v.dup IS NULL AND v.first_seen > ? THEN v.article_id END),
+                   {dormant}
             FROM threads t
             LEFT JOIN (
                 SELECT m.thread_id, m.article_id, m.duplicate_of AS dup, a.feed_id, a.first_seen,
@@ -762,8 +769,8 @@ class Store:
             HAVING ? OR t.pinned OR t.user_title
                 OR count(CASE WHEN v.dup IS NULL THEN v.article_id END) > 0
             ORDER BY t.pinned DESC, t.updated IS NULL, coalesce(t.updated, t.created) DESC, t.id
-            """,
-            (since_s, only, only, int(include_empty or only is not None)),
+            """.format(dormant=_DORMANT.format(t="t.")),
+            (since_s, cutoff, only, only, int(include_empty or only is not None)),
         )
         # The sparkline counts what `stories` counts: visible originals (no hidden story, no
         # copy folded under an original), except a seed text: it is no news (no feed, no
@@ -787,7 +794,7 @@ class Store:
         out = []
         for r in rows:
             updated = r[5]
-            dormant = not r[2] and (updated or r[4]) < (cutoff or "")
+            dormant = bool(r[11])
             if dormant and not include_dormant:
                 continue
             out.append(
@@ -820,14 +827,13 @@ class Store:
         rows = self._all(
             """
             SELECT t.id, t.title FROM threads t
-            WHERE t.merged_into IS NULL AND NOT t.pinned
-              AND coalesce(t.updated, t.created) < ?
+            WHERE t.merged_into IS NULL AND {dormant}
               AND (t.user_title OR EXISTS (
                   SELECT 1 FROM membership m LEFT JOIN triage tr ON tr.article_id = m.article_id
                   WHERE m.thread_id = t.id AND m.duplicate_of IS NULL
                     AND coalesce(tr.hidden, 0) = 0))
             ORDER BY t.updated IS NULL, coalesce(t.updated, t.created) DESC, t.id
-            """,
+            """.format(dormant=_DORMANT.format(t="t.")),
             (cutoff,),
         )
         return [(r[0], r[1]) for r in rows]
@@ -841,7 +847,7 @@ class Store:
         False for no such thread."""
         cutoff = to_db((now or utcnow()) - dormant_after)
         row = self._one(
-            "SELECT NOT pinned AND coalesce(updated, created) < ? FROM threads WHERE id = ?",
+            f"SELECT {_DORMANT.format(t='')} FROM threads WHERE id = ?",
             (cutoff, thread_id),
         )
         return bool(row and row[0])
