@@ -331,6 +331,24 @@ def test_label_is_a_member_headline() -> None:
     assert engine.label(999) == ""
 
 
+def test_a_thread_of_untitled_items_is_labelled_by_a_lead_sentence() -> None:
+    # JSON input may carry no titles; the label was then the name keys ("Pasginan,
+    # Catgolicos"), which no reader can use. A dateline or byline is not the lead.
+    engine = ThreadEngine()
+    text = (
+        "Yerevan /Mediamax/. Armenian Prime Minister Nikol Pashinyan called on Catholicos "
+        "Karekin II to step down. The church rejected the demand."
+    )
+    d = engine.assign(Item("c1", "", text))
+    assert engine.label(d.thread_id) == (
+        "Armenian Prime Minister Nikol Pashinyan called on Catholicos Karekin II to step down."
+    )
+    d = engine.assign(Item("c2", "", "4 Dec. 13:30 (UTC+3 MSK)\n\nRally in Tbilisi."))
+    assert engine.label(d.thread_id) == "4 Dec."  # no piece reads as a sentence: the first
+    d = engine.assign(Item("c3", "", "9 Jan. 10:00\n\nFarmers near Gyumri harvested record wheat."))
+    assert engine.label(d.thread_id) == "Farmers near Gyumri harvested record wheat."
+
+
 def test_undated_streams_keep_at_most_max_active_threads() -> None:
     engine = ThreadEngine(EngineParams(max_active_threads=10))
     words = ["".join(chr(97 + (i // 26**k) % 26) for k in range(3)) + "zq" for i in range(120)]

@@ -376,7 +376,7 @@ class ThreadEngine:
                 short = _shortness(len(f.words), self.params)
                 th.join_sum += self._combine(cw, cn, qn, th.names, f.lang, th, short)
                 th.join_n += 1
-            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._add_to_thread(th, f, title=_headline(item), published=item.published)
             self._register_dup(item.id, f, th, root=roots.get(item.id) if roots else None)
         if last_activity is not None:
             th.last_activity = last_activity
@@ -396,7 +396,7 @@ class ThreadEngine:
         if dup is not None:
             root, thread_id, jac = dup
             th = self._threads[thread_id]
-            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._add_to_thread(th, f, title=_headline(item), published=item.published)
             self._register_dup(item.id, f, th, root=root)
             return Decision(item.id, thread_id, False, root, round(jac, 4))
 
@@ -430,7 +430,7 @@ class ThreadEngine:
             best.join_sum += best_score
             best.join_n += 1
             self._add_to_thread(
-                best, f, title=item.title, published=item.published,
+                best, f, title=_headline(item), published=item.published,
                 norms=(norm_w, norm_n), idf=(pw[2], pn[2]),
             )  # fmt: skip
             self._register_dup(item.id, f, best, root=None)
@@ -438,7 +438,7 @@ class ThreadEngine:
 
         th = self._new_thread(self._allocate_id())
         self._add_to_thread(
-            th, f, title=item.title, published=item.published, norms=(norm_w, norm_n)
+            th, f, title=_headline(item), published=item.published, norms=(norm_w, norm_n)
         )
         self._register_dup(item.id, f, th, root=None)
         self._evict_lru()
@@ -544,7 +544,7 @@ class ThreadEngine:
         if dup is not None:
             root, dup_thread, jac = dup
             th = self._threads[dup_thread]
-            self._add_to_thread(th, f, title=item.title, published=item.published)
+            self._add_to_thread(th, f, title=_headline(item), published=item.published)
             self._register_dup(item.id, f, th, root=root)
             return Decision(item.id, dup_thread, False, root, round(jac, 4))
         pw, nw, pn, nn, short = vec
@@ -558,7 +558,7 @@ class ThreadEngine:
             th.join_sum += score
             th.join_n += 1
         self._add_to_thread(
-            th, f, title=item.title, published=item.published,
+            th, f, title=_headline(item), published=item.published,
             norms=(nw, nn), idf=(pw[2], pn[2]),
         )  # fmt: skip
         self._register_dup(item.id, f, th, root=None)
@@ -1293,6 +1293,24 @@ def _naive_utc(d: datetime) -> datetime:
         return d
     off = d.utcoffset()
     return d.replace(tzinfo=None) - (off or timedelta(0))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?։。])\s+|\n")
+_WORDISH = re.compile(r"[^\W\d_]{2,}")
+
+
+def _headline(item: Item) -> str:
+    """What stands for an item in its thread's label: its title, or for an item without one
+    (JSON input may have none) the first sentence of its text, so that a label is words a
+    reader wrote, not the engine's name keys."""
+    if item.title.strip():
+        return item.title
+    pieces = [s.strip() for s in _SENTENCE_END.split((item.text or "")[:600])]
+    pieces = [s for s in pieces if s]
+    # a dateline or a byline ("4 Dec. 13:30 (UTC+3 MSK)", "Yerevan /Mediamax/.") is skipped
+    # for the first piece that reads as a sentence
+    lead = next((s for s in pieces if len(_WORDISH.findall(s)) >= 5), pieces[0] if pieces else "")
+    return lead[:120]
 
 
 def _one_line(s: str) -> str:

@@ -1,0 +1,201 @@
+"""Score the thread engine on real Caucasus news with hand-assigned crisis labels (by hand).
+
+    .venv/bin/python bench/threads_real.py DIR_OR_FILES... [--orders 5] [--show]
+    .venv/bin/python bench/threads_real.py /work/realnews/*.jsonl --set threshold=0.3
+
+The input is JSON Lines, one real article excerpt per line:
+{"id", "url", "title", "text", "published" ("YYYY-MM-DD", "YYYY-MM" or null), "source",
+"lang", "gold", "alt_gold"}. `gold` names the crisis ("az-ru": the 2025 Azerbaijan-Russia
+rift, the seed thread's subject; "azal": the AZAL flight 8243 crash; "ge-protest",
+"am-az-peace", "am-church"; "other-<slug>" for one other event each). The texts are
+third-party articles, so the set is not in this repository; the closing notes say where it
+came from and what it scored.
+
+The items go through `briefing cluster` semantics (`run_items`) with the seed thread on, in
+date order (a month-only date counts as the 15th, for ordering only; an undated item sorts
+with the item before it in the file). Printed:
+- B-cubed P/R/F1 (../shared/tools/cluster_eval.py) with the labels as given, and with "azal"
+  counted as part of "az-ru" (the seed article covers the crash allegation too);
+- the seed thread: how many "az-ru" (and "azal") items it took, and what else;
+- per label: items, threads it is spread over, share and languages of its largest thread;
+- per predicted thread holding more than one label: its make-up;
+- with --show, every item outside its label's largest thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib.util
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.threads import EngineParams  # noqa: E402
+from briefing.threads.cluster_cmd import SEED_THREAD_ID, parse_items, run_items  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "tools" / "cluster_eval.py"
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def load(paths: list[str]) -> list[dict]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if row["id"] not in seen:  # one record per URL across files
+                    seen.add(row["id"])
+                    rows.append(row)
+    return rows
+
+
+def _date(pub: str | None) -> str | None:
+    if not pub:
+        return None
+    return pub + "-15" if len(pub) == 7 else pub[:10]
+
+
+def items_of(rows: list[dict]) -> list:
+    lines = [
+        json.dumps(
+            {
+                "id": r["id"],
+                "title": r.get("title") or "",
+                "text": r.get("text") or "",
+                "published": _date(r.get("published")),
+                "source": r.get("source"),
+                "lang": r.get("lang"),
+            },
+            ensure_ascii=False,
+        )
+        for r in rows
+    ]
+    return parse_items(lines, "real")
+
+
+def merged(label: str) -> str:
+    return "az-ru" if label == "azal" else label
+
+
+def report(ev, rows: list[dict], pred: dict[str, int], titles: dict[int, str], show: bool):
+    gold = [r["gold"] for r in rows]
+    got = [pred[r["id"]] for r in rows]
+    for name, labels in (("labels as given", gold), ("azal in az-ru", list(map(merged, gold)))):
+        s = ev.score(labels, got)
+        print(
+            f"  {name:16} B3 P={s['bcubed_p']:.3f} R={s['bcubed_r']:.3f} "
+            f"F1={s['bcubed_f1']:.3f} | pair F1={s['pair_f1']:.3f} | "
+            f"{s['gold_stories']} labels, {s['pred_threads']} threads"
+        )
+    in_seed = Counter(r["gold"] for r in rows if pred[r["id"]] == SEED_THREAD_ID)
+    total = Counter(gold)
+    print(
+        f"  seed thread: {in_seed['az-ru']}/{total['az-ru']} az-ru, "
+        f"{in_seed['azal']}/{total['azal']} azal, other labels: "
+        + (
+            ", ".join(f"{k} {v}" for k, v in in_seed.items() if k not in ("az-ru", "azal"))
+            or "none"
+        )
+    )
+    by_label: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_label[r["gold"]].append(r)
+    outside: list[tuple[str, dict, int]] = []
+    print("  label          items threads largest  langs (largest / all)")
+    for label in sorted(by_label, key=lambda k: (k.startswith("other"), -len(by_label[k]), k)):
+        rs = by_label[label]
+        threads = Counter(pred[r["id"]] for r in rs)
+        top, n = threads.most_common(1)[0]
+        if label == "az-ru" and SEED_THREAD_ID in threads:
+            top, n = SEED_THREAD_ID, threads[SEED_THREAD_ID]
+        langs_top = sorted({r["lang"] for r in rs if pred[r["id"]] == top})
+        langs = sorted({r["lang"] for r in rs})
+        if not label.startswith("other") or len(rs) > 1:
+            print(
+                f"  {label:14} {len(rs):5} {len(threads):7} {n / len(rs):7.0%}  "
+                f"{','.join(langs_top)} / {','.join(langs)}"
+            )
+        outside += [(label, r, top) for r in rs if pred[r["id"]] != top]
+    singles = [k for k in by_label if k.startswith("other") and len(by_label[k]) == 1]
+    print(f"  ({len(singles)} other events of one item each)")
+    members: dict[int, Counter] = defaultdict(Counter)
+    for r in rows:
+        members[pred[r["id"]]][r["gold"]] += 1
+    mixed = [(t, c) for t, c in members.items() if len(c) > 1]
+    print(f"  threads holding more than one label: {len(mixed)}")
+    for t, c in sorted(mixed, key=lambda tc: -sum(tc[1].values())):
+        print(
+            f"    #{t} {titles.get(t, '')[:50]!r}: "
+            + ", ".join(f"{k} {v}" for k, v in c.most_common())
+        )
+    if show:
+        print("  items outside their label's largest thread:")
+        for label, r, _top in sorted(outside, key=lambda x: (x[0], x[1].get("published") or "")):
+            t = pred[r["id"]]
+            head = (r.get("title") or r.get("text") or "")[:70].replace("\n", " ")
+            print(
+                f"    {label:12} {r.get('published') or '?':10} {r['lang']} -> #{t} "
+                f"({sum(members[t].values())}, {members[t].most_common(1)[0][0]}) {head}"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="+", help="JSON Lines files or directories of them")
+    ap.add_argument("--orders", type=int, default=1, help="also run N-1 seeded shuffles")
+    ap.add_argument("--show", action="store_true", help="list items outside their thread")
+    ap.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
+    ap.add_argument(
+        "--undated", action="store_true",
+        help="keep items with no date (dropped by default: a feed's stream always has times, "
+        "and an undated item would sort after an unrelated one)",
+    )  # fmt: skip
+    a = ap.parse_args(argv)
+    params = EngineParams()
+    for spec in a.set:
+        key, value = spec.split("=", 1)
+        old = getattr(params, key)
+        new = timedelta(days=float(value)) if isinstance(old, timedelta) else type(old)(value)
+        params = dataclasses.replace(params, **{key: new})
+    rows = load(a.paths)
+    if not a.undated:
+        dropped = sum(1 for r in rows if not r.get("published"))
+        rows = [r for r in rows if r.get("published")]
+        print(f"({dropped} undated items left out; --undated keeps them)")
+    ev = _load_eval()
+    dated = sum(1 for r in rows if r.get("published") and len(r["published"]) >= 10)
+    print(
+        f"{len(rows)} items ({dated} dated to the day), labels: "
+        + ", ".join(f"{k} {v}" for k, v in Counter(r["gold"] for r in rows).most_common(5))
+        + f", {sum(1 for r in rows if r['gold'].startswith('other'))} other; langs: "
+        + ", ".join(f"{k} {v}" for k, v in Counter(r["lang"] for r in rows).most_common())
+    )
+    for seed in range(a.orders):
+        order = rows if seed == 0 else random.Random(seed).sample(rows, len(rows))
+        out = run_items(items_of(order), params=params, seed=True)
+        pred = {o["id"]: o["thread_id"] for o in out}
+        titles = {o["thread_id"]: o["thread_title"] for o in out}
+        print(f"== {'file order' if seed == 0 else f'shuffle {seed}'}")
+        report(ev, rows, pred, titles, a.show and seed == 0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
