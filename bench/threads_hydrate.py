@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import refresh  # noqa: E402
 from briefing.store import Store  # noqa: E402
+from briefing.threads import EngineParams  # noqa: E402
 
 
 def main() -> int:
@@ -46,8 +47,14 @@ def main() -> int:
         db.commit()
         db.close()
         store = Store.open(tmp, create=False)
-        since = datetime.now(UTC) - timedelta(days=21)
-        active = len(store.active_thread_ids(since))
+        now, params = datetime.now(UTC), EngineParams()
+        active = len(
+            store.active_thread_ids(
+                now - timedelta(days=21),
+                wake_since=now - params.forget_after,
+                min_stories=params.keep_min_stories,
+            )
+        )  # what assign_threads loads (the app's default dormant_after_days)
         prof = cProfile.Profile() if args.profile else None
         cpu, wall = time.process_time(), time.perf_counter()
         if prof:

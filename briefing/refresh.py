@@ -200,9 +200,10 @@ def assign_threads(
     """The one call point from fetching to the thread engine: place each new article.
 
     Loads the engine with the pinned threads (seed texts from `config`) and the threads active
-    within `dormant_after_days`, then assigns the visible articles of `new_ids` that are in no
-    thread, in publication order; with None, every visible article in no thread (what a fetch
-    passes: its new ones, and any a failed or killed run left unplaced).
+    within the engine's `forget_after` (dormant ones too: a story joining one wakes it), then
+    assigns the visible articles of `new_ids` that are in no thread, in publication order;
+    with None, every visible article in no thread (what a fetch passes: its new ones, and any
+    a failed or killed run left unplaced).
     Returns how many were placed. Never raises: the fetch is already stored, threads can be
     rebuilt later (the error is reported by the caller as a warning). With a process `pool`,
     the per-item text work of the next chunk runs there while this one is assigned."""
@@ -219,7 +220,6 @@ def assign_threads(
         return 0
     release_memory()  # a fetch's freed buffers go back before the engine builds its state
     now = _now()
-    dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
 
     created: list[int] = []
 
@@ -228,6 +228,11 @@ def assign_threads(
         return created[-1]
 
     engine = ThreadEngine(next_thread_id=new_thread_id)
+    # the dormant threads of keep_min_stories stories or more too (quiet for
+    # dormant_after_days, off the default list), up to the engine's forget_after: a story
+    # that joins one wakes it (its latest story dates it)
+    dormant = timedelta(days=config.settings.dormant_after_days if config else 21)
+    ep = engine.params
     seeded: set[int] = set()
     known = {
         t.id: t for t in store.threads(include_dormant=True, include_empty=True)
@@ -237,7 +242,9 @@ def assign_threads(
         engine.add_pinned(thread_id, title, text, keywords)
         seeded.add(thread_id)
     fresh = set(queue)
-    for thread_id in store.active_thread_ids(now - dormant):
+    for thread_id in store.active_thread_ids(
+        now - dormant, wake_since=now - ep.forget_after, min_stories=ep.keep_min_stories
+    ):
         thread = known.get(thread_id)
         rows = [
             (row, dup)

@@ -162,11 +162,11 @@ def test_run_items_is_deterministic() -> None:
 
 
 def test_quiet_threads_are_let_go_in_long_streams() -> None:
-    """Two months apart, the same kind of story opens a new thread (the first went dormant
-    and was forgotten) and both keep their labels in the output."""
+    """Five months apart (beyond forget_after), the same kind of story opens a new thread
+    (the first was forgotten) and both keep their labels in the output."""
     rows = [dict(ITEMS[2], id="jan", published="2025-01-01T10:00:00Z")]
-    rows.append(dict(ITEMS[0], id="mar", published="2025-03-05T10:00:00Z"))
-    rows.append(dict(ITEMS[2], id="mar-2", published="2025-03-05T12:00:00Z", title="Protest"))
+    rows.append(dict(ITEMS[0], id="mar", published="2025-06-05T10:00:00Z"))
+    rows.append(dict(ITEMS[2], id="mar-2", published="2025-06-05T12:00:00Z", title="Protest"))
     out = run_items(parse_items([json.dumps(r) for r in rows]), seed=False)
     by_id = {r["id"]: r for r in out}
     assert by_id["jan"]["thread_id"] != by_id["mar"]["thread_id"]

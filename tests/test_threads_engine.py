@@ -299,7 +299,7 @@ def test_new_thread_ids_come_from_the_allocator_and_never_collide() -> None:
 def test_forget_dormant_drops_quiet_threads_but_keeps_pinned(seeded: ThreadEngine) -> None:
     old = run(seeded, PROTEST_EN)
     assert seeded.active_threads == 2
-    later = T0 + EngineParams().dormant_after + timedelta(days=1)
+    later = T0 + EngineParams().forget_after + timedelta(days=1)
     seeded.forget_dormant(later)
     assert seeded.thread_ids() == [1]
     d = seeded.assign(

@@ -877,14 +877,22 @@ class Store:
     def thread_exists(self, thread_id: int) -> bool:
         return self.thread_title(thread_id) is not None
 
-    def active_thread_ids(self, since: datetime) -> list[int]:
-        """Threads that moved since `since` or are pinned: what the engine keeps in memory."""
+    def active_thread_ids(
+        self, since: datetime, *, wake_since: datetime | None = None, min_stories: int = 1
+    ) -> list[int]:
+        """Threads that moved since `since` or are pinned: what the engine keeps in memory;
+        with `wake_since`, also those that moved since then and hold `min_stories` stories
+        (a dormant crisis that may wake; the many one-story threads are left out)."""
+        if wake_since is None or wake_since >= since:
+            wake_since, min_stories = since, 1
         return [
             r[0]
             for r in self._all(
-                "SELECT id FROM threads WHERE merged_into IS NULL AND"
-                " (pinned = 1 OR coalesce(updated, created) >= ?) ORDER BY id",
-                (to_db(since),),
+                "SELECT id FROM threads t WHERE merged_into IS NULL AND (pinned = 1"
+                " OR coalesce(updated, created) >= ? OR (coalesce(updated, created) >= ?"
+                " AND (SELECT count(*) FROM membership m WHERE m.thread_id = t.id) >= ?))"
+                " ORDER BY id",
+                (to_db(since), to_db(wake_since), min_stories),
             )
         ]
 

@@ -38,7 +38,7 @@ Public API
     - ``label(thread_id) -> str``: short readable title: the fixed (user / pinned) title, else
       the member headline closest to the thread centroid (an untitled item stands in with the
       first sentence of its text), else its top names.
-    - ``forget_dormant(now)``: drop the state of threads quiet for ``params.dormant_after``,
+    - ``forget_dormant(now)``: drop the state of threads quiet for ``params.forget_after``,
       so memory is bounded by the active threads (plus ``max_active_threads`` for undated
       streams). ``active_threads`` and ``thread_ids()`` report what is held.
 

@@ -666,16 +666,19 @@ class ThreadEngine:
         return ", ".join(k.capitalize() for k, _ in top) or f"Thread {thread_id}"
 
     def forget_dormant(self, now: datetime) -> None:
-        """Drop the state of non-pinned threads quiet for longer than `params.dormant_after`.
+        """Drop the state of non-pinned threads quiet for longer than `params.forget_after`.
 
         A forgotten thread is never proposed again unless it is re-loaded with load_thread().
         Threads without any dated item are kept (their recency is bounded by
         `max_active_threads` instead)."""
-        limit = now - self.params.dormant_after
+        p = self.params
+        limit = _naive_utc(now - p.forget_after)
+        small_limit = _naive_utc(now - p.forget_small_after)
         for th in list(self._threads.values()):
             if th.pinned or th.last_activity is None:
                 continue
-            if _naive_utc(th.last_activity) < _naive_utc(limit):
+            last = _naive_utc(th.last_activity)
+            if last < limit or (last < small_limit and th.size < p.keep_min_stories):
                 self._drop_thread(th.id)
 
     @property
