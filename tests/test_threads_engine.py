@@ -739,3 +739,17 @@ def test_russian_names_lose_a_two_letter_case_ending_only_to_a_known_name() -> N
     en = "Pashinyan Karabakh Yerevan Azerbaijan Kobakhidze Safarov"
     assert [tx.name_key(w) for w in ru.split()] == [tx.name_key(w) for w in en.split()]
     assert tx.name_key("Иваном") != tx.name_key("Иван")  # unknown: no guess
+
+
+def test_names_spelled_otherwise_in_russian_armenian_azerbaijani_and_georgian_meet() -> None:
+    """Трамп folds to "tramp", not to Trump's key, and the Trump Route (TRIPP) is in every
+    language's peace-deal reports: the exonym tables carry it, under any case ending."""
+    trump = tx.name_key("Trump")
+    assert trump != tx.name_key("Tramp")
+    for ru in ("Трамп", "Трампа", "Трампом", "Трампу"):
+        assert tx.name_key(ru) == trump, ru
+    assert tx.armenian_name_key("թրամփի") == trump
+    assert tx.az_name_key("Trampın") == trump
+    assert tx.georgian_name_key("ტრამპმა") == trump
+    assert tx.name_key("Картавых") == tx.name_key("Kartavykh")  # not cut as an adjective
+    assert tx.name_key("Макрона") == tx.name_key("Macron")

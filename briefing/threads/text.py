@@ -117,7 +117,7 @@ _AZ_EXONYMS = {
     # the places and people whose key is short (_SHORT_KEY): reached only from these forms
     "iran": "iran", "türk": "turkey", "rus": "russia", "gəncə": "ganja", "gümrü": "gyumri",
     "əliyev": "aliyev", "aliyev": "aliyev", "nato": "nato", "aktau": "aktau",
-    "osetiya": "ossetia",
+    "osetiya": "ossetia", "tramp": "trump",
 }  # fmt: skip
 # Armenian (Eastern) -> Latin; ու is u, ը (the schwa, mostly the article ending a name) is
 # dropped, և is ev
@@ -141,6 +141,7 @@ _HY_EXONYMS = {
     "moskva": "moscow", "evropa": "europe", "gharabagh": "karabakh", "iran": "iran",
     "baku": "baku", "bakv": "baku", "nato": "nato", "em": "eu", "hayastan": "armenia",
     "ukraina": "ukraine", "aliev": "aliyev", "gyumri": "gyumri", "gandzak": "ganja",
+    "tramp": "trump",
 }  # fmt: skip
 # Georgian names of the countries and capitals around it, as their English name keys fold
 _KA_EXONYMS = {
@@ -150,7 +151,7 @@ _KA_EXONYMS = {
     "ashsh": "us", "nato": "nato", "putini": "putin", "alievi": "aliyev",
     "sputniki": "sputnik", "ekaterinburgi": "yekaterinburg", "grozni": "grozny",
     "rusi": "russia", "turki": "turkey", "oseti": "ossetia", "ganja": "ganja",
-    "giumri": "gyumri", "aktau": "aktau",
+    "giumri": "gyumri", "aktau": "aktau", "trampi": "trump", "tramp": "trump",
     # stems an ending changes: ერევნის (of Yerevan), აჭარის (of Adjara), ევროპის, კავკასიის
     "erevni": "yerevan", "achara": "adjara", "achari": "adjara", "evropa": "europe",
     "evropi": "europe", "kavkasia": "caucasus", "kavkasii": "caucasus",
@@ -182,6 +183,9 @@ _EXONYMS_RAW = {
     "путин": "putin", "аэрофлот": "aeroflot", "азал": "azal", "казахстан": "kazakhstan",
     "актау": "aktau", "российск": "russia", "грозный": "grozny", "чечня": "chechnya", "израиль": "israel",
     "вашингтон": "washington", "лондон": "london", "брюссель": "brussels",
+    # people in the region's news whose Russian spelling reads otherwise (Трамп is "tramp")
+    "трамп": "trump", "байден": "biden", "макрон": "macron", "уиткофф": "witkoff",
+    "уиткоф": "witkoff", "вэнс": "vance", "картавых": "kartavykh",
 }  # fmt: skip
 
 # English adjectives of nationality -> the country, so "Russian strike" matches "Russia".
@@ -461,15 +465,17 @@ def _name_key(token: str, known: bool) -> str | None:
             return armenian_name_key(low)
         return _fold_latin(_hy_latin(low)) or None
     if _CYR.search(low):
-        stem = low
+        stem = cut = low
         for end in _RU_ENDINGS:
             if low.endswith(end) and len(low) - len(end) >= 3:
                 # adjective endings (российского) and one-letter case endings (Алиева, Баку);
                 # not -ов/-ев, which belong to surnames (Сафаров)
+                cut = low[: -len(end)]
                 if end in _RU_ADJ_ENDINGS or len(end) == 1:
-                    stem = low[: -len(end)]
+                    stem = cut
                 break
-        for cand in (low, stem, stem + "а", stem + "я"):
+        # (an exonym under any ending: Трампом, with Trump)
+        for cand in (low, stem, stem + "а", stem + "я", cut):
             ex = _EXONYMS_RAW.get(cand)
             if ex is not None:
                 return _fold_latin(ex)
