@@ -8,8 +8,10 @@ The input is JSON Lines, one real article excerpt per line:
 "lang", "gold", "alt_gold"}. `gold` names the crisis ("az-ru": the 2025 Azerbaijan-Russia
 rift, the seed thread's subject; "azal": the AZAL flight 8243 crash; "ge-protest",
 "am-az-peace", "am-church"; "other-<slug>" for one other event each). The texts are
-third-party articles, so the set is not in this repository; the closing notes say where it
-came from and what it scored.
+third-party articles, so their text is not in this repository: `bench/data/real_labels.jsonl`
+keeps each one's URL, date, language and labels (326 excerpts of stored public web pages,
+labelled by hand in the tenth session), so the set can be fetched again where there is a
+network. The README says what it scored.
 
 The items go through `briefing cluster` semantics (`run_items`) with the seed thread on, in
 date order (a month-only date counts as the 15th, for ordering only; an undated item sorts

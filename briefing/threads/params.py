@@ -177,7 +177,7 @@ class EngineParams:
     # penalty above), so a crisis that goes quiet for weeks and flares again gets its new
     # stories: the app lists such a thread as dormant after `dormant_after_days` and wakes it
     # when a story joins. Measured on 212 dated real news excerpts of five Caucasus crises and
-    # 22 other events (bench/threads_real.py, mean B3 F1 of 3 orders, precision 0.835
+    # 21 other events (bench/threads_real.py, mean B3 F1 of 3 orders, precision 0.835
     # throughout; the crises there go quiet for one to four months): one window for all of
     # 30 / 60 / 90 / 120 / 180 days: 0.667 / 0.677 / 0.676 / 0.677 / 0.677; 120 days for
     # threads of 2 / 3 / 4+ stories and 30 for the rest: 0.678 each. Most threads have one
