@@ -264,11 +264,11 @@ def test_a_batch_that_is_mostly_one_event_keeps_it_in_one_thread(
     engine = ThreadEngine()
     assert len({engine.assign(i).thread_id for i in floods}) == 1
     # without the rule that does it, the linkage's groups stay apart. Since 'Georgia' or
-    # 'Tbilisi' opening a headline count as names (region_name_keys), the linkage puts these
+    # 'Tbilisi' opening a headline count as names (the known names), the linkage puts these
     # reports together by itself, so the rule is shown with that off
     from briefing.threads import text as tx
 
-    monkeypatch.setattr(tx, "region_name_keys", frozenset)
+    monkeypatch.setattr(tx, "_known_name_keys", frozenset)
     params = EngineParams(**rule)  # type: ignore[arg-type]
     by_id = {d.item_id: d.thread_id for d in ThreadEngine(params).assign_batch(batch)}
     split = len({by_id[i.id] for i in floods}) > 1

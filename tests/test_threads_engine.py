@@ -753,3 +753,34 @@ def test_names_spelled_otherwise_in_russian_armenian_azerbaijani_and_georgian_me
     assert tx.georgian_name_key("ტრამპმა") == trump
     assert tx.name_key("Картавых") == tx.name_key("Kartavykh")  # not cut as an adjective
     assert tx.name_key("Макрона") == tx.name_key("Macron")
+
+
+def test_an_azerbaijani_item_without_a_language_is_read_as_azerbaijani() -> None:
+    """A feed that declares no language: the schwa marks Azerbaijani, whose case endings are
+    then taken off known names, and a known name opening the text (Yekaterinburqda, "in
+    Yekaterinburg") counts although it stands where any word is capitalised. Before, the
+    item was "en" with one name, Ural, and opened a thread of its own."""
+    from briefing.threads.engine import _extract
+
+    report = Item(
+        "az1",
+        "",
+        "Yekaterinburqda 50 azərbaycanlı saxlanılıb. Rusiya mətbuatı bu barədə məlumat "
+        "yayıb. Saxlanılanlar arasında Ural diasporunun rəhbəri də var.",
+    )
+    f = _extract(report, EngineParams())
+    assert f.lang == "az"
+    assert {tx.name_key("Yekaterinburg"), tx.name_key("Russia")} <= set(f.names)
+    engine = ThreadEngine()
+    title, text, keywords = seed_thread()
+    engine.add_pinned(1, title, text, keywords)
+    assert engine.assign(report).thread_id == 1
+
+
+def test_a_known_name_opening_a_sentence_counts_as_a_name() -> None:
+    from briefing.threads.engine import _extract
+
+    f = _extract(Item("y", "", "Yekaterinburg police raided homes. Two men died."), EngineParams())
+    assert tx.name_key("Yekaterinburg") in f.names
+    f = _extract(Item("p", "", "Police raided homes. Two men died."), EngineParams())
+    assert tx.name_key("Police") not in f.names  # a plain word opening a sentence is not one

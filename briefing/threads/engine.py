@@ -131,7 +131,8 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     lang = (item.lang or "").lower()[:2]
     # Azerbaijani writes case endings onto names (Bakıda, Rusiyanın): known names are found
     # under them
-    key_of = tx.az_name_key if lang == "az" or tx.is_azerbaijani(head) else tx.name_key
+    azerbaijani = lang == "az" or (not lang and tx.is_azerbaijani(head))
+    key_of = tx.az_name_key if azerbaijani else tx.name_key
     if title and not tx.is_title_case(title):
         for k in (
             tx.names_from_parts(title_parts, key_of)
@@ -159,6 +160,8 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             lang = "ka"
         elif tx.mostly_armenian(head):
             lang = "hy"
+        elif azerbaijani:  # Latin letters, but the schwa only Azerbaijani writes
+            lang = "az"
         else:
             lang = "ru" if tx.is_cyrillic(head) else "en"
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))

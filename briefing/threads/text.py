@@ -301,6 +301,9 @@ def _georgian_spellings() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _known_name_keys() -> frozenset[str]:
+    """The names the engine knows: the region gazetteer's, the backdrop countries and
+    capitals, and the exonyms' targets (Yekaterinburg, Sputnik, Putin). They count as names
+    even at the start of a sentence, where a capital says nothing."""
     targets = (*_KA_EXONYMS.values(), *_AZ_EXONYMS.values(), *_HY_EXONYMS.values())
     exonyms = frozenset(k for k in map(_plain_name_key, targets) if k)
     return region_name_keys() | backdrop_name_keys() | exonyms
@@ -535,9 +538,9 @@ def token_parts(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def region_name_keys() -> frozenset[str]:
     """Name keys of the one-word entries of the region gazetteer (briefing/fetch/
-    gazetteer.txt: Armenia, Баку, Aliyev, ...): known names, so they count as names even at
-    the start of a sentence, where a capital says nothing ("Armenia and Azerbaijan initial
-    ..." / "Армения и Азербайджан парафировали ...")."""
+    gazetteer.txt: Armenia, Баку, Aliyev, ...): known names (`_known_name_keys`), so they
+    count as names even at the start of a sentence, where a capital says nothing ("Armenia
+    and Azerbaijan initial ..." / "Армения и Азербайджан парафировали ...")."""
     from briefing.fetch.region import shipped_names
 
     words = (n.rstrip("*") for n in shipped_names() if " " not in n)
@@ -577,7 +580,7 @@ def names_from_parts(parts: list[str], key_of: Callable[[str], str | None] = nam
                 mid.append(key)
     if initial:
         seen = set(mid)
-        known = region_name_keys()
+        known = _known_name_keys()
         mid.extend(k for k in initial if k in seen or k in known)
     return mid
 
@@ -611,7 +614,7 @@ def _name_tokens_full(text: str, *, numbers: bool, bigrams: bool) -> list[str]:
         prev_key = key
     if initial:
         seen = set(mid)
-        known = region_name_keys()
+        known = _known_name_keys()
         mid.extend(k for k in initial if k in seen or k in known)
     mid.extend(pairs)
     return mid
