@@ -167,6 +167,13 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))
 
 
+def _with_names(f: _Features, names: Mapping[str, float]) -> _Features:
+    """`f` with these names (sublinear weights) where it has none of them."""
+    if not names:
+        return f
+    return _Features({**f.words}, {**names, **f.names}, f.lang, f.shingles)
+
+
 def _integral(*weights: float) -> bool:
     return all(float(w).is_integer() for w in weights)
 
@@ -332,8 +339,12 @@ class ThreadEngine:
         self._pinned.add(thread_id)
         th.fixed_title = _one_line(title)
         kw = " ".join(keywords)
+        # the keywords are the thread's names whatever their case: as a "title" of capitalised
+        # words they read as a title-case headline, which gives no names (AZAL and Aktau were
+        # in no vector of the seed thread, so a Russian report of the crash scored 0.02)
+        kw_names = {k: 1.0 + math.log(p.title_weight) for k in map(tx.name_key, tx.tokens(kw)) if k}
         seed = Item(id=f"pinned:{thread_id}", title=kw, text=text)
-        f = _extract(seed, p)
+        f = _with_names(_extract(seed, p), kw_names)
         self._count_df(f)
         self._add_to_thread(th, f, title=th.fixed_title, published=None)
         paragraphs = [s for s in re.split(r"\n\s*\n|\n", text) if len(s.split()) >= 8]
@@ -341,7 +352,7 @@ class ThreadEngine:
             pf = _extract(Item(id="", title=kw, text=para), p)
             th.facets.append((pf.words, pf.names))
         if kw:
-            kf = _extract(Item(id="", title=kw, text=""), p)
+            kf = _with_names(_extract(Item(id="", title=kw, text=""), p), kw_names)
             th.facets.append((kf.words, kf.names))
         for phrase in keywords:
             keys = [(tx.word_key(t), tx.name_key(t)) for t in tx.tokens(phrase)]
