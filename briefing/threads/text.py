@@ -396,6 +396,37 @@ def stem_ru(word: str) -> str:
     return word
 
 
+# Georgian noun endings, longest first, a stem of at least three letters kept: a postposition
+# written onto the word (-ში in, -ზე on, -თან at, -დან from, -თვის for ...) or a case ending
+# with the plural -ებ- (-ის, -ით, -მა, -ად, -ს ...), and the stem's last vowel, which the
+# nominative adds and the genitive drops (სასახლე palace, სასახლის, სასახლესთან: სასახლ)
+_KA_POSTPOSITIONS = sorted(
+    "ისთვის სთვის თვის ისგან გან იდან დან სთან თან ისკენ სკენ კენ ამდე მდე ვით ში ზე".split(),
+    key=len,
+    reverse=True,
+)
+_KA_CASES = sorted(
+    "ებისა ების ებით ებმა ებს ები ებ ისა ის ით ად მა ს მ".split(), key=len, reverse=True
+)
+
+
+def stem_ka(word: str) -> str:
+    """A light Georgian stemmer (postposition, case and plural, final vowel): the forms of
+    one noun meet (პრეზიდენტის / პრეზიდენტი, აქციაზე / აქცია)."""
+    for end in _KA_POSTPOSITIONS:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return _ka_vowel(word[: -len(end)])  # აქციაზე -> აქცია -> აქცი
+    for end in _KA_CASES:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            # -ს and -მ follow a stem's vowel (პოლიციამ, პოლიციას), -ის replaces it (აქციის)
+            return _ka_vowel(word[:-1]) if len(end) == 1 else word[: -len(end)]
+    return _ka_vowel(word)
+
+
+def _ka_vowel(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "აეიოუ" else word
+
+
 def stem_en(word: str) -> str:
     """Harman's S-stemmer plus a possessive strip: conservative, never merges events."""
     if word.endswith("'s") or word.endswith("’s"):
@@ -422,6 +453,8 @@ def word_key(token: str) -> str | None:
         return stem_ru(low)
     if low[0].isdigit():
         return low
+    if "\u10d0" <= low[0] <= "\u10ff":
+        return stem_ka(low)
     return stem_en(_strip_accents(low))
 
 
