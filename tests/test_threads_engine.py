@@ -834,3 +834,17 @@ def test_georgian_words_meet_under_their_case_endings_and_postpositions() -> Non
     first = engine.assign(a)
     second = engine.assign(b)
     assert second.thread_id == first.thread_id and second.score > 0.5
+
+
+def test_armenian_words_meet_under_their_endings() -> None:
+    """Armenian writes the article, cases and the plural onto nouns, as Georgian does."""
+    forms = [
+        ("կառավարությունը", "կառավարության", "կառավարություն"),
+        ("եկեղեցին", "եկեղեցու", "եկեղեցում", "եկեղեցի"),
+        ("արքեպիսկոպոսը", "արքեպիսկոպոսի", "արքեպիսկոպոսներին"),
+        ("ցանցերը", "ցանցերի", "ցանց"),
+        ("վարչապետը", "վարչապետի", "վարչապետ"),
+    ]
+    for group in forms:
+        assert len({tx.word_key(w) for w in group}) == 1, group
+    assert len({tx.word_key(group[0]) for group in forms}) == len(forms)

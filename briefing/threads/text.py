@@ -427,6 +427,27 @@ def _ka_vowel(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "აეიოუ" else word
 
 
+# Armenian noun endings: the plural (-ներ/-եր) with a case or the article after it, a case
+# (-ից from, -ում in, -ով with, -ի of), the article (-ը, -ն), and -ություն's forms
+_HY_ENDINGS_STEM = sorted(
+    """ություններից ություններում ությունների ությունները ություններ ությունից ությունը
+    ությունն ության ությամբ ություն ներին ներից ներում ներով ների ները ներն ներ երին երից
+    երում երով երի երը երն եր ից ում ով ին ու ի ը ն""".split(),
+    key=len,
+    reverse=True,
+)
+
+
+def stem_hy(word: str) -> str:
+    """A light Armenian stemmer: one ending off (plural with its case or article, a case,
+    the article), a stem of at least three letters kept: the forms of one noun meet
+    (կառավարությունը / կառավարության, եկեղեցին / եկեղեցու / եկեղեցում)."""
+    for end in _HY_ENDINGS_STEM:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
 def stem_en(word: str) -> str:
     """Harman's S-stemmer plus a possessive strip: conservative, never merges events."""
     if word.endswith("'s") or word.endswith("’s"):
@@ -455,6 +476,8 @@ def word_key(token: str) -> str | None:
         return low
     if "\u10d0" <= low[0] <= "\u10ff":
         return stem_ka(low)
+    if "\u0561" <= low[0] <= "\u0587":
+        return stem_hy(low)
     return stem_en(_strip_accents(low))
 
 
