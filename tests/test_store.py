@@ -46,7 +46,9 @@ def test_seed_thread_created_once(tmp_path: Path) -> None:
     with Store.open(tmp_path) as store:
         assert store.counts()["threads"] == 2
         assert store.counts()["articles"] == 1
-        assert [t.title for t in store.threads()][1] == "Georgia protests"
+        # (both pinned and undated: their order follows their creation times, which can
+        # fall in two different seconds)
+        assert "Georgia protests" in {t.title for t in store.threads()}
 
 
 def test_refuses_newer_schema_without_writing(tmp_path: Path) -> None:
