@@ -74,13 +74,13 @@ def _date(pub: str | None) -> str | None:
     return pub + "-15" if len(pub) == 7 else pub[:10]
 
 
-def items_of(rows: list[dict]) -> list:
+def items_of(rows: list[dict], chars: int = 0) -> list:
     lines = [
         json.dumps(
             {
                 "id": r["id"],
                 "title": r.get("title") or "",
-                "text": r.get("text") or "",
+                "text": (r.get("text") or "")[: chars or None],
                 "published": _date(r.get("published")),
                 "source": r.get("source"),
                 "lang": r.get("lang"),
@@ -165,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true", help="list items outside their thread")
     ap.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
     ap.add_argument(
+        "--chars", type=int, default=0,
+        help="cut each text to this many characters (300: about an RSS summary)",
+    )  # fmt: skip
+    ap.add_argument(
         "--undated", action="store_true",
         help="keep items with no date (dropped by default: a feed's stream always has times, "
         "and an undated item would sort after an unrelated one)",
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for seed in range(a.orders):
         order = rows if seed == 0 else random.Random(seed).sample(rows, len(rows))
-        out = run_items(items_of(order), params=params, seed=True)
+        out = run_items(items_of(order, a.chars), params=params, seed=True)
         pred = {o["id"]: o["thread_id"] for o in out}
         titles = {o["thread_id"]: o["thread_title"] for o in out}
         print(f"== {'file order' if seed == 0 else f'shuffle {seed}'}")
