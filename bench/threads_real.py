@@ -178,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     for spec in a.set:
         key, value = spec.split("=", 1)
         old = getattr(params, key)
-        new = timedelta(days=float(value)) if isinstance(old, timedelta) else type(old)(value)
+        if isinstance(old, timedelta):
+            new = timedelta(days=float(value))
+        elif isinstance(old, bool):
+            new = value.lower() in ("1", "true", "yes", "on")
+        else:
+            new = type(old)(value)
         params = dataclasses.replace(params, **{key: new})
     rows = load(a.paths)
     if not a.undated:

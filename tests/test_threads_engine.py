@@ -848,3 +848,35 @@ def test_armenian_words_meet_under_their_endings() -> None:
     for group in forms:
         assert len({tx.word_key(w) for w in group}) == 1, group
     assert len({tx.word_key(group[0]) for group in forms}) == len(forms)
+
+
+def test_a_group_joins_the_seed_thread_only_as_its_members_would() -> None:
+    """Three reports of Iran's president in Baku share Aliyev, Baku, relations and a word on
+    Moscow with the seed article. None would join its thread alone, but their centroid,
+    broader than any of them, scored over the bar: the group went into the seed thread."""
+    when = datetime(2025, 4, 28, 9, tzinfo=UTC)
+    visit = [
+        Item("v1", "Iranian president Pezeshkian arrives in Baku for talks with Aliyev",
+             "Iranian President Masoud Pezeshkian arrived in Baku for an official visit at the "
+             "invitation of President Ilham Aliyev, as Azerbaijan's relations with Russia stay "
+             "strained.", when),
+        Item("v2", "Iran and Azerbaijan sign cooperation documents in Baku",
+             "Presidents Ilham Aliyev and Masoud Pezeshkian signed documents on transport and "
+             "energy in Baku; Azerbaijan is turning away from Moscow toward its other "
+             "neighbours.", when),
+        Item("v3", "Pezeshkian and Aliyev pledge closer ties between Iran and Azerbaijan",
+             "In Baku, Pezeshkian called Azerbaijan a second homeland; Aliyev, whose government "
+             "cancelled Russian cultural events, said relations with Tehran were at a high "
+             "level.", when),
+    ]  # fmt: skip
+    title, text, keywords = seed_thread()
+    for report in visit:
+        alone = ThreadEngine()
+        alone.add_pinned(1, title, text, keywords)
+        assert alone.assign(report).thread_id != 1
+    engine = ThreadEngine()
+    engine.add_pinned(1, title, text, keywords)
+    assert all(d.thread_id != 1 for d in engine.assign_batch(visit))
+    centroid = ThreadEngine(EngineParams(pinned_members=False))
+    centroid.add_pinned(1, title, text, keywords)
+    assert all(d.thread_id == 1 for d in centroid.assign_batch(visit))  # the old way

@@ -621,6 +621,21 @@ class ThreadEngine:
                 if not lone and th.size < frag:
                     continue
                 extra = p.batch_rejoin_margin
+            if th.pinned and len(feats) > 1 and p.pinned_members:
+                # a centroid scores higher against a broad seed than its members do: a
+                # pinned thread takes a group when one of its members (the first 8) would
+                # go alone, and scores it by that member
+                for i in range(min(len(feats), 8)):
+                    pw, _nw, pn, _nn, v_short = vecs[i]
+                    cw, cn = self._sims_prepped(th, pw, pn)
+                    score, need = self._decide(
+                        th, feats[i], cw, cn, bool(feats[i].query[1]), pub, short=v_short,
+                        beat=best_margin + extra if self._may_bound else None,
+                    )  # fmt: skip
+                    need += extra
+                    if score - need > best_margin:
+                        best, best_score, best_margin = th, score, score - need
+                continue
             for f, pw, pn, v_short, _ratio in views:
                 cw, cn = self._sims_prepped(th, pw, pn)
                 score, need = self._decide(
