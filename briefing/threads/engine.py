@@ -623,17 +623,27 @@ class ThreadEngine:
                 extra = p.batch_rejoin_margin
             if th.pinned and len(feats) > 1 and p.pinned_members:
                 # a centroid scores higher against a broad seed than its members do: a
-                # pinned thread takes a group when one of its members (the first 8) would
-                # go alone, and scores it by that member
-                for i in range(min(len(feats), 8)):
-                    pw, _nw, pn, _nn, v_short = vecs[i]
-                    cw, cn = self._sims_prepped(th, pw, pn)
-                    score, need = self._decide(
-                        th, feats[i], cw, cn, bool(feats[i].query[1]), pub, short=v_short,
-                        beat=best_margin + extra if self._may_bound else None,
-                    )  # fmt: skip
-                    need += extra
-                    if score - need > best_margin:
+                # pinned thread scores a group by its members (the first 8), the mean of
+                # their scores and bars per language, the best language deciding (as for a
+                # mixed group's views)
+                for idx in by_lang.values():
+                    members = [i for i in idx if i < 8] or idx[:1]
+                    sims = [(i, *self._sims_prepped(th, vecs[i][0], vecs[i][2])) for i in members]
+                    # bounds first (no seed strands scored): most groups end there
+                    passes = (math.inf, None) if self._may_bound else (None,)
+                    for beat in passes:
+                        total = bar = 0.0
+                        for i, cw, cn in sims:
+                            score, need = self._decide(
+                                th, feats[i], cw, cn, bool(feats[i].query[1]), pub,
+                                short=vecs[i][4], beat=beat,
+                            )  # fmt: skip
+                            total += score
+                            bar += need + extra
+                        score, need = total / len(members), bar / len(members)
+                        if score - need <= best_margin:
+                            break  # (a bound: the exact mean is no higher)
+                    else:
                         best, best_score, best_margin = th, score, score - need
                 continue
             for f, pw, pn, v_short, _ratio in views:
