@@ -777,6 +777,20 @@ def test_an_azerbaijani_item_without_a_language_is_read_as_azerbaijani() -> None
     assert engine.assign(report).thread_id == 1
 
 
+def test_a_russian_item_quoting_a_name_with_a_schwa_stays_russian() -> None:
+    """The schwa marks Azerbaijani in Latin letters only: a Russian report (no language
+    declared) that quotes an Azerbaijani name as written was read as "az"."""
+    from briefing.threads.engine import _extract
+
+    report = Item(
+        "ru1",
+        "Авиакомпания приостановила рейсы",
+        "Компания «Azərbaycan Hava Yolları» приостановила рейсы в несколько городов России, "
+        "сообщили в пресс-службе перевозчика.",
+    )
+    assert _extract(report, EngineParams()).lang == "ru"
+
+
 def test_a_known_name_opening_a_sentence_counts_as_a_name() -> None:
     from briefing.threads.engine import _extract
 

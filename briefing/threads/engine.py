@@ -160,10 +160,12 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             lang = "ka"
         elif tx.mostly_armenian(head):
             lang = "hy"
+        elif tx.is_cyrillic(head):  # (a Russian report may quote a name with a schwa)
+            lang = "ru"
         elif azerbaijani:  # Latin letters, but the schwa only Azerbaijani writes
             lang = "az"
         else:
-            lang = "ru" if tx.is_cyrillic(head) else "en"
+            lang = "en"
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))
 
 
