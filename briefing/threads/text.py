@@ -2,9 +2,10 @@
 
 Everything here is a pure function of its input string. Two token streams come out of a text:
 
-* **words**: lowercase word tokens minus English/Russian stop words, lightly stemmed (an
-  S-stemmer for English, a suffix stripper for Russian); numbers are kept (flight numbers,
-  years and casualty counts are strong event cues and do not depend on the language).
+* **words**: lowercase word tokens minus English/Russian/Georgian stop words, lightly stemmed
+  (an S-stemmer for English, suffix strippers for Russian, Georgian and Armenian); numbers
+  are kept (flight numbers, years and casualty counts are strong event cues and do not
+  depend on the language).
 * **names**: capitalised tokens (people, places, organisations, acronyms), *folded* to a
   script-independent key so that Алиев / Aliyev, Баку / Baku, Ереван / Yerevan and
   Карабах / Karabakh / Qarabağ give the same feature. Folding = Cyrillic->Latin
@@ -415,6 +416,10 @@ def stem_ka(word: str) -> str:
     one noun meet (პრეზიდენტის / პრეზიდენტი, აქციაზე / აქცია)."""
     for end in _KA_POSTPOSITIONS:
         if word.endswith(end) and len(word) - len(end) >= 3:
+            if end[0] == "ი":
+                # the genitive's -ი- went with it, and the stem's vowel before it (აქციისთვის
+                # -> აქცი, as აქციის; not აქც, which also took მისიიდან to მისთვის' მის)
+                return word[: -len(end)]
             return _ka_vowel(word[: -len(end)])  # აქციაზე -> აქცია -> აქცი
     for end in _KA_CASES:
         if word.endswith(end) and len(word) - len(end) >= 3:
@@ -428,22 +433,37 @@ def _ka_vowel(word: str) -> str:
 
 
 # Armenian noun endings: the plural (-ներ/-եր) with a case or the article after it, a case
-# (-ից from, -ում in, -ով with, -ի of), the article (-ը, -ն), and -ություն's forms
+# (-ից from, -ում in, -ով with, -ի of), the article (-ը, -ն)
 _HY_ENDINGS_STEM = sorted(
-    """ություններից ություններում ությունների ությունները ություններ ությունից ությունը
-    ությունն ության ությամբ ություն ներին ներից ներում ներով ների ները ներն ներ երին երից
-    երում երով երի երը երն եր ից ում ով ին ու ի ը ն""".split(),
+    """ներին ներից ներում ներով ների ները ներն ներ երին երից երում երով երի երը երն եր ից ում
+    ով ին ու ի ը ն""".split(),
     key=len,
     reverse=True,
 )
+# -ություն's forms (with its case, plural or article) are brought back to -ություն, not
+# cut off: պետություն (state) is not պետ (chief), nor իշխանություն (the authorities) իշխան
+_HY_UTYUN = sorted(
+    """ություններից ություններում ություններով ությունների ությունները ություններ ությունից
+    ությունում ությունով ությունը ությունն ությանը ության ությամբ ություն""".split(),
+    key=len,
+    reverse=True,
+)
+_HY_VOWELS = frozenset("աեէըիոօւ")
 
 
 def stem_hy(word: str) -> str:
     """A light Armenian stemmer: one ending off (plural with its case or article, a case,
     the article), a stem of at least three letters kept: the forms of one noun meet
-    (կառավարությունը / կառավարության, եկեղեցին / եկեղեցու / եկեղեցում)."""
+    (կառավարությունը / կառավարության, եկեղեցին / եկեղեցու / եկեղեցում). A final -ն is the
+    article only after a consonant (քաղաքն, Հայաստանն): after a vowel it is the noun's own
+    (Հայաստան, Երևան, դատարան, which meet Հայաստանի, Երևանում, դատարանի)."""
+    for end in _HY_UTYUN:
+        if word.endswith(end) and len(word) > len(end):
+            return word[: -len(end)] + "ություն"
     for end in _HY_ENDINGS_STEM:
         if word.endswith(end) and len(word) - len(end) >= 3:
+            if end == "ն" and word[-2] in _HY_VOWELS:
+                continue
             return word[: -len(end)]
     return word
 
