@@ -48,9 +48,10 @@ Public API
 
 How a decision is made
 ----------------------
-1. Features (``text.py``): TF-IDF over title (weighted) + body with sublinear tf, English
-   and Russian stop words and light stemming; a separate *names* vector of capitalised
-   tokens folded across scripts (Алиев/Aliyev, Баку/Baku, Ереван/Yerevan, Карабах/Karabakh).
+1. Features (``text.py``): TF-IDF over title (weighted) + body with sublinear tf, English,
+   Russian and Georgian stop words and light stemming (Armenian too); a separate *names*
+   vector of capitalised tokens folded across scripts (Алиев/Aliyev, Баку/Baku,
+   Ереван/Yerevan, Карабах/Karabakh).
    Document frequencies are learnt online from the stream.
 2. Near-duplicate check: MinHash (32 bins, 16 LSH bands of 2) over word 3-shingles.
 3. Candidates: threads sharing the item's top terms in an inverted index (a term found in
