@@ -937,3 +937,11 @@ def test_armenian_utyun_nouns_do_not_meet_their_root() -> None:
     assert tx.word_key("իշխանությունը") != tx.word_key("իշխան")
     assert len({tx.word_key(w) for w in ("միություն", "միության", "միությունը")}) == 1
     assert tx.word_key("կառավարությանը") == tx.word_key("կառավարություն")
+
+
+def test_armenian_function_words_are_no_features() -> None:
+    """մասին ("about") and կողմից ("by") stemmed into մաս ("part") and կողմ ("side"), and
+    եւ / որ / են were features of every Armenian story."""
+    for word in ("մասին", "կողմից", "եւ", "և", "որ", "են", "այս", "հայտարարեց"):
+        assert tx.word_key(word) is None, word
+    assert tx.word_key("մաս") == "մաս" and tx.word_key("կողմը") == "կողմ"

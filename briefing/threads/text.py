@@ -60,7 +60,19 @@ STOP_KA = frozenset(
 """.split()
 )
 
-STOP = STOP_EN | STOP_RU | STOP_KA
+# Armenian function words and the verbs that report speech (the region's outlets write
+# Armenian; both spellings of "and": և and եւ)
+STOP_HY = frozenset(
+    """
+է և եւ են ու էր էին եմ ենք եք ես իր իրենց որ որը որի որն որոնք մի մեկ նաև նաեւ կամ այն այս
+այդ նա նրա նրանք նրանց դա սա դրա սրա դրանք մեջ իսկ այլ հետ համար ավելի հետո կարող մինչև
+մինչեւ էլ ինչպես շատ քանի միայն ոչ չի չեն վրա բոլոր երբ մասին կողմից պետք ըստ դեպի մոտ
+միջև միջեւ եթե բայց քան արդեն դեռ այստեղ այնտեղ եղել լինել լինի կլինի ասել ասաց նշել նշեց
+հայտարարել հայտարարեց
+""".split()
+)
+
+STOP = STOP_EN | STOP_RU | STOP_KA | STOP_HY
 
 # Capitalised words that are titles or generic institutions, not names: they would make
 # every "President X" story look alike.
