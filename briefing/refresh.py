@@ -341,7 +341,8 @@ def _pinned_seeds(
     for key, thread_id in store.pinned_thread_ids().items():
         pinned = by_key.get(key)
         if pinned is not None:
-            if pinned.seed_text:
+            # a seed text, or keywords alone: a crisis defined by its names
+            if pinned.seed_text or pinned.keywords:
                 out.append((thread_id, pinned.title, pinned.seed_text, pinned.keywords))
             continue
         shipped = resources.files("briefing.seeds").joinpath(key)
