@@ -33,14 +33,19 @@ import json
 import random
 import sys
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.threads import EngineParams  # noqa: E402
-from briefing.threads.cluster_cmd import SEED_THREAD_ID, parse_items, run_items  # noqa: E402
+from briefing.threads import EngineParams, ThreadEngine  # noqa: E402
+from briefing.threads.cluster_cmd import (  # noqa: E402
+    SEED_THREAD_ID,
+    parse_items,
+    run_items,
+    seed_thread,
+)
 
 EVAL = ROOT.parent / "shared" / "tools" / "cluster_eval.py"
 
@@ -90,6 +95,20 @@ def items_of(rows: list[dict], chars: int = 0) -> list:
         for r in rows
     ]
     return parse_items(lines, "real")
+
+
+def one_batch(items: list, params: EngineParams) -> list[dict]:
+    """All items in one `assign_batch`, in date order, with the seed thread: a first fetch."""
+    engine = ThreadEngine(params)
+    title, text, keywords = seed_thread()
+    engine.add_pinned(SEED_THREAD_ID, title, text, keywords)
+    order = sorted(range(len(items)), key=lambda i: items[i][1].published or datetime.min)
+    decisions = engine.assign_batch([items[i][1] for i in order])
+    tids = {items[i][0]: d.thread_id for i, d in zip(order, decisions, strict=True)}
+    return [
+        {"id": raw, "thread_id": tids[raw], "thread_title": engine.label(tids[raw])}
+        for raw, _ in items
+    ]
 
 
 def merged(label: str) -> str:
@@ -165,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true", help="list items outside their thread")
     ap.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
     ap.add_argument(
+        "--one-batch", action="store_true",
+        help="place every item in one batch, in date order, as the app's first fetch (or a "
+        "catch-up after days offline) does, instead of one batch per day",
+    )  # fmt: skip
+    ap.add_argument(
         "--chars", type=int, default=0,
         help="cut each text to this many characters (300: about an RSS summary)",
     )  # fmt: skip
@@ -200,7 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for seed in range(a.orders):
         order = rows if seed == 0 else random.Random(seed).sample(rows, len(rows))
-        out = run_items(items_of(order, a.chars), params=params, seed=True)
+        if a.one_batch:
+            out = one_batch(items_of(order, a.chars), params)
+        else:
+            out = run_items(items_of(order, a.chars), params=params, seed=True)
         pred = {o["id"]: o["thread_id"] for o in out}
         titles = {o["thread_id"]: o["thread_title"] for o in out}
         print(f"== {'file order' if seed == 0 else f'shuffle {seed}'}")
