@@ -98,12 +98,18 @@ def items_of(rows: list[dict], chars: int = 0) -> list:
 
 
 def one_batch(items: list, params: EngineParams) -> list[dict]:
-    """All items in one `assign_batch`, in date order, with the seed thread: a first fetch."""
+    """All items in one `assign_batch`, in date order, with the seed thread: a first fetch.
+    An undated item is dated a day after the latest one, as the fetcher dates it by when it
+    was first seen."""
     engine = ThreadEngine(params)
     title, text, keywords = seed_thread()
     engine.add_pinned(SEED_THREAD_ID, title, text, keywords)
-    order = sorted(range(len(items)), key=lambda i: items[i][1].published or datetime.min)
-    decisions = engine.assign_batch([items[i][1] for i in order])
+    # an undated item is dated as the fetcher dates it: when first seen, after the others
+    dated = [it.published for _, it in items if it.published is not None]
+    seen = max(dated) + timedelta(days=1) if dated else None
+    batch = [it if it.published else dataclasses.replace(it, published=seen) for _, it in items]
+    order = sorted(range(len(items)), key=lambda i: batch[i].published or datetime.min)
+    decisions = engine.assign_batch([batch[i] for i in order])
     tids = {items[i][0]: d.thread_id for i, d in zip(order, decisions, strict=True)}
     return [
         {"id": raw, "thread_id": tids[raw], "thread_title": engine.label(tids[raw])}
