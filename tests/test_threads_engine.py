@@ -945,3 +945,13 @@ def test_armenian_function_words_are_no_features() -> None:
     for word in ("մասին", "կողմից", "եւ", "և", "որ", "են", "այս", "հայտարարեց"):
         assert tx.word_key(word) is None, word
     assert tx.word_key("մաս") == "մաս" and tx.word_key("կողմը") == "կողմ"
+
+
+def test_country_abbreviations_meet_across_scripts() -> None:
+    """США, ԱՄՆ, ABŞ and აშშ are the USA; РФ, ՌԴ and RF Russia; ՀՀ Armenia."""
+    usa = tx.name_key("USA")
+    assert tx.name_key("США") == tx.armenian_name_key("ամն") == tx.az_name_key("ABŞ") == usa
+    assert tx.georgian_name_key("აშშ") == usa
+    russia = tx.name_key("Russia")
+    assert tx.name_key("РФ") == tx.armenian_name_key("ռդ") == tx.az_name_key("RF") == russia
+    assert tx.armenian_name_key("հհ") == tx.name_key("Armenia")

@@ -130,7 +130,7 @@ _AZ_EXONYMS = {
     # the places and people whose key is short (_SHORT_KEY): reached only from these forms
     "iran": "iran", "türk": "turkey", "rus": "russia", "gəncə": "ganja", "gümrü": "gyumri",
     "əliyev": "aliyev", "aliyev": "aliyev", "nato": "nato", "aktau": "aktau",
-    "osetiya": "ossetia", "tramp": "trump",
+    "osetiya": "ossetia", "tramp": "trump", "abş": "usa", "rf": "russia",
 }  # fmt: skip
 # Armenian (Eastern) -> Latin; ու is u, ը (the schwa, mostly the article ending a name) is
 # dropped, և is ev
@@ -154,14 +154,14 @@ _HY_EXONYMS = {
     "moskva": "moscow", "evropa": "europe", "gharabagh": "karabakh", "iran": "iran",
     "baku": "baku", "bakv": "baku", "nato": "nato", "em": "eu", "hayastan": "armenia",
     "ukraina": "ukraine", "aliev": "aliyev", "gyumri": "gyumri", "gandzak": "ganja",
-    "tramp": "trump",
+    "tramp": "trump", "amn": "usa", "hh": "armenia", "rd": "russia",
 }  # fmt: skip
 # Georgian names of the countries and capitals around it, as their English name keys fold
 _KA_EXONYMS = {
     "sakartvelo": "georgia", "ruseti": "russia", "somkheti": "armenia",
     "azerbaijani": "azerbaijan", "turketi": "turkey", "moskovi": "moscow", "bako": "baku",
     "erevani": "yerevan", "ukraina": "ukraine", "irani": "iran", "evrokavshiri": "eu",
-    "ashsh": "us", "nato": "nato", "putini": "putin", "alievi": "aliyev",
+    "ashsh": "usa", "nato": "nato", "putini": "putin", "alievi": "aliyev",
     "sputniki": "sputnik", "ekaterinburgi": "yekaterinburg", "grozni": "grozny",
     "rusi": "russia", "turki": "turkey", "oseti": "ossetia", "ganja": "ganja",
     "giumri": "gyumri", "aktau": "aktau", "trampi": "trump", "tramp": "trump",
@@ -190,8 +190,8 @@ _TRANSLIT = {
 # Keys are folded Russian forms (after _fold_latin), values the folded English form.
 _EXONYMS_RAW = {
     "москва": "moscow", "россия": "russia", "российский": "russia", "грузия": "georgia",
-    "турция": "turkey", "украина": "ukraine", "кремль": "kremlin", "сша": "us",
-    "германия": "germany", "франция": "france", "китай": "china", "иран": "iran",
+    "турция": "turkey", "украина": "ukraine", "кремль": "kremlin", "сша": "usa",
+    "германия": "germany", "франция": "france", "китай": "china", "иран": "iran", "рф": "russia",
     "европа": "europe", "евросоюз": "eu", "ес": "eu", "оон": "un", "нато": "nato",
     "путин": "putin", "аэрофлот": "aeroflot", "азал": "azal", "казахстан": "kazakhstan",
     "актау": "aktau", "российск": "russia", "грозный": "grozny", "чечня": "chechnya", "израиль": "israel",
