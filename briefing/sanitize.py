@@ -205,3 +205,18 @@ def http_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return url
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?։。])\s+|\n")
+_WORDISH = re.compile(r"[^\W\d_]{2,}")
+
+
+def lead_sentence(text: str | None, limit: int = 120) -> str:
+    """The first piece of `text` that reads as a sentence (five words or more), at most
+    `limit` characters: what stands for an item that has no title. A dateline or a byline
+    before it ("4 Dec. 13:30 (UTC+3 MSK)", "Yerevan /Mediamax/.") is skipped; with no such
+    piece, the first one."""
+    pieces = [s.strip() for s in _SENTENCE_END.split((text or "")[: 5 * limit])]
+    pieces = [s for s in pieces if s]
+    lead = next((s for s in pieces if len(_WORDISH.findall(s)) >= 5), pieces[0] if pieces else "")
+    return lead[:limit]

@@ -33,6 +33,7 @@ from briefing.fetch.parse import (
     strip_dtd,
 )
 from briefing.fetch.region import mentions_region
+from briefing.sanitize import clean_line
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -330,3 +331,23 @@ def test_connect_error_reason_is_found_in_a_group_of_addresses() -> None:
     outer = OSError("All connection attempts failed")
     outer.__cause__ = group
     assert connect_reason(outer) == "connection refused"
+
+
+def test_an_untitled_item_stands_as_its_lead_sentence_and_keeps_its_key() -> None:
+    """An item with no title was shown as the first 120 characters of its summary, dateline
+    and all ("29 Dec. 11:20 (UTC+3 MSK) Mikheil Kavelashvili took..."). It now stands as the
+    first piece that reads as a sentence; its key is computed as before, so a cache keeps
+    recognising the items it stored under the old form (no duplicates after an upgrade)."""
+    summary = (
+        "29 Dec. 11:20 (UTC+3 MSK)\n\nMikheil Kavelashvili took the presidential oath in "
+        "Tbilisi. Salome Zourabichvili left the palace."
+    )
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<description>{summary}</description></item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(doc, url="http://example.org/f").items
+    assert entry.title == "Mikheil Kavelashvili took the presidential oath in Tbilisi."
+    old_title = clean_line(entry.summary, 120)  # what the title was
+    assert old_title.startswith("29 Dec. 11:20 (UTC+3 MSK) Mikheil")
+    assert entry.key == entry_key("", "", old_title, entry.summary)

@@ -32,6 +32,7 @@ from briefing.sanitize import (
     clean_text,
     http_url,
     id_text,
+    lead_sentence,
     strip_escapes,
 )
 from briefing.textfmt import plural
@@ -455,11 +456,13 @@ def _item(
     author = one_line(entry.get("author") or "", AUTHOR_CAP)
     if not (title or link or summary):
         return None
+    key_title = title or clean_line(summary, 120) or link  # (the key as it always was)
     if not title:
-        title = clean_line(summary, 120) or link
+        # an untitled item stands as its lead sentence, past a dateline or byline
+        title = clean_line(lead_sentence(summary), 120) or key_title
     published = sane_date(entry.get("published_parsed") or entry.get("updated_parsed"), now)
     lang = None
-    key = entry_key(entry.get("id") or "", link, title, summary)
+    key = entry_key(entry.get("id") or "", link, key_title, summary)
     hidden = False
     if general:
         from briefing.fetch.region import mentions_region

@@ -1341,22 +1341,15 @@ def _naive_utc(d: datetime) -> datetime:
     return d.replace(tzinfo=None) - (off or timedelta(0))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?։。])\s+|\n")
-_WORDISH = re.compile(r"[^\W\d_]{2,}")
-
-
 def _headline(item: Item) -> str:
     """What stands for an item in its thread's label: its title, or for an item without one
     (JSON input may have none) the first sentence of its text, so that a label is words a
     reader wrote, not the engine's name keys."""
     if item.title.strip():
         return item.title
-    pieces = [s.strip() for s in _SENTENCE_END.split((item.text or "")[:600])]
-    pieces = [s for s in pieces if s]
-    # a dateline or a byline ("4 Dec. 13:30 (UTC+3 MSK)", "Yerevan /Mediamax/.") is skipped
-    # for the first piece that reads as a sentence
-    lead = next((s for s in pieces if len(_WORDISH.findall(s)) >= 5), pieces[0] if pieces else "")
-    return lead[:120]
+    from briefing.sanitize import lead_sentence
+
+    return lead_sentence(item.text)
 
 
 def _one_line(s: str) -> str:
