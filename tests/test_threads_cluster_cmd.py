@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.threads import cluster_cmd
-from briefing.threads.cluster_cmd import parse_items, run_items, seed_thread
+from briefing.threads.cluster_cmd import InputError, parse_items, run_items, seed_thread
 
 ITEMS = [
     {
@@ -211,3 +211,22 @@ def test_rss_pubdate_is_accepted_as_a_publication_time() -> None:
     assert late is not None and late.isoformat() == "2025-07-01T12:00:00+04:00"
     assert items[1][1].published < late  # 07:00Z is before 08:00Z
     assert [items[i][0] for i in cluster_cmd._order(items)] == ["early", "late"]
+
+
+def test_a_month_or_a_year_is_a_date_and_a_wrong_month_names_its_line() -> None:
+    """ISO 8601 allows reduced precision: "2025-07" (a month) and "2025" (a year) are read as
+    their first day. Before, a file of real excerpts dated to the month stopped at its first
+    such line."""
+    rows = [
+        {"id": "m", "title": "a", "published": "2025-07"},
+        {"id": "y", "title": "b", "published": "2025"},
+        {"id": "d", "title": "c", "published": "2025-06-30"},
+    ]
+    items = parse_items([json.dumps(r) for r in rows])
+    assert [it.published.date().isoformat() for _, it in items] == [
+        "2025-07-01", "2025-01-01", "2025-06-30",
+    ]  # fmt: skip
+    assert [items[i][0] for i in cluster_cmd._order(items)] == ["y", "d", "m"]
+    bad = [json.dumps({"id": "x", "title": "t", "published": "2025-13"})]
+    with pytest.raises(InputError, match=r"<input>:1: 'published' is not a date"):
+        parse_items(bad)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -154,10 +155,16 @@ def parse_items(lines: Iterable[str], name: str = "<input>") -> list[tuple[Any, 
     return parsed
 
 
+_YEAR_MONTH = re.compile(r"\d{4}(?:-\d{2})?")
+
+
 def _parse_date(value: str) -> datetime | None:
-    """ISO 8601, or the RFC 822 date of an RSS pubDate ("Tue, 01 Jul 2025 08:00:00 GMT") as
+    """ISO 8601 (a day, a month or a year; a date and time), or the RFC 822 date of an RSS pubDate ("Tue, 01 Jul 2025 08:00:00 GMT") as
     it comes from a feed; None if neither."""
     value = value.strip()
+    if _YEAR_MONTH.fullmatch(value):
+        # ISO 8601's reduced precision (a month "2025-07", a year "2025"): its first day
+        value += "-01" * (2 - value.count("-"))
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
