@@ -427,7 +427,8 @@ def stem_ka(word: str) -> str:
     """A light Georgian stemmer (postposition, case and plural, final vowel): the forms of
     one noun meet (პრეზიდენტის / პრეზიდენტი, აქციაზე / აქცია)."""
     for end in _KA_POSTPOSITIONS:
-        if word.endswith(end) and len(word) - len(end) >= 3:
+        # (a stem of two letters too: ომში, "in the war", is ომ-ში; a case ending needs three)
+        if word.endswith(end) and len(word) - len(end) >= 2:
             if end[0] == "ი":
                 # the genitive's -ი- went with it, and the stem's vowel before it (აქციისთვის
                 # -> აქცი, as აქციის; not აქც, which also took მისიიდან to მისთვის' მის)
@@ -441,7 +442,7 @@ def stem_ka(word: str) -> str:
 
 
 def _ka_vowel(word: str) -> str:
-    return word[:-1] if len(word) > 3 and word[-1] in "აეიოუ" else word
+    return word[:-1] if len(word) >= 3 and word[-1] in "აეიოუ" else word
 
 
 # Armenian noun endings: the plural (-ներ/-եր) with a case or the article after it, a case
