@@ -209,14 +209,32 @@ def http_url(url: str | None) -> str | None:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?։。])\s+|\n")
 _WORDISH = re.compile(r"[^\W\d_]{2,}")
+# a full stop that ends no sentence: after an initial or a one-letter abbreviation (U.S.,
+# И. Алиев, 2025 г., т.е.), a title before a name (Mr., Dr., Gen.) or a Russian unit
+# (5 млн. рублей)
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s.(])(?:[^\W\d_]|Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Maj|Adm|Sen|Rep|Gov|Jr"
+    r"|Sr|St|Mt|vs|гг|млн|млрд|тыс|руб|ул|им)\.$"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    pieces, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if "\n" not in m.group() and _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        pieces.append(text[start : m.start()].strip())
+        start = m.end()
+    pieces.append(text[start:].strip())
+    return [s for s in pieces if s]
 
 
 def lead_sentence(text: str | None, limit: int = 120) -> str:
     """The first piece of `text` that reads as a sentence (five words or more), at most
-    `limit` characters: what stands for an item that has no title. A dateline or a byline
-    before it ("4 Dec. 13:30 (UTC+3 MSK)", "Yerevan /Mediamax/.") is skipped; with no such
-    piece, the first one."""
-    pieces = [s.strip() for s in _SENTENCE_END.split((text or "")[: 5 * limit])]
-    pieces = [s for s in pieces if s]
+    `limit` characters (a longer one is cut with "…"): what stands for an item that has no
+    title. A dateline or a byline before it ("4 Dec. 13:30 (UTC+3 MSK)", "Yerevan
+    /Mediamax/.") is skipped; with no such piece, the first one. An initial or an
+    abbreviation ("The U.S. State Department", "И. Алиев") ends no sentence."""
+    pieces = _sentences((text or "")[: 5 * limit])
     lead = next((s for s in pieces if len(_WORDISH.findall(s)) >= 5), pieces[0] if pieces else "")
-    return lead[:limit]
+    return lead if len(lead) <= limit else lead[: limit - 1].rstrip() + "…"

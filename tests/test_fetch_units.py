@@ -33,7 +33,7 @@ from briefing.fetch.parse import (
     strip_dtd,
 )
 from briefing.fetch.region import mentions_region
-from briefing.sanitize import clean_line
+from briefing.sanitize import clean_line, lead_sentence
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -351,3 +351,40 @@ def test_an_untitled_item_stands_as_its_lead_sentence_and_keeps_its_key() -> Non
     old_title = clean_line(entry.summary, 120)  # what the title was
     assert old_title.startswith("29 Dec. 11:20 (UTC+3 MSK) Mikheil")
     assert entry.key == entry_key("", "", old_title, entry.summary)
+
+
+def test_a_lead_sentence_is_not_cut_at_an_initial_or_an_abbreviation() -> None:
+    """The full stop of "U.S.", of an initial ("И. Алиев") or of a title ("Dr.") ends no
+    sentence: an untitled item stood as the fragment after it ("State Department said ...",
+    "Алиев принял ..."), its subject lost."""
+    us = "The U.S. State Department said on Tuesday that talks would resume in Abu Dhabi."
+    assert lead_sentence(us) == us
+    ru = "Президент Азербайджана И. Алиев принял в Баку посла России. Встреча шла час."
+    assert lead_sentence(ru) == "Президент Азербайджана И. Алиев принял в Баку посла России."
+    dr = "Dr. Smith and Mr. Jones met the envoy in Baku. They spoke for an hour."
+    assert lead_sentence(dr) == "Dr. Smith and Mr. Jones met the envoy in Baku."
+    # a dateline still goes, and a sentence ending in a number still ends
+    assert lead_sentence("29 Dec. 11:20\n\nFlight 8243 crashed near Aktau on 25 December.") == (
+        "Flight 8243 crashed near Aktau on 25 December."
+    )
+    assert lead_sentence("The flight was AZAL flight 8243. It crashed near Aktau today.") == (
+        "The flight was AZAL flight 8243."
+    )
+
+
+def test_a_long_lead_sentence_is_cut_with_an_ellipsis() -> None:
+    """A lead sentence longer than the limit was cut mid-word and shown as if whole (the
+    title of an untitled item had an ellipsis before, from clean_line)."""
+    long = (
+        "Armenian Prime Minister Nikol Pashinyan and Azerbaijani President Ilham Aliyev "
+        "initialled the peace agreement in Washington on Friday, in the presence of Trump."
+    )
+    lead = lead_sentence(long)
+    assert len(lead) == 120 and lead.endswith("…") and long.startswith(lead[:-1])
+    doc = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item>'
+        f"<description>{long} A second sentence.</description></item></channel></rss>"
+    ).encode()
+    (entry,) = parse_feed(doc, url="http://example.org/f").items
+    assert entry.title == lead
+    assert entry.key == entry_key("", "", clean_line(entry.summary, 120), entry.summary)
