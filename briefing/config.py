@@ -320,6 +320,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     if not isinstance(raw_threads, list):
         raise fail("key 'threads'", "must be an array of [[threads]] tables")
     threads: list[PinnedThread] = []
+    # a pinned thread is known in the cache by its seed file, else by its title: two entries
+    # of one key would be one thread, the first entry's keywords silently dropped
+    seen_threads: dict[str, int] = {}
     for index, entry in enumerate(raw_threads, start=1):
         label = f"threads[{index}]"
         if not isinstance(entry, dict):
@@ -338,6 +341,14 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keywords = entry.get("keywords", [])
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise fail(f"{label} key 'keywords'", "must be an array of strings")
+        key = seed or f"title:{title.strip()}"
+        if key in seen_threads:
+            field, what = ("seed", f"seed file {seed!r}") if seed else ("title", "title")
+            raise fail(
+                f"{label} key {field!r}",
+                f"same {what} as threads[{seen_threads[key]}]: they would be one thread",
+            )
+        seen_threads[key] = index
         seed_text = _read_seed(seed, path, lambda msg, lb=label: fail(f"{lb} key 'seed'", msg))
         threads.append(PinnedThread(title.strip(), seed, tuple(keywords), seed_text))
 

@@ -79,6 +79,13 @@ BAD_CASES = {
         '[[threads]]\ntitle = "X"\nseed = "nope.txt"\n',
         ["threads[1]", "'seed'", "nope.txt"],
     ),
+    # a pinned thread without a seed file is known by its title: two of one title were one
+    # thread, the first one's keywords silently dropped
+    "duplicate_thread_title": (
+        '[[threads]]\ntitle = "Georgia"\nkeywords = ["Rustaveli"]\n'
+        '[[threads]]\ntitle = " Georgia "\nkeywords = ["Kobakhidze"]\n',
+        ["threads[2]", "'title'", "same title as threads[1]"],
+    ),
 }
 
 
