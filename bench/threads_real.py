@@ -46,6 +46,7 @@ from briefing.threads.cluster_cmd import (  # noqa: E402
     run_items,
     seed_thread,
 )
+from briefing.threads.engine import _naive_utc  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "tools" / "cluster_eval.py"
 
@@ -104,11 +105,13 @@ def one_batch(items: list, params: EngineParams) -> list[dict]:
     engine = ThreadEngine(params)
     title, text, keywords = seed_thread()
     engine.add_pinned(SEED_THREAD_ID, title, text, keywords)
-    # an undated item is dated as the fetcher dates it: when first seen, after the others
-    dated = [it.published for _, it in items if it.published is not None]
+    # an undated item is dated as the fetcher dates it: when first seen, after the others;
+    # dates compared in naive UTC (a file may mix "2025-07-01" with an RSS date in GMT)
+    dated = [_naive_utc(it.published) for _, it in items if it.published is not None]
     seen = max(dated) + timedelta(days=1) if dated else None
     batch = [it if it.published else dataclasses.replace(it, published=seen) for _, it in items]
-    order = sorted(range(len(items)), key=lambda i: batch[i].published or datetime.min)
+    when = [_naive_utc(it.published) if it.published else datetime.min for it in batch]
+    order = sorted(range(len(items)), key=when.__getitem__)
     decisions = engine.assign_batch([batch[i] for i in order])
     tids = {items[i][0]: d.thread_id for i, d in zip(order, decisions, strict=True)}
     return [
