@@ -328,11 +328,12 @@ class ThreadEngine:
     def add_pinned(
         self, thread_id: int, title: str, text: str, keywords: Sequence[str] = ()
     ) -> None:
-        """Create (or replace) a pinned thread defined by a seed text and optional keywords.
+        """Create (or replace) a pinned thread defined by a seed text, its keywords, or both.
 
         The whole text is the thread's first story; each paragraph is also kept as a facet so
-        that a report about any one strand of the story can match it. Pinned threads are
-        never forgotten and keep their title.
+        that a report about any one strand of the story can match it. The keywords are its
+        names and one more facet, so keywords alone (an empty text) define a thread too.
+        Pinned threads are never forgotten and keep their title.
         """
         p = self.params
         self._drop_thread(thread_id)
