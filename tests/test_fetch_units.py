@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import ipaddress
 import time
@@ -25,6 +26,7 @@ from briefing.fetch.http import (
 )
 from briefing.fetch.parse import (
     ParseError,
+    content_hash,
     decode_body,
     drop_control_refs,
     entry_key,
@@ -351,6 +353,9 @@ def test_an_untitled_item_stands_as_its_lead_sentence_and_keeps_its_key() -> Non
     old_title = clean_line(entry.summary, 120)  # what the title was
     assert old_title.startswith("29 Dec. 11:20 (UTC+3 MSK) Mikheil")
     assert entry.key == entry_key("", "", old_title, entry.summary)
+    # and its content hash too: a cache from before sees it unchanged, so it is neither
+    # counted as updated nor its page fetched again
+    assert entry.content_hash == content_hash(dataclasses.replace(entry, title=old_title))
 
 
 def test_a_lead_sentence_is_not_cut_at_an_initial_or_an_abbreviation() -> None:

@@ -20,7 +20,7 @@ import html.entities
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -469,10 +469,13 @@ def _item(
 
         hidden = not mentions_region((title, summary, text), extra)
     item = ArticleIn(
-        key=key, link=link, title=title, summary=summary, author=author, published=published,
-        text=text, lang=lang, hidden=hidden,
+        key=key, link=link, title=key_title, summary=summary, author=author,
+        published=published, text=text, lang=lang, hidden=hidden,
     )  # fmt: skip
-    return _with_hash(item)
+    # hashed with the title an untitled item had before it stood as its lead sentence: a
+    # cache from before that sees the same item unchanged (no update, no page fetched again)
+    item = _with_hash(item)
+    return item if title == key_title else replace(item, title=title)
 
 
 def _fast_parse(data: bytes) -> tuple[str | None, list[dict[str, Any]]] | None:
