@@ -91,6 +91,9 @@ class MainScreen(Screen[None]):
         self._dwell: Timer | None = None  # marks the story shown beside the list read
         self._first_unread_on_load = False
         self._select_on_load: int | None = None
+        # (list key, story id) of the story last under the cursor: kept when a reload empties
+        # the list (its thread merged away by another program), so the story can follow
+        self._last_shown: tuple[object, int] | None = None
         self._restore: Position | None = None  # the story to put back under the cursor
         self._remembered: str | None = None  # the position saved last (POSITION_KEY)
         self._remember: Timer | None = None
@@ -358,7 +361,9 @@ class MainScreen(Screen[None]):
             elif not message.complete:
                 self.load_stories(message.thread_id, len(stories.stories))
                 return
-            else:
+            elif message.thread_id not in self.thread_list.redirects:
+                # (a list of a thread merged away, reloaded before the merge was seen, is not
+                # where the story went: it waits for the list of the thread it went into)
                 self._select_on_load = None
         if self._first_unread_on_load:
             self._first_unread_on_load = False
@@ -415,8 +420,13 @@ class MainScreen(Screen[None]):
         the cursor, by default now) was merged away: that story stays under the cursor once
         the thread it went into is listed."""
         key, current = shown or (self.story_list.key, self.story_list.current)
-        if key == gone and current is not None:
-            self._select_on_load = current.id
+        story_id = current.id if current is not None else None
+        if story_id is None and self._last_shown is not None and self._last_shown[0] == gone:
+            # the list was reloaded empty before the merge was seen (the thread's stories had
+            # gone): the story last under the cursor is the one to keep
+            story_id = self._last_shown[1]
+        if key == gone and story_id is not None:
+            self._select_on_load = story_id
 
     def reload_all(self, select: int | None = None) -> None:
         """After a structural change or a refresh: threads, the current list, the article.
@@ -506,6 +516,7 @@ class MainScreen(Screen[None]):
 
     @on(StoryList.Highlighted, "#stories")
     def story_highlighted(self, event: StoryList.Highlighted) -> None:
+        self._last_shown = (self.story_list.key, event.story.id)
         if self.article.display and (self.article.story is None or
                                      self.article.story.id != event.story.id):  # fmt: skip
             self._article_loads(event.story.id)
