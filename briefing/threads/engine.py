@@ -169,11 +169,16 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     return _Features(_sublinear(words), _sublinear(names), lang, _shingles(title_toks, body_toks))
 
 
+# a batch group of more members is placed by its first ones: its centroid hardly moves after
+# them (`_group_view`), nor does the check that one would join a pinned thread alone
+_GROUP_HEAD = 8
+
+
 def _with_names(f: _Features, names: Mapping[str, float]) -> _Features:
     """`f` with these names (sublinear weights) where it has none of them."""
     if not names:
         return f
-    return _Features({**f.words}, {**names, **f.names}, f.lang, f.shingles)
+    return _Features(f.words, {**names, **f.names}, f.lang, f.shingles)
 
 
 def _integral(*weights: float) -> bool:
@@ -341,11 +346,17 @@ class ThreadEngine:
         th.pinned = True
         self._pinned.add(thread_id)
         th.fixed_title = _one_line(title)
+        for phrase in keywords:
+            keys = [(tx.word_key(t), tx.name_key(t)) for t in tx.tokens(phrase)]
+            keys = [k for k in keys if k[0] or k[1]]
+            if keys:
+                th.keywords.append(keys)
         kw = " ".join(keywords)
         # the keywords are the thread's names whatever their case: as a "title" of capitalised
         # words they read as a title-case headline, which gives no names (AZAL and Aktau were
         # in no vector of the seed thread, so a Russian report of the crash scored 0.02)
-        kw_names = {k: 1.0 + math.log(p.title_weight) for k in map(tx.name_key, tx.tokens(kw)) if k}
+        weight = 1.0 + math.log(p.title_weight)
+        kw_names = {n: weight for phrase in th.keywords for _w, n in phrase if n}
         seed = Item(id=f"pinned:{thread_id}", title=kw, text=text)
         f = _with_names(_extract(seed, p), kw_names)
         self._count_df(f)
@@ -357,11 +368,6 @@ class ThreadEngine:
         if kw:
             kf = _with_names(_extract(Item(id="", title=kw, text=""), p), kw_names)
             th.facets.append((kf.words, kf.names))
-        for phrase in keywords:
-            keys = [(tx.word_key(t), tx.name_key(t)) for t in tx.tokens(phrase)]
-            keys = [k for k in keys if k[0] or k[1]]
-            if keys:
-                th.keywords.append(keys)
 
     def load_thread(
         self,
@@ -653,7 +659,7 @@ class ThreadEngine:
         `th` alone. A centroid of several stories scores higher against a broad,
         many-stranded seed than its members do: without this, four reports of Iran's
         president in Baku joined the seed thread as a group, though none would alone."""
-        for i in range(min(len(feats), 8)):
+        for i in range(min(len(feats), _GROUP_HEAD)):
             pw, _nw, pn, _nn, short = vecs[i]
             cw, cn = self._sims_prepped(th, pw, pn)
             score, need = self._decide(
@@ -681,8 +687,8 @@ class ThreadEngine:
             f = feats[idx[0]]
             pw, _, pn, _, short = vecs[idx[0]]
         else:
-            head = [feats[i] for i in idx[:8]]
-            head_vecs = [vecs[i] for i in idx[:8]]
+            head = [feats[i] for i in idx[:_GROUP_HEAD]]
+            head_vecs = [vecs[i] for i in idx[:_GROUP_HEAD]]
             qw, pw = _centroid([g.query[0] for g in head], [v[0] for v in head_vecs])
             qn, pn = _centroid([g.query[1] for g in head], [v[2] for v in head_vecs])
             f = _Features(qw, qn, head[0].lang, [], query=(qw, qn))
