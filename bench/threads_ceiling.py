@@ -20,7 +20,6 @@ Standard library only; about a minute on one core.
 from __future__ import annotations
 
 import heapq
-import importlib.util
 import json
 import math
 import re
@@ -32,19 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _shared import SHARED, load_eval  # noqa: E402
+
 from briefing.threads import text as tx  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
 UCI = SHARED / "datasets" / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl"
 ECB = SHARED / "datasets" / "ecbplus" / "ecbplus.jsonl"
-EVAL = SHARED / "tools" / "cluster_eval.py"
-
-
-def _eval():
-    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def half(story_id: str) -> str:
@@ -207,7 +199,7 @@ def ecb_report(ev) -> None:
 
 
 def main() -> int:
-    ev = _eval()
+    ev = load_eval()
     rows = [json.loads(x) for x in UCI.read_text(encoding="utf-8").splitlines() if x]
     gold = [r["story_id"] for r in rows]
     parts = {

@@ -62,7 +62,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # The data sets, the scorer and the output folder are threads_quality's (same folder).
-from threads_quality import DATA, EVAL, OUT  # noqa: E402
+from _shared import load_eval  # noqa: E402
+from threads_quality import DATA, OUT  # noqa: E402
 
 ORDERS = 5
 
@@ -146,13 +147,6 @@ def _have(name: str) -> str | None:
         if importlib.util.find_spec(m) is None:
             return dist if m == mod else "numpy"
     return None
-
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def load(name: str) -> list[dict]:
@@ -655,11 +649,11 @@ def main(argv=None) -> int:
         for name in a.sets:
             embeddings(a.model, name, load(name), a.chars, enc)
     elif a.cmd == "only":
-        cmd_only(a, _load_eval())
+        cmd_only(a, load_eval())
     elif a.cmd == "combo":
-        cmd_combo(a, _load_eval())
+        cmd_combo(a, load_eval())
     elif a.cmd == "batch":
-        cmd_batch(a, _load_eval())
+        cmd_batch(a, load_eval())
     elif a.cmd == "ruen":
         cmd_ruen(a)
     else:

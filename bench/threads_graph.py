@@ -18,7 +18,6 @@ own (`make test` never runs it; without the packages it says what to install and
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import json
 import sys
@@ -26,16 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+from _shared import SHARED, load_eval  # noqa: E402
+
 UCI = SHARED / "datasets" / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl"
-EVAL = SHARED / "tools" / "cluster_eval.py"
-
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         print("needs scikit-learn and networkx; see the module docstring for a venv recipe")
         return 0
 
-    ce = _load_eval()
+    ce = load_eval()
     rows = [json.loads(line) for line in UCI.read_text(encoding="utf-8").splitlines() if line]
     titles = [r["title"] for r in rows]
     gold = [r["story_id"] for r in rows]

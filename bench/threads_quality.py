@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import itertools
 import json
 import random
@@ -36,11 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _shared import EVAL, SHARED, load_eval  # noqa: E402
+
 from briefing.threads import EngineParams  # noqa: E402
 from briefing.threads.cluster_cmd import parse_items, run_items  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
-EVAL = SHARED / "tools" / "cluster_eval.py"
 DATA = {
     "ecbplus": SHARED / "datasets" / "ecbplus" / "ecbplus.jsonl",
     "uci": SHARED / "datasets" / "uci-news-aggregator" / "uci-2014-03-17_19.jsonl",
@@ -65,13 +64,6 @@ GRID = {
     },
 }
 ORDERS = {"ecbplus": 5, "uci": 2}
-
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def load(name: str) -> tuple[list[dict], list]:
@@ -186,7 +178,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", choices=sorted(DATA))
     ap.add_argument("--orders", type=int, default=1, help="also mean over N stream orders")
     a = ap.parse_args(argv)
-    ev = _load_eval()
+    ev = load_eval()
     names = [a.only] if a.only else list(DATA)
     data = {n: load(n) for n in names}
     params = tune(ev, data) if a.tune else parse_set(a.set)

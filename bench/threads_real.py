@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import random
 import sys
@@ -39,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _shared import load_eval  # noqa: E402
+
 from briefing.threads import EngineParams, ThreadEngine  # noqa: E402
 from briefing.threads.cluster_cmd import (  # noqa: E402
     SEED_THREAD_ID,
@@ -47,15 +48,6 @@ from briefing.threads.cluster_cmd import (  # noqa: E402
     seed_thread,
 )
 from briefing.threads.engine import _naive_utc  # noqa: E402
-
-EVAL = ROOT.parent / "shared" / "tools" / "cluster_eval.py"
-
-
-def _load_eval():
-    spec = importlib.util.spec_from_file_location("cluster_eval", EVAL)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def load(paths: list[str]) -> list[dict]:
@@ -223,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         dropped = sum(1 for r in rows if not r.get("published"))
         rows = [r for r in rows if r.get("published")]
         print(f"({dropped} undated items left out; --undated keeps them)")
-    ev = _load_eval()
+    ev = load_eval()
     dated = sum(1 for r in rows if r.get("published") and len(r["published"]) >= 10)
     print(
         f"{len(rows)} items ({dated} dated to the day), labels: "

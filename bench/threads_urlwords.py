@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import threads_ceiling as tc  # noqa: E402
 import threads_quality as tq  # noqa: E402
+from _shared import load_eval  # noqa: E402
 
 from briefing.threads import EngineParams  # noqa: E402
 from briefing.threads.cluster_cmd import parse_items  # noqa: E402
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--e5", action="store_true", help="also the offline words + e5 mix")
     args = ap.parse_args(argv)
-    ev = tc._eval()
+    ev = load_eval()
     rows = [json.loads(x) for x in tc.UCI.read_text(encoding="utf-8").splitlines() if x]
     plus, has, extra = with_url_words(rows)
     print(f"{len(rows)} headlines: {has} URLs with a slug, {extra} adding words to the title")
