@@ -818,6 +818,15 @@ def test_the_seed_keywords_are_names_of_the_seed_thread() -> None:
     assert engine.assign(crash).thread_id == 1
 
 
+def assert_forms_meet(forms: list[tuple[str, ...]], *, apart: bool = True) -> None:
+    """Each group's words (forms of one noun) have one word key; with `apart`, the groups
+    (different nouns) have different keys."""
+    for group in forms:
+        assert len({tx.word_key(w) for w in group}) == 1, group
+    if apart:
+        assert len({tx.word_key(group[0]) for group in forms}) == len(forms)
+
+
 def test_georgian_words_meet_under_their_case_endings_and_postpositions() -> None:
     """Georgian writes case endings and postpositions onto nouns: პრეზიდენტის / პრეზიდენტი,
     სასახლესთან / სასახლე, აქციაზე / აქციის. Without a stemmer two reports of one rally in
@@ -831,9 +840,7 @@ def test_georgian_words_meet_under_their_case_endings_and_postpositions() -> Non
         ("დემონსტრანტები", "დემონსტრანტებს", "დემონსტრანტების"),
         ("ომი", "ომში", "ომზე", "ომის", "ომიდან"),  # a short noun: "war"
     ]
-    for group in forms:
-        assert len({tx.word_key(w) for w in group}) == 1, group
-    assert len({tx.word_key(group[0]) for group in forms}) == len(forms)
+    assert_forms_meet(forms)
     a = Item(
         "a",
         "პოლიციამ თბილისში აქციის მონაწილეები დააკავა",
@@ -860,9 +867,7 @@ def test_armenian_words_meet_under_their_endings() -> None:
         ("ցանցերը", "ցանցերի", "ցանց"),
         ("վարչապետը", "վարչապետի", "վարչապետ"),
     ]
-    for group in forms:
-        assert len({tx.word_key(w) for w in group}) == 1, group
-    assert len({tx.word_key(group[0]) for group in forms}) == len(forms)
+    assert_forms_meet(forms)
 
 
 def test_a_group_joins_the_seed_thread_only_as_its_members_would() -> None:
@@ -909,8 +914,7 @@ def test_georgian_nouns_in_ia_meet_under_a_postposition_after_the_genitive() -> 
         ("ოპოზიცია", "ოპოზიციის", "ოპოზიციისკენ"),
         ("ქალი", "ქალის", "ქალისთვის", "ქალიდან"),
     ]
-    for group in forms:
-        assert len({tx.word_key(w) for w in group}) == 1, group
+    assert_forms_meet(forms, apart=False)
     assert tx.word_key("მისიიდან") == tx.word_key("მისია")
     assert tx.word_key("მისიიდან") != tx.word_key("მისთვის")
 
@@ -926,9 +930,7 @@ def test_armenian_nouns_ending_in_n_keep_it() -> None:
         ("խորհրդարան", "խորհրդարանի", "խորհրդարանում"),
         ("քաղաք", "քաղաքն", "քաղաքի"),
     ]
-    for group in forms:
-        assert len({tx.word_key(w) for w in group}) == 1, group
-    assert len({tx.word_key(group[0]) for group in forms}) == len(forms)
+    assert_forms_meet(forms)
 
 
 def test_armenian_utyun_nouns_do_not_meet_their_root() -> None:

@@ -159,8 +159,8 @@ _YEAR_MONTH = re.compile(r"\d{4}(?:-\d{2})?")
 
 
 def _parse_date(value: str) -> datetime | None:
-    """ISO 8601 (a day, a month or a year; a date and time), or the RFC 822 date of an RSS pubDate ("Tue, 01 Jul 2025 08:00:00 GMT") as
-    it comes from a feed; None if neither."""
+    """ISO 8601 (a day, a month or a year; a date and time), or the RFC 822 date of an RSS
+    pubDate ("Tue, 01 Jul 2025 08:00:00 GMT") as it comes from a feed; None if neither."""
     value = value.strip()
     if _YEAR_MONTH.fullmatch(value):
         # ISO 8601's reduced precision (a month "2025-07", a year "2025"): its first day

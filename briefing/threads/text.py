@@ -409,10 +409,11 @@ def stem_ru(word: str) -> str:
     return word
 
 
-# Georgian noun endings, longest first, a stem of at least three letters kept: a postposition
-# written onto the word (-ში in, -ზე on, -თან at, -დან from, -თვის for ...) or a case ending
-# with the plural -ებ- (-ის, -ით, -მა, -ად, -ს ...), and the stem's last vowel, which the
-# nominative adds and the genitive drops (სასახლე palace, სასახლის, სასახლესთან: სასახლ)
+# Georgian noun endings, longest first: a postposition written onto the word (-ში in, -ზე
+# on, -თან at, -დან from, -თვის for ...; a stem of two letters kept) or a case ending with the
+# plural -ებ- (-ის, -ით, -მა, -ად, -ს ...; three letters kept), and the stem's last vowel,
+# which the nominative adds and the genitive drops (სასახლე palace, სასახლის, სასახლესთან:
+# სასახლ)
 _KA_POSTPOSITIONS = sorted(
     "ისთვის სთვის თვის ისგან გან იდან დან სთან თან ისკენ სკენ კენ ამდე მდე ვით ში ზე".split(),
     key=len,
