@@ -341,6 +341,12 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keywords = entry.get("keywords", [])
         if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
             raise fail(f"{label} key 'keywords'", "must be an array of strings")
+        for at, word in enumerate(keywords, start=1):
+            # a blank keyword matched nothing, silently; control characters are refused as in a title
+            if not word.strip():
+                raise fail(f"{label} key 'keywords'", f"keyword {at} is empty")
+            if _has_controls(word):
+                raise fail(f"{label} key 'keywords'", f"keyword {at} contains control characters")
         key = seed or f"title:{title.strip()}"
         if key in seen_threads:
             field, what = ("seed", f"seed file {seed!r}") if seed else ("title", "title")
@@ -350,7 +356,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             )
         seen_threads[key] = index
         seed_text = _read_seed(seed, path, lambda msg, lb=label: fail(f"{lb} key 'seed'", msg))
-        threads.append(PinnedThread(title.strip(), seed, tuple(keywords), seed_text))
+        threads.append(
+            PinnedThread(title.strip(), seed, tuple(k.strip() for k in keywords), seed_text)
+        )
 
     return Config(path=path, feeds=tuple(feeds), threads=tuple(threads), settings=settings)
 

@@ -86,6 +86,15 @@ BAD_CASES = {
         '[[threads]]\ntitle = " Georgia "\nkeywords = ["Kobakhidze"]\n',
         ["threads[2]", "'title'", "same title as threads[1]"],
     ),
+    # a blank keyword matched nothing, and the thread took no story without a word said
+    "blank_keyword": (
+        '[[threads]]\ntitle = "Georgia"\nkeywords = ["Rustaveli", "  "]\n',
+        ["threads[1]", "'keywords'", "keyword 2 is empty"],
+    ),
+    "keyword_with_escape": (
+        '[[threads]]\ntitle = "Georgia"\nkeywords = ["Rust\\u001b[2Javeli"]\n',
+        ["threads[1]", "'keywords'", "keyword 1 contains control characters"],
+    ),
 }
 
 
