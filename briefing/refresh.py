@@ -242,23 +242,7 @@ def assign_threads(
         engine.add_pinned(thread_id, title, text, keywords)
         seeded.add(thread_id)
     fresh = set(queue)
-    for thread_id in store.active_thread_ids(
-        now - dormant, wake_since=now - ep.forget_after, min_stories=ep.keep_min_stories
-    ):
-        thread = known.get(thread_id)
-        rows = [
-            (row, dup)
-            for row, dup in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
-            if row[0] not in fresh
-        ]
-        members = [_engine_item(Item, row) for row, _dup in rows]
-        roots = {str(row[0]): str(dup) for row, dup in rows if dup is not None}
-        if thread is None or (not members and thread_id not in seeded and not thread.pinned):
-            continue
-        engine.load_thread(
-            thread_id, members, title=thread.title if (thread.user_titled or thread.pinned)
-            else None, last_activity=thread.updated, roots=roots,
-        )  # fmt: skip
+    _hydrate(engine, store, known, seeded, fresh, now - dormant, now - ep.forget_after, pool)
     del fresh
     touched: set[int] = set()
     placements: list[tuple[int, int, int | None, float | None]] = []
@@ -313,6 +297,88 @@ def assign_threads(
         raise
     store.label_threads({thread_id: engine.label(thread_id) for thread_id in touched})
     return placed
+
+
+def _hydrate(
+    engine: Any,
+    store: Store,
+    known: Mapping[int, Any],
+    seeded: set[int],
+    fresh: set[int],
+    active_since: datetime,
+    wake_since: datetime,
+    pool: Executor | None,
+) -> None:
+    """Load the engine with the threads a new story may join: those active since
+    `active_since`, and those of `keep_min_stories` or more since `wake_since` (dormant ones
+    it may wake), each from its latest `HYDRATE_MEMBERS` stories not in `fresh` (the ones
+    about to be placed). With a process `pool`, the members' text work (most of the cost)
+    runs there, `_CHUNK` stories' threads at a time, two chunks ahead of the loading here:
+    the engine's state is the same, and the app's process holds the CPU for less of a
+    refresh."""
+    from briefing.threads import Item, prepare
+
+    params = engine.params
+
+    def chunks() -> Iterator[list[tuple[int, Any, list[Any], dict[str, str]]]]:
+        chunk: list[tuple[int, Any, list[Any], dict[str, str]]] = []
+        size = 0
+        ids = store.active_thread_ids(
+            active_since, wake_since=wake_since, min_stories=params.keep_min_stories
+        )
+        for thread_id in ids:
+            thread = known.get(thread_id)
+            rows = [
+                (row, dup)
+                for row, dup in store.thread_texts(thread_id, limit=HYDRATE_MEMBERS)
+                if row[0] not in fresh
+            ]
+            members = [_engine_item(Item, row) for row, _dup in rows]
+            roots = {str(row[0]): str(dup) for row, dup in rows if dup is not None}
+            if thread is None or (not members and thread_id not in seeded and not thread.pinned):
+                continue
+            chunk.append((thread_id, thread, members, roots))
+            size += len(members)
+            if size >= _CHUNK:
+                yield chunk
+                chunk, size = [], 0
+        if chunk:
+            yield chunk
+
+    def ahead(
+        chunk: list[tuple[int, Any, list[Any], dict[str, str]]],
+    ) -> tuple[list[tuple[int, Any, list[Any], dict[str, str]]], Future[list[Any]] | None]:
+        future = None
+        items = [m for c in chunk for m in c[2]]
+        # (a short last chunk is done here: a small cache never waits on a pool's start)
+        if pool is not None and len(items) >= _CHUNK:
+            with contextlib.suppress(Exception):  # a broken pool: the engine does it all
+                future = pool.submit(prepare, items, params)
+        return chunk, future
+
+    source = chunks()
+    pending = deque(ahead(c) for c in _take(source, 2))
+    while pending:
+        chunk, future = pending.popleft()
+        pending.extend(ahead(c) for c in _take(source, 1))
+        prepared: list[Any] | None = None
+        if future is not None:
+            with contextlib.suppress(Exception):
+                prepared = future.result(timeout=CPU_DEADLINE)
+        at = 0
+        for thread_id, thread, members, roots in chunk:
+            engine.load_thread(
+                thread_id, members,
+                title=thread.title if (thread.user_titled or thread.pinned) else None,
+                last_activity=thread.updated, roots=roots,
+                prepared=prepared[at : at + len(members)] if prepared is not None else None,
+            )  # fmt: skip
+            at += len(members)
+
+
+def _take(source: Iterator[Any], n: int) -> list[Any]:
+    """The next `n` values of `source` (fewer at its end)."""
+    return [value for _, value in zip(range(n), source, strict=False)]
 
 
 # Stories the engine reads (and the pool prepares) at a time: with two chunks in flight, 500

@@ -61,9 +61,11 @@ class Recording(Executor):
     def __init__(self, fail: bool = False) -> None:
         self.calls = 0
         self.fail = fail
+        self.names: list[str] = []
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.calls += 1
+        self.names.append(fn.__name__)
         future: Future[Any] = Future()
         if self.fail:
             future.set_exception(RuntimeError("worker died"))
@@ -173,3 +175,48 @@ def test_engine_labels_never_replace_a_users_title(tmp_path: Path) -> None:
     titles = {t.id: t.title for t in store.threads(include_empty=True)}
     assert titles[mine] == "My title" and titles[engines] == "Gabala talks"
     assert titles[1].startswith("Azerbaijan–Russia crisis")  # an empty label changes nothing
+
+
+def add_round(store: Store, start: int, count: int) -> list[int]:
+    """`count` more reports of the four topics, after the first 45 (a later fetch)."""
+    items = []
+    for n in range(start, start + count):
+        place, text = TOPICS[n % len(TOPICS)]
+        items.append(
+            ArticleIn(
+                key=f"k{n}", link=f"https://wire.example/{n}", title=f"{place}: follow-up {n}",
+                summary=f"{text} in {place}, officials said on day {n}.",
+                published=T0 + timedelta(minutes=17 * n), content_hash=f"h{n}",
+            )
+        )  # fmt: skip
+    when = T0 + timedelta(days=2)
+    return list(store.save_feed_result(FEED.url, FeedUpdate("ok", when), items).new_ids)
+
+
+def test_hydration_in_the_pool_loads_the_engine_as_alone(
+    tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a later fetch rebuilds the engine from the cached threads (hydration) before placing its
+    # stories: with a pool, the members' text work is done there, chunk by chunk
+    monkeypatch.setattr(refresh, "_now", lambda: T0 + timedelta(days=3))  # threads active
+    alone, ids = build(tmp_path / "alone")
+    refresh.assign_threads(alone, ids)
+    assert refresh.assign_threads(alone, add_round(alone, 45, 6)) == 6
+    expected = placements(alone)
+
+    recording = Recording()
+    pooled, ids = build(tmp_path / "pooled")
+    refresh.assign_threads(pooled, ids)
+    assert recording.calls == 0
+    assert refresh.assign_threads(pooled, add_round(pooled, 45, 6), pool=recording) == 6
+    # the 45 cached stories are in four topic threads of 9-12 stories: a thread's members make
+    # a full chunk of 7 each time (a short last chunk would be done here); the 6 new stories
+    # are one batch, not prepared ahead (it is the whole queue)
+    assert recording.names == ["prepare"] * 4
+    assert placements(pooled) == expected
+
+    failing = Recording(fail=True)
+    broken, ids = build(tmp_path / "broken")
+    refresh.assign_threads(broken, ids)
+    assert refresh.assign_threads(broken, add_round(broken, 45, 6), pool=failing) == 6
+    assert failing.calls == 4 and placements(broken) == expected

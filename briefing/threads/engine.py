@@ -377,20 +377,25 @@ class ThreadEngine:
         title: str | None = None,
         last_activity: datetime | None = None,
         roots: Mapping[str, str] | None = None,
+        prepared: Sequence[Prepared] | None = None,
     ) -> None:
         """Hydrate a thread from the cache: `items` are its current members, as placed (also
         by the user); `roots` maps a member that is a copy to the story it is folded under,
         so a later copy folds under that story too, not under a copy. A given `title` is kept
-        as the label (a user rename); without one the engine labels the thread itself. Calling it again for a thread replaces its state,
+        as the label (a user rename); without one the engine labels the thread itself.
+        `prepared` is `prepare(items, params)` computed ahead (in a worker process, say): the
+        same state, less work here. Calling it again for a thread replaces its state,
         except for a pinned thread, whose seed is kept and the items are added."""
+        if prepared is not None and len(prepared) != len(items):
+            raise ValueError(f"{len(prepared)} prepared features for {len(items)} items")
         th = self._threads.get(thread_id)
         if th is None or not th.pinned:
             self._drop_thread(thread_id)
             th = self._new_thread(thread_id)
         if title is not None:
             th.fixed_title = _one_line(title)
-        for item in items:
-            f = _extract(item, self.params)
+        for at, item in enumerate(items):
+            f = prepared[at] if prepared is not None else _extract(item, self.params)
             self._count_df(f)
             if th.size and not th.pinned:  # rebuild the cohesion statistic as if assigned
                 _, pw, _ = self._vector(f.words, "")
