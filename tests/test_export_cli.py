@@ -73,6 +73,11 @@ def test_export_marked_and_thread_markdown(env: Path, capsys: pytest.CaptureFixt
     ("args", "message"),
     [
         (("--since", "yesterday"), "not a duration or a date"),
+        # beyond what a date can hold: was an OverflowError traceback, exit 1
+        (("--since", "99999999d"), "outside the years 1 to 9999: '99999999d'"),
+        (("--since", "9999999999999999999999w"), "outside the years 1 to 9999"),
+        (("--since", "0001-01-01T00:00+04:00"), "outside the years 1 to 9999"),
+        (("--since", "9999-12-31T23:59-05:00"), "outside the years 1 to 9999"),
         (("--thread", "999"), "no thread 999"),
     ],
 )
