@@ -358,3 +358,24 @@ def test_unique_names_for_imported_feeds() -> None:
     assert unique_name("", "https://civil.ge/", taken) == "civil.ge 2"
     assert unique_name("", "https://civil.ge/ka/feed/", taken) == "civil.ge/ka/feed 2"
     assert unique_name("New", "https://x.example/", taken) == "New"
+
+
+def test_import_and_feeds_add_remove_print_a_url_without_bidi_overrides(
+    tmp_path: Path, user_toml: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL from someone else's OPML (or pasted) can carry a right-to-left override, which
+    reorders what the terminal shows after it: `briefing feeds` printed it without, but the
+    lines of `import`, `feeds add` and `feeds remove` printed it as it was."""
+    odd = "http://127.0.0.1:9/\u202egnp.feed"
+    opml = tmp_path / "list.opml"
+    opml.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><body>'
+        f'<outline text="Odd" type="rss" xmlUrl="{odd}"/></body></opml>',
+        encoding="utf-8",
+    )
+    assert cli(tmp_path, user_toml, "import", str(opml), "--dry-run") == 0
+    assert cli(tmp_path, user_toml, "feeds", "add", odd, "--name", "Odd") == 0
+    assert cli(tmp_path, user_toml, "feeds", "remove", "Odd") == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out
+    assert out.count("http://127.0.0.1:9/gnp.feed") == 3  # would add, added, removed

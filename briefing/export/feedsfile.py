@@ -359,7 +359,8 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
-        print(f"added {feed.name}{tags}: {feed.url}\n  to {result.path}")
+        # the URL may carry a bidi override (it is stored as given): printed without
+        print(f"added {feed.name}{tags}: {clean_line(feed.url)}\n  to {result.path}")
     _note_if_not_in_use(ctx, result.path)
     return 0
 
@@ -370,7 +371,8 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     except FeedEditError as exc:
         print(f"briefing feeds remove: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"removed {feed.name}: {feed.url}\n  from {path} (its stories stay in the cache)")
+    url = clean_line(feed.url)  # no bidi override printed, as `briefing feeds` prints it
+    print(f"removed {feed.name}: {url}\n  from {path} (its stories stay in the cache)")
     _note_if_not_in_use(ctx, path)
     return 0
 
