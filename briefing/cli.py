@@ -64,6 +64,19 @@ def ident(text: str) -> int:
     return value
 
 
+def utf8_text(text: str) -> str:
+    """argparse type of a title, name, tag or URL a command stores: UTF-8 text. Bytes typed
+    in a terminal set to another encoding (cp1251 over ssh) reach Python as lone surrogates,
+    which neither the cache nor feeds.toml can take: a usage error, not a traceback."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"not UTF-8 text: {text!r} (is the terminal's character set UTF-8?)"
+        ) from None
+    return text
+
+
 def write_output(command: str, path: str, text: str) -> int | None:
     """Write a command's `-o FILE` (atomically; its directory must exist): None when written,
     else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL. A FILE

@@ -379,3 +379,24 @@ def test_import_and_feeds_add_remove_print_a_url_without_bidi_overrides(
     out = capsys.readouterr().out
     assert "\u202e" not in out
     assert out.count("http://127.0.0.1:9/gnp.feed") == 3  # would add, added, removed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("https://civil.ge/\udcff",),
+        ("https://civil.ge/feed", "--name", "Civil\udcff"),
+        ("https://civil.ge/feed", "--tag", "\udcffgeorgia"),
+    ],
+)
+def test_feeds_add_of_text_that_is_not_utf8_is_a_usage_error(
+    tmp_path: Path, user_toml: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """Bytes from a terminal in another encoding arrive as lone surrogates, which feeds.toml
+    cannot hold: before, a UnicodeEncodeError traceback (exit 1) from writing the file."""
+    with pytest.raises(SystemExit) as exc:
+        cli(tmp_path, user_toml, "feeds", "add", *args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err
+    assert user_toml.read_text() == USER_TOML
