@@ -7,6 +7,7 @@ import errno
 import importlib
 import os
 import sqlite3
+import stat
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -63,13 +64,37 @@ def ident(text: str) -> int:
     return value
 
 
+def utf8_text(text: str) -> str:
+    """argparse type of a title, name, tag or URL a command stores: UTF-8 text. Bytes typed
+    in a terminal set to another encoding (cp1251 over ssh) reach Python as lone surrogates,
+    which neither the cache nor feeds.toml can take: a usage error, not a traceback."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"not UTF-8 text: {text!r} (is the terminal's character set UTF-8?)"
+        ) from None
+    return text
+
+
 def write_output(command: str, path: str, text: str) -> int | None:
     """Write a command's `-o FILE` (atomically; its directory must exist): None when written,
-    else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL."""
+    else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL. A FILE
+    that is there but no regular file nor directory (a named pipe, /dev/stdout, a terminal,
+    /dev/null) is written into, as a shell's `>` does: replacing it would put a regular file
+    in its place (under /dev, as root) and leave a reader of the pipe waiting forever."""
     from briefing.export.files import write_atomic
 
     try:
-        write_atomic(Path(path), text, make_parents=False)
+        mode = os.stat(path).st_mode  # follows links: /dev/stdout -> /proc/self/fd/1 -> pipe
+    except OSError:
+        mode = 0
+    try:
+        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        else:
+            write_atomic(Path(path), text, make_parents=False)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         if isinstance(exc, FileNotFoundError) and exc.filename == str(Path(path).parent):

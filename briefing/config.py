@@ -256,7 +256,10 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
     for index, entry in enumerate(raw_feeds, start=1):
         label = f"feeds[{index}]"
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            label += f" ({entry['name']})"
+            # quoted with escapes when it holds a control or invisible character: the
+            # message goes to a terminal, which would act on an escape sequence
+            name = entry["name"]
+            label += f" ({name})" if name.isprintable() else f" ({name!r})"
         if not isinstance(entry, dict):
             raise fail(label, "must be a table")
         for key in entry:

@@ -112,6 +112,26 @@ def test_bad_config_gives_one_line_error(tmp_path: Path, case: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "extra", "shown"),
+    [
+        # the error about the name itself printed the escape sequence it refused
+        ("\\u001b]0;pwned\\u0007\\u001b[2J", "", "'\\x1b]0;pwned\\x07\\x1b[2J'"),
+        # another key's error names the feed: a right-to-left override reorders the line
+        ("Evil\\u202eabc", 'colour = "red"\n', "'Evil\\u202eabc'"),
+    ],
+)
+def test_a_config_error_prints_a_feed_name_without_its_controls(
+    tmp_path: Path, name: str, extra: str, shown: str
+) -> None:
+    path = write(tmp_path, f'[[feeds]]\nname = "{name}"\nurl = "https://a.example/"\n{extra}')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.isprintable(), message
+    assert f"feeds[1] ({shown})" in message
+
+
+@pytest.mark.parametrize(
     "case", ["syntax", "missing_url", "not_http", "duplicate_url", "malformed_url"]
 )
 def test_bad_config_exits_2_without_touching_cache(tmp_path: Path, case: str) -> None:

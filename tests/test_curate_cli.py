@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 
 def rows(cache) -> dict[int, tuple[int, str, int | None]]:
     with sqlite3.connect(cache.store.path) as db:
@@ -69,3 +71,25 @@ def test_split_and_rename(cache, run, capsys):
     thread = next(t for t in cache.store.threads() if t.id == new)
     assert thread.title == "Foreign agents law" and thread.user_titled
     assert run("rename", str(new), "  \x07 ") == 2  # nothing left of the title
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("move", "g1", "--new", "Протест\udcff"),
+        ("split", "g2", "--title", "\udcf0\udcf0"),
+        ("rename", "georgia", "\udcffab"),
+    ],
+)
+def test_a_title_that_is_not_utf8_is_a_usage_error(cache, run, capsys, args):
+    """A title typed in a terminal set to another encoding (cp1251 over ssh): Python keeps the
+    bytes as lone surrogates, which the cache cannot take. Before: a UnicodeEncodeError
+    traceback from SQLite, exit 1. Now: exit 2, one line, nothing written."""
+    ids = {**cache.ids, **cache.threads}
+    before, threads = rows(cache), titles(cache)
+    with pytest.raises(SystemExit) as exc:
+        run(*(str(ids.get(a, a)) for a in args))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err
+    assert rows(cache) == before and titles(cache) == threads

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -71,6 +73,11 @@ def test_export_marked_and_thread_markdown(env: Path, capsys: pytest.CaptureFixt
     ("args", "message"),
     [
         (("--since", "yesterday"), "not a duration or a date"),
+        # beyond what a date can hold: was an OverflowError traceback, exit 1
+        (("--since", "99999999d"), "outside the years 1 to 9999: '99999999d'"),
+        (("--since", "9999999999999999999999w"), "outside the years 1 to 9999"),
+        (("--since", "0001-01-01T00:00+04:00"), "outside the years 1 to 9999"),
+        (("--since", "9999-12-31T23:59-05:00"), "outside the years 1 to 9999"),
         (("--thread", "999"), "no thread 999"),
     ],
 )
@@ -180,3 +187,56 @@ def test_output_that_cannot_be_written_is_one_line_and_exit_1(
         data = json.loads(capsys.readouterr().out)
         window = datetime.fromisoformat(data["until"]) - datetime.fromisoformat(data["since"])
         assert window == timedelta(hours=24)
+
+
+@pytest.mark.parametrize("target", ["named pipe", "/proc/self/fd/N"])
+@pytest.mark.parametrize("command", ["export", "export-opml"])
+def test_output_into_a_pipe_is_written_into_it(
+    env: Path, capsys: pytest.CaptureFixture[str], command: str, target: str
+) -> None:
+    """-o /dev/stdout (a link to /proc/self/fd/1, a pipe under cron or `| mail`) or a named
+    pipe: written into, as a shell's `>` does. Before, the pipe was replaced by a regular
+    file (its reader waited forever; as root, `-o /dev/null` replaced /dev/null) or, for
+    /proc/self/fd/N, the command failed: "No such file or directory"."""
+    fifo = env / "pipe"
+    if target == "named pipe":
+        os.mkfifo(fifo)
+        read_fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader waiting on the pipe
+        write_fd, path = -1, str(fifo)
+    else:
+        read_fd, write_fd = os.pipe()
+        path = f"/proc/self/fd/{write_fd}"
+    try:
+        args = ("--since", "2025-06-29", "--no-record") if command == "export" else ()
+        assert cli(env, command, *args, "-o", path) == 0
+        if write_fd >= 0:
+            os.close(write_fd)
+            write_fd = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(read_fd, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_fd)
+        if write_fd >= 0:
+            os.close(write_fd)
+    got = b"".join(chunks).decode()
+    assert ("Delimitation commissions meet" if command == "export" else "<opml") in got
+    if target == "named pipe":
+        assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not a regular file
+    assert "-> " in capsys.readouterr().err
+
+
+def test_an_empty_export_to_a_directory_is_an_error_as_a_full_one_is(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o DIR` fails (exit 1) whether or not the briefing is empty: before, an empty one said
+    "DIR left as it was" and exited 0, so a cron job's wrong -o showed only on busy days."""
+    assert cli(env, "export", "--since", "0m", "-o", str(env)) == 1
+    err = capsys.readouterr().err
+    assert "empty briefing" in err and f"cannot write {env}: it is a directory" in err

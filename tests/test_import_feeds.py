@@ -358,3 +358,45 @@ def test_unique_names_for_imported_feeds() -> None:
     assert unique_name("", "https://civil.ge/", taken) == "civil.ge 2"
     assert unique_name("", "https://civil.ge/ka/feed/", taken) == "civil.ge/ka/feed 2"
     assert unique_name("New", "https://x.example/", taken) == "New"
+
+
+def test_import_and_feeds_add_remove_print_a_url_without_bidi_overrides(
+    tmp_path: Path, user_toml: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A URL from someone else's OPML (or pasted) can carry a right-to-left override, which
+    reorders what the terminal shows after it: `briefing feeds` printed it without, but the
+    lines of `import`, `feeds add` and `feeds remove` printed it as it was."""
+    odd = "http://127.0.0.1:9/\u202egnp.feed"
+    opml = tmp_path / "list.opml"
+    opml.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><body>'
+        f'<outline text="Odd" type="rss" xmlUrl="{odd}"/></body></opml>',
+        encoding="utf-8",
+    )
+    assert cli(tmp_path, user_toml, "import", str(opml), "--dry-run") == 0
+    assert cli(tmp_path, user_toml, "feeds", "add", odd, "--name", "Odd") == 0
+    assert cli(tmp_path, user_toml, "feeds", "remove", "Odd") == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out
+    assert out.count("http://127.0.0.1:9/gnp.feed") == 3  # would add, added, removed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("https://civil.ge/\udcff",),
+        ("https://civil.ge/feed", "--name", "Civil\udcff"),
+        ("https://civil.ge/feed", "--tag", "\udcffgeorgia"),
+    ],
+)
+def test_feeds_add_of_text_that_is_not_utf8_is_a_usage_error(
+    tmp_path: Path, user_toml: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """Bytes from a terminal in another encoding arrive as lone surrogates, which feeds.toml
+    cannot hold: before, a UnicodeEncodeError traceback (exit 1) from writing the file."""
+    with pytest.raises(SystemExit) as exc:
+        cli(tmp_path, user_toml, "feeds", "add", *args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err
+    assert user_toml.read_text() == USER_TOML

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from briefing.cli import EXIT_USAGE, Context, add_command, ident, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, missing_threads, utf8_text
 from briefing.sanitize import clean_line
 from briefing.textfmt import plural
 
@@ -23,7 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     move.add_argument("story_id", metavar="STORY_ID", type=ident)
     where = move.add_mutually_exclusive_group(required=True)
     where.add_argument("thread_id", metavar="THREAD_ID", type=ident, nargs="?")
-    where.add_argument("--new", metavar="TITLE", help="start a new thread with this title")
+    where.add_argument(
+        "--new", metavar="TITLE", type=utf8_text, help="start a new thread with this title"
+    )
     move.set_defaults(func=run_move)
 
     merge = add_command(
@@ -43,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "briefing split 42\nbriefing split 42 --title 'Second round of talks'",
     )
     split.add_argument("story_id", metavar="STORY_ID", type=ident)
-    split.add_argument("--title", help="the new thread's title (default: the story's headline)")
+    split.add_argument(
+        "--title", type=utf8_text, help="the new thread's title (default: the story's headline)"
+    )
     split.set_defaults(func=run_split)
 
     rename = add_command(
@@ -53,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "briefing rename 3 'Azerbaijan–Russia crisis'",
     )
     rename.add_argument("thread_id", metavar="THREAD_ID", type=ident)
-    rename.add_argument("title", metavar="TITLE")
+    rename.add_argument("title", metavar="TITLE", type=utf8_text)
     rename.set_defaults(func=run_rename)
 
 

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
         if model.story_count == 0:
             _say_empty(args, previous, config.settings.timezone)
         if args.output:
-            if model.story_count == 0 and Path(args.output).exists():
+            if model.story_count == 0 and Path(args.output).is_file():
                 # an empty briefing never replaces one (running the same export twice in a
                 # row is the usual way to get an empty one)
                 print(f"briefing export: {args.output} left as it was", file=sys.stderr)

@@ -88,7 +88,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
-        print(f"  {verb}  {feed.name}{tags}  {feed.url}")
+        # the URL comes from someone else's list: no bidi override printed
+        print(f"  {verb}  {feed.name}{tags}  {clean_line(feed.url)}")
     for note in result.notes:
         print(f"  note   {note}")
     skipped = sorted(parsed.skipped + result.skipped, key=lambda s: s.line)

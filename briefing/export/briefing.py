@@ -205,8 +205,15 @@ def excerpt(story: Story, limit: int = EXCERPT_LIMIT) -> str:
 
 # ---------------------------------------------------------------------------------- building
 def parse_since(text: str, now: datetime, zone: tzinfo | None) -> datetime:
-    """'24h', '90m', '7d', '2w', a date (midnight in the briefing's zone) or an ISO date-time."""
-    text = text.strip()
+    """'24h', '90m', '7d', '2w', a date (midnight in the briefing's zone) or an ISO date-time.
+    ValueError for anything else, and for a time outside the years 1 to 9999 (datetime's range)."""
+    try:
+        return _parse_since(text.strip(), now, zone)
+    except OverflowError:
+        raise ValueError(f"outside the years 1 to 9999: {text.strip()!r}") from None
+
+
+def _parse_since(text: str, now: datetime, zone: tzinfo | None) -> datetime:
     match = re.fullmatch(r"(\d+)\s*([mhdw])", text.lower())
     if match:
         n, unit = int(match.group(1)), match.group(2)

@@ -325,7 +325,7 @@ def remove_feed(feeds_path: Path, name_or_url: str) -> tuple[Path, Feed]:
 # ---------------------------------------------------------------------------------- commands
 def register_feed_edit_commands(actions: argparse._SubParsersAction) -> None:
     """Add `feeds add` and `feeds remove` to the `briefing feeds` parser's subcommands."""
-    from briefing.cli import add_command
+    from briefing.cli import add_command, utf8_text
 
     add = add_command(
         actions,
@@ -333,10 +333,20 @@ def register_feed_edit_commands(actions: argparse._SubParsersAction) -> None:
         "add a feed to your feeds.toml (same checks as the config loader)",
         'briefing feeds add https://oc-media.org/feed/ --name "OC Media" --tag caucasus --tag en',
     )
-    add.add_argument("url", metavar="URL", help="the RSS/Atom address (http or https)")
-    add.add_argument("--name", default="", help="shown in the reader; default: the host name")
     add.add_argument(
-        "--tag", dest="tags", action="append", default=[], metavar="T", help="repeatable"
+        "url", metavar="URL", type=utf8_text, help="the RSS/Atom address (http or https)"
+    )
+    add.add_argument(
+        "--name", default="", type=utf8_text, help="shown in the reader; default: the host name"
+    )
+    add.add_argument(
+        "--tag",
+        dest="tags",
+        action="append",
+        default=[],
+        type=utf8_text,
+        metavar="T",
+        help="repeatable",
     )
     add.set_defaults(func=run_add)
     remove = add_command(
@@ -359,7 +369,8 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
         tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
-        print(f"added {feed.name}{tags}: {feed.url}\n  to {result.path}")
+        # the URL may carry a bidi override (it is stored as given): printed without
+        print(f"added {feed.name}{tags}: {clean_line(feed.url)}\n  to {result.path}")
     _note_if_not_in_use(ctx, result.path)
     return 0
 
@@ -370,7 +381,8 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     except FeedEditError as exc:
         print(f"briefing feeds remove: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"removed {feed.name}: {feed.url}\n  from {path} (its stories stay in the cache)")
+    url = clean_line(feed.url)  # no bidi override printed, as `briefing feeds` prints it
+    print(f"removed {feed.name}: {url}\n  from {path} (its stories stay in the cache)")
     _note_if_not_in_use(ctx, path)
     return 0
 
