@@ -117,6 +117,19 @@ def test_an_id_sqlite_cannot_hold_is_a_usage_error(
     assert not (tmp_path / "d").exists()  # refused before the cache was opened
 
 
+@pytest.mark.parametrize("command", ["stories", "search"])
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_limit_below_one_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, limit: str
+) -> None:
+    # before, 0 and -3 listed one story, as if --limit 1 had been given
+    args = ["--thread", "1"] if command == "stories" else ["Safarov"]
+    with pytest.raises(SystemExit) as stop:
+        main(["--data-dir", str(tmp_path), command, *args, "--limit", limit])
+    assert stop.value.code == 2
+    assert f"must be 1 or more: '{limit}'" in capsys.readouterr().err
+
+
 def test_a_huge_limit_means_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(tmp_path), "stories", "--thread", "1", "--limit",
                  "99999999999999999999", "--json"]) == 0  # fmt: skip

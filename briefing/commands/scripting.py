@@ -21,11 +21,15 @@ from briefing.sanitize import clean_line, clean_text
 
 
 def _limit(text: str) -> int:
-    """--limit N: at least 1; a huge N means "all" (and stays within what SQLite takes)."""
+    """--limit N: a whole number from 1; a huge N means "all" (and stays within what SQLite
+    takes). 0 or less is a usage error: it listed one story, as if 1 had been asked."""
     try:
-        return min(max(int(text), 1), 10**9)
+        value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return min(value, 10**9)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
