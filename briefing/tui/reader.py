@@ -6,6 +6,7 @@ import asyncio
 import gc
 import os
 import sys
+import threading
 import time
 import webbrowser
 from collections import deque
@@ -754,14 +755,26 @@ class BriefingApp(App[int]):
         self.main.status.set_state(progress="refreshing all feeds…" if force else "refreshing…")
         self._refresh_worker(due_only, force)
 
-    @work(thread=True, group="refresh", exclusive=True)
-    def _refresh_worker(self, due_only: bool, force: bool = False) -> None:
+    @work(group="refresh", exclusive=True)
+    async def _refresh_worker(self, due_only: bool, force: bool = False) -> None:
+        """The pipeline runs on a daemon thread of its own, not on the event loop's default
+        executor: asyncio.run joins that executor's threads on the way out, so `q` during a
+        refresh left the terminal hanging until the slowest feed answered or timed out.
+        `tui.app.run` ends the process once the app has closed (see there)."""
+
         def progress(text: str) -> None:
             self.post_message(RefreshProgress(text))
 
-        ok, text = refresh_hook.run_refresh(
-            self.data_dir, self.config, progress, due_only=due_only, force=force
-        )
+        done: Future[tuple[bool, str]] = Future()
+        done.set_running_or_notify_cancel()  # the app closing cancels the wait, not the run
+
+        def run() -> None:
+            done.set_result(refresh_hook.run_refresh(
+                self.data_dir, self.config, progress, due_only=due_only, force=force
+            ))  # fmt: skip
+
+        threading.Thread(target=run, name="briefing-refresh", daemon=True).start()
+        ok, text = await asyncio.wrap_future(done)
         self.post_message(RefreshFinished(ok, text))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
