@@ -263,7 +263,16 @@ class BriefingApp(App[int]):
         search; when it comes back, the search is the screen. Such a key is handed on to the
         dialog's focused input instead of being dropped (or, before the dialog opened at once,
         acted on by the main screen). A key that arrives while the dialog is still composing
-        waits for it. See screens/typeahead.py."""
+        waits for it. See screens/typeahead.py.
+
+        Esc and a letter in one burst (Esc j over a slow ssh link) reach the app as one
+        alt+letter key, the way a terminal sends Alt: both keys are handled, as typed."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            keys = self._escape_and_key(event)
+            if keys is not None:
+                for key in keys:
+                    await self.on_event(key)
+                return
         if isinstance(event, events.Key):
             screen = self.screen
             if not event.is_forwarded:
@@ -298,6 +307,21 @@ class BriefingApp(App[int]):
                         (self.focused or screen)._forward_event(event.copy())
                         return
         await super().on_event(event)
+
+    def _escape_and_key(self, event: events.Key) -> tuple[events.Key, events.Key] | None:
+        """alt+j as Esc then j (alt+shift+m as Esc then M), unless alt+j is bound (a
+        [keys] remap): Textual's input parser reads an Esc followed within its escape delay
+        by a letter as that letter with Alt, and the app binds no Alt key, so both were lost
+        (in the reader, Esc j did not go back to the list nor move in it)."""
+        rest = event.key.removeprefix("alt+")
+        char = event.character
+        if rest == event.key or not char or len(char) != 1 or not char.isalpha():
+            return None
+        if event.key in self.screen.active_bindings:
+            return None
+        if rest.startswith("shift+") and char.isupper():
+            rest = char
+        return events.Key("escape", "\x1b"), events.Key(rest, char)
 
     def _wait_for_stories(self, screen: Screen) -> bool:
         """A key for the story list or the reader while the list still shows the thread
