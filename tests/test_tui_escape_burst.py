@@ -39,3 +39,18 @@ async def test_an_alt_key_given_in_feeds_toml_stays_that_key(tmp_path):
         assert app.main.level == 2
         assert app.main.article.story is not None and app.main.article.story.starred
     cache.store.close()
+
+
+async def test_tab_after_a_search_that_found_nothing_stays_in_the_box(cache):
+    """Tab goes to the results only when there are some (as Down does): on an empty list,
+    j and k typed next moved nothing and were lost from the query being refined."""
+    from textual.widgets import Input
+
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zzz", "enter")
+        await settle(pilot)
+        await pilot.press("tab", "backspace", *"kj")
+        await settle(pilot)
+        assert app.screen.query_one("#query", Input).value == "zzkj"
