@@ -44,6 +44,10 @@ def run(ctx: Context, offline: bool) -> int:
     if app.refreshing:
         # Quitting mid-refresh: do not wait for slow feeds. Every write is its own SQLite
         # transaction, so stopping here is as safe as the kill -9 the cache is built for.
+        # The refresh's worker processes go too: they would wait for work for ever.
+        from briefing.tui import refresh_hook
+
+        refresh_hook.abandon()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(result)

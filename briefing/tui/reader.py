@@ -6,6 +6,7 @@ import asyncio
 import gc
 import os
 import sys
+import threading
 import time
 import webbrowser
 from collections import deque
@@ -262,7 +263,16 @@ class BriefingApp(App[int]):
         search; when it comes back, the search is the screen. Such a key is handed on to the
         dialog's focused input instead of being dropped (or, before the dialog opened at once,
         acted on by the main screen). A key that arrives while the dialog is still composing
-        waits for it. See screens/typeahead.py."""
+        waits for it. See screens/typeahead.py.
+
+        Esc and a letter in one burst (Esc j over a slow ssh link) reach the app as one
+        alt+letter key, the way a terminal sends Alt: both keys are handled, as typed."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            keys = self._escape_and_key(event)
+            if keys is not None:
+                for key in keys:
+                    await self.on_event(key)
+                return
         if isinstance(event, events.Key):
             screen = self.screen
             if not event.is_forwarded:
@@ -297,6 +307,21 @@ class BriefingApp(App[int]):
                         (self.focused or screen)._forward_event(event.copy())
                         return
         await super().on_event(event)
+
+    def _escape_and_key(self, event: events.Key) -> tuple[events.Key, events.Key] | None:
+        """alt+j as Esc then j (alt+shift+m as Esc then M), unless alt+j is bound (a
+        [keys] remap): Textual's input parser reads an Esc followed within its escape delay
+        by a letter as that letter with Alt, and the app binds no Alt key, so both were lost
+        (in the reader, Esc j did not go back to the list nor move in it)."""
+        rest = event.key.removeprefix("alt+")
+        char = event.character
+        if rest == event.key or not char or len(char) != 1 or not char.isalpha():
+            return None
+        if event.key in self.screen.active_bindings:
+            return None
+        if rest.startswith("shift+") and char.isupper():
+            rest = char
+        return events.Key("escape", "\x1b"), events.Key(rest, char)
 
     def _wait_for_stories(self, screen: Screen) -> bool:
         """A key for the story list or the reader while the list still shows the thread
@@ -754,14 +779,26 @@ class BriefingApp(App[int]):
         self.main.status.set_state(progress="refreshing all feeds…" if force else "refreshing…")
         self._refresh_worker(due_only, force)
 
-    @work(thread=True, group="refresh", exclusive=True)
-    def _refresh_worker(self, due_only: bool, force: bool = False) -> None:
+    @work(group="refresh", exclusive=True)
+    async def _refresh_worker(self, due_only: bool, force: bool = False) -> None:
+        """The pipeline runs on a daemon thread of its own, not on the event loop's default
+        executor: asyncio.run joins that executor's threads on the way out, so `q` during a
+        refresh left the terminal hanging until the slowest feed answered or timed out.
+        `tui.app.run` ends the process once the app has closed (see there)."""
+
         def progress(text: str) -> None:
             self.post_message(RefreshProgress(text))
 
-        ok, text = refresh_hook.run_refresh(
-            self.data_dir, self.config, progress, due_only=due_only, force=force
-        )
+        done: Future[tuple[bool, str]] = Future()
+        done.set_running_or_notify_cancel()  # the app closing cancels the wait, not the run
+
+        def run() -> None:
+            done.set_result(refresh_hook.run_refresh(
+                self.data_dir, self.config, progress, due_only=due_only, force=force
+            ))  # fmt: skip
+
+        threading.Thread(target=run, name="briefing-refresh", daemon=True).start()
+        ok, text = await asyncio.wrap_future(done)
         self.post_message(RefreshFinished(ok, text))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:

@@ -8,7 +8,9 @@ failure comes back as (False, message): a failed refresh is a status-line messag
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,22 @@ def summarise(summary: Any) -> str:
     return text
 
 
+# The CPU pools of the refreshes running now: see abandon.
+_running: list[ProcessPoolExecutor] = []
+
+
+def abandon() -> None:
+    """Quitting while a refresh runs (`tui.app.run` ends the process without waiting for
+    it): kill that refresh's worker processes. Nothing else would end them: an idle pool
+    worker waits for work for ever, and the fork server stays up while any worker lives.
+    (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.)"""
+    for pool in list(_running):
+        processes = getattr(pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+
+
 def run_refresh(
     data_dir: Path, config: Config, report: Report, *, due_only: bool = False,
     force: bool = False,
@@ -60,10 +78,16 @@ def run_refresh(
         return False, f"the fetch pipeline is not available in this build ({exc})"
     try:
         with pipeline.refresh_lock(data_dir), Store.open(data_dir) as store:
-            summary = pipeline.refresh(
-                store, config, progress=lambda p: report(describe(p)), due_only=due_only,
-                force=force,
-            )  # fmt: skip
+            pool = pipeline.make_pool()
+            _running.append(pool)
+            try:
+                summary = pipeline.refresh(
+                    store, config, progress=lambda p: report(describe(p)), due_only=due_only,
+                    force=force, pool=pool,
+                )  # fmt: skip
+            finally:
+                _running.remove(pool)
+                pool.shutdown(wait=False, cancel_futures=True)
         return True, summarise(summary)
     except pipeline.RefreshBusy as exc:
         return False, str(exc)

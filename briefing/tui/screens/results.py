@@ -183,11 +183,15 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
         event.stop()
 
     def action_toggle_focus(self) -> None:
+        """Tab: between the box and the results; to the results only when there are some
+        (as Down), else j and k typed next would move nothing and be lost to the query."""
         if not self.searching:
             return
         query = self.query_one("#query", Input)
+        results = self.query_one("#results", StoryList)
         if query.has_focus:
-            self.query_one("#results", StoryList).focus()
+            if results.stories:
+                results.focus()
         else:
             query.focus()
 
