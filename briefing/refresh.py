@@ -57,6 +57,7 @@ from briefing.fetch.http import (
 )
 from briefing.fetch.parse import ParsedFeed, ParseError, parse_feed, sane_page_date
 from briefing.models import FeedState, FeedUpdate, Story
+from briefing.pool_guard import watch_owner
 from briefing.sanitize import clean_line
 
 if TYPE_CHECKING:
@@ -483,7 +484,12 @@ def start_pool_helpers(ctx: Any) -> None:
 
     with contextlib.suppress(Exception):
         ctx.set_forkserver_preload(
-            ["briefing.fetch.parse", "briefing.fetch.extract", "briefing.threads.engine"]
+            [
+                "briefing.fetch.parse",
+                "briefing.fetch.extract",
+                "briefing.threads.engine",
+                "briefing.pool_guard",
+            ]
         )
     saved = sys.stderr
     if sys.__stderr__ is not None:
@@ -501,7 +507,10 @@ def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     start_pool_helpers(ctx)
     n = workers or min(os.cpu_count() or 2, 4)
-    return ProcessPoolExecutor(max_workers=max(1, n), mp_context=ctx)
+    # each worker ends with this process, even one killed (SIGTERM, SIGKILL): see pool_guard
+    return ProcessPoolExecutor(
+        max_workers=max(1, n), mp_context=ctx, initializer=watch_owner, initargs=(os.getpid(),)
+    )
 
 
 class _Run:

@@ -1,0 +1,57 @@
+"""A pool worker that ends with the process that started its pool.
+
+A `ProcessPoolExecutor` worker waits for work for ever, and nothing tells it that the
+process which owns its pool is gone: after a `briefing fetch` killed by cron's timeout
+(SIGTERM) or by SIGKILL, its workers, the fork server and the resource tracker stayed,
+idle, four processes a kill. `watch_owner` is the pools' initializer: a daemon thread in each
+worker waits for the owner to end and then ends the worker. With the workers gone, the fork
+server and the resource tracker, which run as long as a process they serve does, end too.
+
+Kept apart from `briefing.refresh` so that a worker imports nothing more than it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import threading
+import time
+
+POLL_SECONDS = 1.0  # where the system cannot say at once that a process ended
+
+
+def watch_owner(owner: int) -> None:
+    """Pool initializer: end this worker (without cleanup: it holds nothing to save) as soon
+    as process `owner` has ended."""
+    threading.Thread(target=_wait_then_exit, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _wait_then_exit(owner: int) -> None:
+    _wait_for_end(owner)
+    os._exit(0)
+
+
+def _wait_for_end(owner: int) -> None:
+    """Return once process `owner` has ended (a zombie not yet reaped counts as ended)."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is not None:  # Linux 5.3+: readable when the process ends
+        try:
+            fd = pidfd_open(owner)
+        except ProcessLookupError:
+            return
+        except OSError:  # an older kernel, a sandbox refusing the call: poll instead
+            pass
+        else:
+            try:
+                select.select([fd], [], [])
+            finally:
+                os.close(fd)
+            return
+    while True:
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:  # alive (pid reuse by another user's process: gone too)
+            return
+        time.sleep(POLL_SECONDS)
