@@ -10,7 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 
 from briefing.export.briefing import UNDATED, is_undated
@@ -121,10 +121,22 @@ def story_times(story: Story, zone: tzinfo) -> list[str | tuple[str, str]]:
 
 
 def fit(text: str, width: int) -> str:
-    """Pad or cut to exactly `width` cells (ellipsis when cut)."""
-    if len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
+    """Pad or cut to exactly `width` cells (ellipsis when cut). Cells, not characters: an
+    outlet named in Chinese or Japanese takes two cells a character, and counted by
+    characters it pushed the headlines after it out of their column."""
+    if cell_len(text) > width:
+        return set_cell_size(text, max(0, width - 1)) + "…"
+    return set_cell_size(text, width)
+
+
+def mark_read_question(thread: Thread) -> Content:
+    """A's question: "Mark all 4 unread stories of X as read?" ("the 1 unread story")."""
+    many = thread.unread != 1
+    return Content.assemble(
+        "Mark all " if many else "Mark the ", (str(thread.unread), "bold"),
+        " unread stories of " if many else " unread story of ",
+        (clean_line(thread.title, 80), "bold"), " as read?",
+    )  # fmt: skip
 
 
 def thread_prompt(thread: Thread, now: datetime) -> Content:

@@ -22,6 +22,7 @@ from briefing.models import Story, Thread
 from briefing.sanitize import clean_line
 from briefing.textfmt import plural
 from briefing.tui.coalesce import Coalescer
+from briefing.tui.format import mark_read_question
 from briefing.tui.messages import ArticleLoaded, StoriesLoaded, ThreadsLoaded
 from briefing.tui.prefetch import POSITION_KEY, SHOW_DORMANT_KEY, Position, format_position
 from briefing.tui.screens.dialogs import ConfirmScreen, TextPrompt, ThreadPicker
@@ -841,10 +842,7 @@ class MainScreen(Screen[None]):
         if not thread.unread:  # no "Mark all 0 unread stories … as read?"
             self.notify("Every story of this thread is read already.")
             return
-        question = Content.assemble(
-            "Mark all ", (str(thread.unread), "bold"), " unread stories of ",
-            (clean_line(thread.title, 80), "bold"), " as read?",
-        )  # fmt: skip
+        question = mark_read_question(thread)
         self._mark_thread_read(thread, self.briefing.open_dialog(ConfirmScreen(question)))
 
     @work(group="dialog")
