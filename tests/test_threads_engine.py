@@ -602,6 +602,42 @@ def test_georgian_names_are_found_through_their_endings() -> None:
     assert tx.georgian_name_key("და") is None
 
 
+def test_georgian_surnames_are_names_known_or_not() -> None:
+    # most Georgian surnames end in -შვილი or -ძე after a vowel: found under any ending as
+    # English and Russian spell them, whether the gazetteer knows them or not (before: only
+    # known ones, so a report naming the judge or the opera singer had no names)
+    from briefing.threads import text as tx
+
+    ka = "ბურჭულაძემ ბურჭულაძის მარგველაშვილმა მარგველაშვილის პაპუაშვილს ჯაფარიძესთან"
+    en = "Burchuladze Бурчуладзе Margvelashvili Маргвелашвили Papuashvili Japaridze"
+    assert [tx.georgian_name_key(w) for w in ka.split()] == [tx.name_key(w) for w in en.split()]
+    # milk, son-in-law, length, nephew, grandchild, daughter (adverbial), child, button,
+    # "on the latitude" (-ed + -ze, -dze in Latin letters): words
+    for word in ("რძე", "სიძე", "სიგრძე", "დისშვილი", "შვილიშვილი", "ქალიშვილად", "შვილი",
+                 "საკინძე", "განედზე"):  # fmt: skip
+        assert tx.georgian_name_key(word) is None, word
+
+
+def test_a_georgian_report_joins_its_english_thread_by_a_surname_the_engine_does_not_know() -> None:
+    engine = ThreadEngine()
+    english = run(engine, [
+        item("b1", "Court jails opera singer Burchuladze over the palace storming",
+             "A court in the capital remanded Paata Burchuladze, the opera singer who led the "
+             "rally, in custody for two months over the storming of the presidential palace.",
+             hours=1),
+        item("b2", "Burchuladze to stay in custody, judge rules",
+             "Judge Margvelashvili refused bail for Paata Burchuladze, charged with organising "
+             "the attempt to storm the presidential palace on 4 October.", hours=2),
+    ])  # fmt: skip
+    assert english[0].thread_id == english[1].thread_id
+    georgian = engine.assign(item(
+        "b3", "ბურჭულაძეს ორთვიანი პატიმრობა შეეფარდა",
+        "მოსამართლე მარგველაშვილმა პაატა ბურჭულაძეს, პრეზიდენტის სასახლის შტურმის "
+        "ორგანიზების ბრალდებით, ორთვიანი წინასწარი პატიმრობა შეუფარდა.", hours=3,
+    ))  # fmt: skip
+    assert georgian.thread_id == english[0].thread_id
+
+
 def test_plain_georgian_and_azerbaijani_words_are_no_short_names() -> None:
     # A short key (nat NATO, bak Baku, ganj Ganja) is reached only from the listed forms of
     # the name: folded, common words reached it (before: ნათია, the name Natia, read NATO)

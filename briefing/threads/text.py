@@ -281,7 +281,34 @@ def georgian_name_key(token: str) -> str | None:
             key = spelled.get(_fold_latin(cand, glide=False))
             if key and len(key) > _SHORT_KEY:
                 return key
-    return None
+    return _georgian_surname_key(low)
+
+
+# a Georgian surname: -შვილი or -ძე after a vowel (most of them: კობახიძე Kobakhidze,
+# ბურჭულაძე Burchuladze, ივანიშვილი Ivanishvili), under a case ending or postposition
+# (-ძე drops its -ე before -ის: კობახიძის; a postposition stands on the dative's -ს:
+# ჯაფარიძესთან, with Japaridze). Read on the Georgian letters: in Latin, ედ + ზე (განედზე,
+# "on the latitude") would end in -dze too.
+_KA_SURNAME = re.compile(
+    r"(?P<head>[\u10d0-\u10ff]{3,}[აეიოუ])(?:(?P<shvili>შვილ)(?:ი|ის|ისა|ით|ად|მა|ს|სა)?"
+    r"|(?P<dze>ძ)(?:ე|ემ|ეს|ესა|ედ|ის|ისა|ით))"
+    r"(?:თვის|თან|ზე|გან|კენ|დან|ში|მდე)?"
+)
+# kinship words built like a surname: daughter, son, grandchild, godchild
+_KA_NOT_SURNAME_HEADS = frozenset("ქალი ვაჟი შვილი ნათლი".split())
+
+
+def _georgian_surname_key(low: str) -> str | None:
+    """The key of a surname in -შვილი or -ძე after a vowel, known or not, under any ending:
+    its nominative folded as English and Russian spell it (ბურჭულაძემ, Burchuladze, Бурчуладзе
+    meet). At least three letters come before that vowel: რძე (milk), სიძე (son-in-law) and
+    ინაძე are words or too short to tell; a consonant before the ending is a word (სიგრძე
+    length, დისშვილი nephew), and so are ქალიშვილი (daughter) and შვილიშვილი (grandchild)."""
+    match = _KA_SURNAME.fullmatch(low)
+    if match is None or match["head"] in _KA_NOT_SURNAME_HEADS:
+        return None
+    nominative = match["head"] + ("შვილი" if match["shvili"] else "ძე")
+    return _fold_latin("".join(_KA_TRANSLIT.get(ch, ch) for ch in nominative))
 
 
 @lru_cache(maxsize=1)
