@@ -638,6 +638,41 @@ def test_a_georgian_report_joins_its_english_thread_by_a_surname_the_engine_does
     assert georgian.thread_id == english[0].thread_id
 
 
+def test_a_georgian_surname_after_a_given_name_is_a_name_in_every_form() -> None:
+    # Georgian has no capitals and ამაღლობელი ends in neither -შვილი nor -ძე: the given name
+    # before it marks it, and its other forms in the text count too
+    from briefing.threads import text as tx
+
+    words = "მზია ამაღლობელის საქმე ამაღლობელმა თქვა ელენე ხოშტარიას ხოშტარია საქმე".split()
+    keys = tx.georgian_names(words)
+    amaghlobeli, khoshtaria = tx.name_key("Amaghlobeli"), tx.name_key("Хоштария")
+    assert keys == [None, amaghlobeli, None, amaghlobeli, None, None, khoshtaria,
+                    khoshtaria, None]  # fmt: skip
+    assert amaghlobeli == tx.name_key("Амаглобели")
+    # without a given name before it, a word is a word
+    assert tx.georgian_names("ამაღლობელმა თქვა".split()) == [None, None]
+
+
+def test_georgian_reports_of_a_case_join_its_english_thread_by_the_surname() -> None:
+    engine = ThreadEngine()
+    english = run(engine, [
+        item("m1", "Court upholds prison sentence for journalist Mzia Amaghlobeli",
+             "The Kutaisi Court of Appeals upheld the two-year sentence of Mzia Amaghlobeli, "
+             "founder of Batumelebi and Netgazeti, jailed since her arrest at a protest.",
+             hours=1),
+        item("m2", "Amaghlobeli's lawyers to take her case to the Supreme Court",
+             "Lawyers for Mzia Amaghlobeli said they would file a cassation appeal after the "
+             "appeals court kept her two-year prison term.", hours=2),
+    ])  # fmt: skip
+    assert english[0].thread_id == english[1].thread_id
+    georgian = engine.assign(item(
+        "m3", "სააპელაციომ ამაღლობელის განაჩენი ძალაში დატოვა",
+        "ქუთაისის სააპელაციო სასამართლომ მზია ამაღლობელს ორწლიანი პატიმრობა დაუტოვა. "
+        "ამაღლობელის ადვოკატები უზენაეს სასამართლოში გასაჩივრებას აპირებენ.", hours=3,
+    ))  # fmt: skip
+    assert georgian.thread_id == english[0].thread_id
+
+
 def test_plain_georgian_and_azerbaijani_words_are_no_short_names() -> None:
     # A short key (nat NATO, bak Baku, ganj Ganja) is reached only from the listed forms of
     # the name: folded, common words reached it (before: ნათია, the name Natia, read NATO)

@@ -150,11 +150,12 @@ def _extract(item: Item, p: EngineParams) -> _Features:
             names[k] += float(n)
     georgian = tx.is_georgian(head)
     if georgian:
-        # no capitals in Georgian: its names are the known ones, found whatever their ending
-        for toks, w in ((title_toks, p.title_weight), (body_toks, 1.0)):
-            for k in map(tx.georgian_name_key, toks):
-                if k:
-                    names[k] += w
+        # no capitals in Georgian: its names are the known ones and the surnames, found
+        # whatever their ending (a given name before a surname marks it in the whole text)
+        keys = tx.georgian_names(title_toks + body_toks)
+        for at, k in enumerate(keys):
+            if k:
+                names[k] += p.title_weight if at < len(title_toks) else 1.0
     if not lang:
         if georgian and tx.mostly_georgian(head):
             lang = "ka"

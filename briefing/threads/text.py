@@ -284,6 +284,60 @@ def georgian_name_key(token: str) -> str | None:
     return _georgian_surname_key(low)
 
 
+# Georgian given names, as written before a surname (where they take no case ending): the
+# word after one is a surname, whatever its form (მზია ამაღლობელი, Mzia Amaghlobeli; ელენე
+# ხოშტარია, Elene Khoshtaria), which the -შვილი/-ძე rule does not reach
+_KA_GIVEN_NAMES = frozenset(
+    """გიორგი დავით დავითი დათო ნიკა ნიკოლოზ ლევან ლევანი ირაკლი ზურაბ ზურაბი ალექსანდრე
+    ალეკო მიხეილ მიშა დიმიტრი ლაშა გოგა გოგი პაატა მურთაზ მურთაზი ბიძინა შალვა კახა კახაბერ
+    ვახტანგ თორნიკე ნოდარ გელა ზვიად ედუარდ ილია ოთარ თემურ თეიმურაზ გურამ ვახო მამუკა ბესიკ
+    ბექა სანდრო ლუკა გიგა ლადო რევაზ რეზო ტარიელ ავთანდილ ჯაბა ზაზა ვლადიმერ გრიგოლ აკაკი
+    არჩილ ბადრი ბაჩო ბაკურ გივი გია გოჩა ერეკლე ვასილ ზაალ თამაზ თენგიზ იაგო იოსებ კობა
+    კონსტანტინე მალხაზ მერაბ ომარ პავლე რამაზ როინ რომან სერგო შოთა ცოტნე ხვიჩა ჯემალ ელგუჯა
+    ანზორ გედევან ანრი ნიკოლა ალექსი გოდერძი ვაჟა ლაური თეიმურ ნინო თამარ თამარი მარიამ ანა
+    სალომე მზია ნათია ქეთევან ქეთი ეკატერინე ეკა ელენე თეა მაია ლელა ხათუნა მანანა ირინა ლიკა
+    ელისო თინათინ თიკო ნატო ნინა სოფო სოფიო ნუცა ლალი ლია მაკა მარინა ნესტან თეონა ხატია
+    ეთერ ციალა რუსუდან ლიანა ნათელა დარეჯან ლუიზა ნონა ანანო ბაია მედეა ნანა თაკო""".split()
+)
+
+
+def georgian_names(tokens: Sequence[str]) -> list[str | None]:
+    """`georgian_name_key` of each token of a Georgian text, and a surname the engine does
+    not know when a given name stands before it: that surname then counts in every form in
+    the text (მზია ამაღლობელი ... ამაღლობელის, "Amaghlobeli's"). Its key is its stem's
+    (one ending off), folded as English and Russian spell the name: Amaghlobeli,
+    Амаглобели."""
+    keys = [georgian_name_key(t) for t in tokens]
+    found: set[str] = set()
+    lows = [t.lower() for t in tokens]
+    for at in range(len(lows) - 1):
+        low = lows[at + 1]
+        if lows[at] in _KA_GIVEN_NAMES and keys[at + 1] is None and _surname_like(low):
+            found.add(_georgian_stem_key(low))
+    if found:
+        for at, low in enumerate(lows):
+            if keys[at] is None and _KA.match(low) and _georgian_stem_key(low) in found:
+                keys[at] = _georgian_stem_key(low)
+    return keys
+
+
+def _surname_like(low: str) -> bool:
+    """A Georgian word that may be a surname: not a stop word nor a given name, long enough."""
+    return (
+        len(low) >= 4 and _KA.match(low) is not None and low not in STOP_KA
+        and low not in _KA_GIVEN_NAMES
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=50_000)
+def _georgian_stem_key(low: str) -> str:
+    """A Georgian word's Latin letters without one ending (the longest that leaves three
+    letters), folded as a name: ამაღლობელი, ამაღლობელის, ამაღლობელმა -> amaglobel."""
+    lat = "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
+    stems = _stems(lat, _KA_ENDINGS)
+    return _fold_latin(stems[1] if len(stems) > 1 else lat)
+
+
 # a Georgian surname: -შვილი or -ძე after a vowel (most of them: კობახიძე Kobakhidze,
 # ბურჭულაძე Burchuladze, ივანიშვილი Ivanishvili), under a case ending or postposition
 # (-ძე drops its -ე before -ის: კობახიძის; a postposition stands on the dative's -ს:
