@@ -313,7 +313,9 @@ def georgian_names(tokens: Sequence[str]) -> list[str | None]:
     for at in range(len(lows) - 1):
         low = lows[at + 1]
         if lows[at] in _KA_GIVEN_NAMES and keys[at + 1] is None and _surname_like(low):
-            found.add(_georgian_stem_key(low))
+            key = _georgian_stem_key(low)
+            if len(key) > _SHORT_KEY:  # (ციხეში "in prison" after a name: cig)
+                found.add(key)
     if found:
         for at, low in enumerate(lows):
             if keys[at] is None and _KA.match(low) and _georgian_stem_key(low) in found:
