@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/threads_real.py DIR_OR_FILES... [--orders 5] [--show]
     .venv/bin/python bench/threads_real.py /work/realnews/*.jsonl --set threshold=0.3
+    .venv/bin/python bench/threads_real.py /work/realnews/ka_set.jsonl --orders 6 --gold-key story
 
 The input is JSON Lines, one real article excerpt per line:
 {"id", "url", "title", "text", "published" ("YYYY-MM-DD", "YYYY-MM" or null), "source",
@@ -11,7 +12,10 @@ rift, the seed thread's subject; "azal": the AZAL flight 8243 crash; "ge-protest
 third-party articles, so their text is not in this repository: `bench/data/real_labels.jsonl`
 keeps each one's URL, date, language and labels (326 excerpts of stored public web pages,
 labelled by hand in the tenth session), so the set can be fetched again where there is a
-network. The README says what it scored.
+network. `bench/data/real_labels_georgia.jsonl` does the same for 147 items about Georgia's
+crisis (110 in Georgian, eleventh session), each with an `event` (one news story: the appeal
+ruling in a court case) and a `story` (a case or an incident with its aftermath) besides its
+crisis (`--gold-key story`). The README says what they scored.
 
 The items go through `briefing cluster` semantics (`run_items`) with the seed thread on, in
 date order (a month-only date counts as the 15th, for ordering only; an undated item sorts
@@ -116,11 +120,15 @@ def merged(label: str) -> str:
     return "az-ru" if label == "azal" else label
 
 
-def report(ev, rows: list[dict], pred: dict[str, int], titles: dict[int, str], show: bool):
+def report(
+    ev, rows: list[dict], pred: dict[str, int], titles: dict[int, str], show: bool
+) -> dict[str, float]:
+    """Print the scores and make-up of one run; return the scores with the labels as given."""
     gold = [r["gold"] for r in rows]
     got = [pred[r["id"]] for r in rows]
+    given = ev.score(gold, got)
     for name, labels in (("labels as given", gold), ("azal in az-ru", list(map(merged, gold)))):
-        s = ev.score(labels, got)
+        s = given if labels is gold else ev.score(labels, got)
         print(
             f"  {name:16} B3 P={s['bcubed_p']:.3f} R={s['bcubed_r']:.3f} "
             f"F1={s['bcubed_f1']:.3f} | pair F1={s['pair_f1']:.3f} | "
@@ -176,6 +184,7 @@ def report(ev, rows: list[dict], pred: dict[str, int], titles: dict[int, str], s
                 f"    {label:12} {r.get('published') or '?':10} {r['lang']} -> #{t} "
                 f"({sum(members[t].values())}, {members[t].most_common(1)[0][0]}) {head}"
             )
+    return given
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--orders", type=int, default=1, help="also run N-1 seeded shuffles")
     ap.add_argument("--show", action="store_true", help="list items outside their thread")
     ap.add_argument("--set", action="append", default=[], metavar="KNOB=VALUE")
+    ap.add_argument(
+        "--gold-key", default="gold", metavar="FIELD",
+        help="score against this field instead of the crisis label: the Georgian set "
+        "(bench/data/real_labels_georgia.jsonl) also has 'story' and 'event'",
+    )  # fmt: skip
     ap.add_argument(
         "--one-batch", action="store_true",
         help="place every item in one batch, in date order, as the app's first fetch (or a "
@@ -211,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             new = type(old)(value)
         params = dataclasses.replace(params, **{key: new})
     rows = load(a.paths)
+    if a.gold_key != "gold":
+        rows = [{**r, "gold": r[a.gold_key], "alt_gold": None} for r in rows]
     if not a.undated:
         dropped = sum(1 for r in rows if not r.get("published"))
         rows = [r for r in rows if r.get("published")]
@@ -223,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         + f", {sum(1 for r in rows if r['gold'].startswith('other'))} other; langs: "
         + ", ".join(f"{k} {v}" for k, v in Counter(r["lang"] for r in rows).most_common())
     )
+    scores: list[dict[str, float]] = []
     for seed in range(a.orders):
         order = rows if seed == 0 else random.Random(seed).sample(rows, len(rows))
         if a.one_batch:
@@ -232,7 +249,14 @@ def main(argv: list[str] | None = None) -> int:
         pred = {o["id"]: o["thread_id"] for o in out}
         titles = {o["thread_id"]: o["thread_title"] for o in out}
         print(f"== {'file order' if seed == 0 else f'shuffle {seed}'}")
-        report(ev, rows, pred, titles, a.show and seed == 0)
+        scores.append(report(ev, rows, pred, titles, a.show and seed == 0))
+    if len(scores) > 1:
+        mean = {k: sum(s[k] for s in scores) / len(scores) for k in ("bcubed_p", "bcubed_r",
+                                                                   "bcubed_f1")}  # fmt: skip
+        print(
+            f"== mean of {len(scores)} orders, labels as given: B3 P={mean['bcubed_p']:.3f} "
+            f"R={mean['bcubed_r']:.3f} F1={mean['bcubed_f1']:.3f}"
+        )
     return 0
 
 
