@@ -32,7 +32,8 @@ def _wait_then_exit(owner: int) -> None:
 
 
 def _wait_for_end(owner: int) -> None:
-    """Return once process `owner` has ended (a zombie not yet reaped counts as ended)."""
+    """Return once process `owner` has ended (a zombie not yet reaped counts as ended, where
+    the system tells: a pidfd, or /proc; on macOS the poll sees it end once it is reaped)."""
     pidfd_open = getattr(os, "pidfd_open", None)
     if pidfd_open is not None:  # Linux 5.3+: readable when the process ends
         try:
@@ -54,4 +55,17 @@ def _wait_for_end(owner: int) -> None:
             return
         except PermissionError:  # alive (pid reuse by another user's process: gone too)
             return
+        if _zombie(owner):  # kill(pid, 0) succeeds on a process that waits to be reaped
+            return
         time.sleep(POLL_SECONDS)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether process `pid` has ended and waits to be reaped, as /proc says; False where
+    there is no /proc to ask (macOS)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[-1].split()
+    except OSError:
+        return False
+    return bool(fields) and fields[0] in (b"Z", b"X")

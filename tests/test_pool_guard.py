@@ -70,3 +70,28 @@ def test_without_pidfd_the_watch_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     child.communicate(b"")  # it ends (and is reaped)
     watch.join(5)
     assert ended.is_set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_without_pidfd_an_owner_ended_but_not_reaped_counts_as_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an owner killed while its own parent has not yet waited for it is a zombie: kill(pid, 0)
+    # still succeeds on it, so the poll took it for alive (the pidfd path does not)
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    monkeypatch.setattr(pool_guard, "POLL_SECONDS", 0.02)
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while not _gone(child.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _gone(child.pid)  # ended, not reaped: a zombie
+        ended = threading.Event()
+        watch = threading.Thread(
+            target=lambda: (pool_guard._wait_for_end(child.pid), ended.set()), daemon=True
+        )
+        watch.start()
+        watch.join(2)
+        assert ended.is_set(), "the watch waits on an owner that has ended"
+    finally:
+        child.wait()

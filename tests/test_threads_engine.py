@@ -653,6 +653,20 @@ def test_a_georgian_surname_after_a_given_name_is_a_name_in_every_form() -> None
     assert tx.georgian_names("ამაღლობელმა თქვა".split()) == [None, None]
 
 
+def test_a_given_name_ending_the_title_marks_no_word_of_the_body() -> None:
+    # the title and the body are two texts: the body's first word does not stand after the
+    # title's last one. Before, a title ending in ლევან (Levan) made the body's first word,
+    # სასამართლომ ("the court"), a name in every form in the report
+    from briefing.threads.engine import _extract
+
+    body = "სასამართლომ დღეს გადაწყვეტილება მიიღო. სასამართლოს თავმჯდომარე არ დაეთანხმა."
+    f = _extract(item("t1", "ინტერვიუ პრემიერთან და ლევან", body), EngineParams())
+    assert f.names == {}
+    # a given name and its surname within the body (or within the title) still count
+    f = _extract(item("t2", "ინტერვიუ", "მზია ამაღლობელი " + body), EngineParams())
+    assert set(f.names) == {tx.name_key("Amaghlobeli")}
+
+
 def test_georgian_reports_of_a_case_join_its_english_thread_by_the_surname() -> None:
     engine = ThreadEngine()
     english = run(engine, [

@@ -152,7 +152,9 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     if georgian:
         # no capitals in Georgian: its names are the known ones and the surnames, found
         # whatever their ending (a given name before a surname marks it in the whole text)
-        keys = tx.georgian_names(title_toks + body_toks)
+        # ("" between the title and the body: its last word does not stand before the body's
+        # first, and "" is no name)
+        keys = tx.georgian_names([*title_toks, "", *body_toks])
         for at, k in enumerate(keys):
             if k:
                 names[k] += p.title_weight if at < len(title_toks) else 1.0

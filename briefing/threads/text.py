@@ -250,8 +250,10 @@ def _stems(word: str, endings: Sequence[str]) -> list[str]:
 @lru_cache(maxsize=200_000)
 def georgian_name_key(token: str) -> str | None:
     """The name key of a Georgian word that names a known place or person (the region
-    gazetteer's names and the countries around Georgia), whatever ending it carries; None
-    for any other word. Georgian has no capitals, so a known name is the only name found."""
+    gazetteer's names and the countries around Georgia), or is a surname in -შვილი or -ძე
+    after a vowel (`_georgian_surname_key`), whatever ending it carries; None for any other
+    word (Georgian has no capitals: `georgian_names` also finds a surname after a given
+    name)."""
     low = token.lower()
     if low in STOP_KA or not _KA.match(low):
         return None
