@@ -82,16 +82,20 @@ def write_output(command: str, path: str, text: str) -> int | None:
     else prints `briefing COMMAND: cannot write FILE: reason` and returns EXIT_FAIL. A FILE
     that is there but no regular file nor directory (a named pipe, /dev/stdout, a terminal,
     /dev/null) is written into, as a shell's `>` does: replacing it would put a regular file
-    in its place (under /dev, as root) and leave a reader of the pipe waiting forever."""
+    in its place (under /dev, as root) and leave a reader of the pipe waiting forever. So is
+    one of the process's own descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N) whatever
+    it is, and appended to: under `>> log` it stands for the log, which a replacement (or a
+    truncation, as the shell's `> /dev/stdout` does) would empty."""
     from briefing.export.files import write_atomic
 
     try:
         mode = os.stat(path).st_mode  # follows links: /dev/stdout -> /proc/self/fd/1 -> pipe
     except OSError:
         mode = 0
+    stream = path.startswith(("/dev/std", "/dev/fd/", "/proc/self/fd/"))
     try:
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        if stream or (mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+            with open(path, "a", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
         else:
             write_atomic(Path(path), text, make_parents=False)

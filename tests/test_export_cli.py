@@ -241,6 +241,25 @@ def test_output_into_a_pipe_is_written_into_it(
     assert "-> " in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc")
+def test_output_into_a_descriptor_open_on_a_file_appends_to_it(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o /dev/stdout >> log`: the descriptor stands for the log, which keeps what it had.
+    Before, the link was followed to the log and the log replaced by the briefing alone."""
+    log = env / "log.md"
+    log.write_text("earlier run\n", encoding="utf-8")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        args = ("--since", "2025-06-29", "--no-record")
+        assert cli(env, "export", *args, "-o", f"/proc/self/fd/{fd}") == 0
+    finally:
+        os.close(fd)
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("earlier run\n") and "Delimitation commissions meet" in text
+    assert log.is_file() and not log.is_symlink()
+
+
 def test_an_empty_export_to_a_directory_is_an_error_as_a_full_one_is(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
