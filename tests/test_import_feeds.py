@@ -381,6 +381,20 @@ def test_import_and_feeds_add_remove_print_a_url_without_bidi_overrides(
     assert out.count("http://127.0.0.1:9/gnp.feed") == 3  # would add, added, removed
 
 
+def test_feeds_add_and_remove_print_a_name_without_bidi_overrides(
+    tmp_path: Path, user_toml: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """feeds.toml refuses control characters in a name, not a right-to-left override (a
+    format character): `feeds add` and `feeds remove` printed such a name as it was."""
+    odd = "Odd\u202e swen"
+    assert cli(tmp_path, user_toml, "feeds", "add", "http://127.0.0.1:9/odd", "--name", odd,
+               "--tag", "\u202ege") == 0  # fmt: skip
+    assert cli(tmp_path, user_toml, "feeds", "remove", "http://127.0.0.1:9/odd") == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out
+    assert out.count("Odd swen") == 2 and "[ge]" in out
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -87,9 +87,9 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     if result.created and result.added and not args.dry_run:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
-        tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
-        # the URL comes from someone else's list: no bidi override printed
-        print(f"  {verb}  {feed.name}{tags}  {clean_line(feed.url)}")
+        tags = f" [{clean_line(', '.join(feed.tags))}]" if feed.tags else ""
+        # the list is someone else's: no bidi override printed
+        print(f"  {verb}  {clean_line(feed.name)}{tags}  {clean_line(feed.url)}")
     for note in result.notes:
         print(f"  note   {note}")
     skipped = sorted(parsed.skipped + result.skipped, key=lambda s: s.line)

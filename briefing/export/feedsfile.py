@@ -368,9 +368,10 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
     if result.created:
         print(f"created {result.path} from the shipped feed list")
     for feed in result.added:
-        tags = f" [{', '.join(feed.tags)}]" if feed.tags else ""
-        # the URL may carry a bidi override (it is stored as given): printed without
-        print(f"added {feed.name}{tags}: {clean_line(feed.url)}\n  to {result.path}")
+        tags = f" [{clean_line(', '.join(feed.tags))}]" if feed.tags else ""
+        # the URL or name may carry a bidi override (stored as given): printed without
+        name, url = clean_line(feed.name), clean_line(feed.url)
+        print(f"added {name}{tags}: {url}\n  to {result.path}")
     _note_if_not_in_use(ctx, result.path)
     return 0
 
@@ -381,8 +382,9 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     except FeedEditError as exc:
         print(f"briefing feeds remove: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    url = clean_line(feed.url)  # no bidi override printed, as `briefing feeds` prints it
-    print(f"removed {feed.name}: {url}\n  from {path} (its stories stay in the cache)")
+    # no bidi override printed (a name written by hand may hold one), as `briefing feeds` does
+    name, url = clean_line(feed.name), clean_line(feed.url)
+    print(f"removed {name}: {url}\n  from {path} (its stories stay in the cache)")
     _note_if_not_in_use(ctx, path)
     return 0
 
