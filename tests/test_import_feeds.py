@@ -389,10 +389,12 @@ def test_feeds_add_and_remove_print_a_name_without_bidi_overrides(
     odd = "Odd\u202e swen"
     assert cli(tmp_path, user_toml, "feeds", "add", "http://127.0.0.1:9/odd", "--name", odd,
                "--tag", "\u202ege") == 0  # fmt: skip
-    assert cli(tmp_path, user_toml, "feeds", "remove", "http://127.0.0.1:9/odd") == 0
+    with user_toml.open("a", encoding="utf-8") as fh:  # a name written by hand
+        fh.write('\n[[feeds]]\nname = "Hand\u202e made"\nurl = "http://127.0.0.1:9/hand"\n')
+    assert cli(tmp_path, user_toml, "feeds", "remove", "http://127.0.0.1:9/hand") == 0
     out = capsys.readouterr().out
     assert "\u202e" not in out
-    assert out.count("Odd swen") == 2 and "[ge]" in out
+    assert "Odd swen" in out and "[ge]" in out and "removed Hand made" in out
 
 
 @pytest.mark.parametrize(
