@@ -24,7 +24,7 @@ def test_quit_mid_refresh_returns_without_waiting_for_the_feeds(fetch_env, http_
 
     def stall(h: RequestHandler) -> None:
         asked.set()
-        release.wait(8)
+        release.wait(30)  # (set at the end of the test)
         h.respond(200, b"", content_type="application/rss+xml")
 
     http_server.add("/fast.xml", rss([("f1", "Tbilisi court jails opposition leader")]))
@@ -53,7 +53,7 @@ def test_quit_mid_refresh_returns_without_waiting_for_the_feeds(fetch_env, http_
         app.run(headless=True, size=(80, 24), auto_pilot=quit_mid_refresh)
         waited = time.monotonic() - pressed[0]
         assert app.refreshing  # still running: tui.app.run ends the process here
-        assert waited < 3, f"quitting waited {waited:.1f} s for the refresh"
+        assert waited < 10, f"quitting waited {waited:.1f} s for the refresh"
         refresh_hook.abandon()
         for process in workers:
             process.join(5)
@@ -62,4 +62,4 @@ def test_quit_mid_refresh_returns_without_waiting_for_the_feeds(fetch_env, http_
         release.set()
         for thread in threading.enumerate():  # the refresh finishes, its store closes
             if thread.name.startswith("briefing-refresh"):
-                thread.join(10)
+                thread.join(30)
