@@ -83,15 +83,16 @@ def main() -> int:
     return 0
 
 
-def db_thread(path: Path, article_id: int) -> tuple[int, float | None]:
-    """Where the engine put the article, and its score."""
+def db_thread(path: Path, article_id: int) -> tuple[int | None, float | None]:
+    """Where the engine put the article, and its score ((None, None): not placed)."""
     db = sqlite3.connect(path)
     try:
-        return db.execute(
+        row = db.execute(
             "SELECT thread_id, score FROM membership WHERE article_id = ?", (article_id,)
         ).fetchone()
     finally:
         db.close()
+    return row if row is not None else (None, None)
 
 
 if __name__ == "__main__":
