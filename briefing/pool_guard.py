@@ -53,7 +53,7 @@ def _wait_for_end(owner: int) -> None:
             os.kill(owner, 0)
         except ProcessLookupError:
             return
-        except PermissionError:  # alive (pid reuse by another user's process: gone too)
+        except PermissionError:  # the pid is another user's process now: the owner has ended
             return
         if _zombie(owner):  # kill(pid, 0) succeeds on a process that waits to be reaped
             return
