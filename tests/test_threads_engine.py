@@ -665,6 +665,9 @@ def test_a_given_name_ending_the_title_marks_no_word_of_the_body() -> None:
     # a given name and its surname within the body (or within the title) still count
     f = _extract(item("t2", "ინტერვიუ", "მზია ამაღლობელი " + body), EngineParams())
     assert set(f.names) == {tx.name_key("Amaghlobeli")}
+    # nor across a sentence's end within the body: "... and Levan. The court ..."
+    f = _extract(item("t3", "ინტერვიუ", "ესაუბრა ნიკა და ლევან. " + body), EngineParams())
+    assert f.names == {}
 
 
 def test_georgian_reports_of_a_case_join_its_english_thread_by_the_surname() -> None:

@@ -152,9 +152,10 @@ def _extract(item: Item, p: EngineParams) -> _Features:
     if georgian:
         # no capitals in Georgian: its names are the known ones and the surnames, found
         # whatever their ending (a given name before a surname marks it in the whole text)
-        # ("" between the title and the body: its last word does not stand before the body's
-        # first, and "" is no name)
-        keys = tx.georgian_names([*title_toks, "", *body_toks])
+        # (the title's last word does not stand before the body's first: a line between)
+        keys = tx.georgian_names(
+            [*title_toks, *body_toks], [*title_parts[0:-1:2], "\n", *body_parts[2:-1:2]]
+        )
         for at, k in enumerate(keys):
             if k:
                 names[k] += p.title_weight if at < len(title_toks) else 1.0

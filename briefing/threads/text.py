@@ -304,17 +304,20 @@ _KA_GIVEN_NAMES = frozenset(
 )
 
 
-def georgian_names(tokens: Sequence[str]) -> list[str | None]:
+def georgian_names(tokens: Sequence[str], gaps: Sequence[str] | None = None) -> list[str | None]:
     """`georgian_name_key` of each token of a Georgian text, and a surname the engine does
     not know when a given name stands before it: that surname then counts in every form in
     the text (მზია ამაღლობელი ... ამაღლობელის, "Amaghlobeli's"). Its key is its stem's
     (one ending off), folded as English and Russian spell the name: Amaghlobeli,
-    Амаглобели."""
+    Амаглобели. `gaps[i]` is the text between token i-1 and token i: a given name pairs
+    with no word across a sentence's end (". ", "! ", a line break)."""
     keys = [georgian_name_key(t) for t in tokens]
     found: set[str] = set()
     lows = [t.lower() for t in tokens]
     for at in range(len(lows) - 1):
         low = lows[at + 1]
+        if gaps is not None and _SENTENCE_GAP.search(gaps[at + 1]):
+            continue
         if lows[at] in _KA_GIVEN_NAMES and keys[at + 1] is None and _surname_like(low):
             key = _georgian_stem_key(low)
             if len(key) > _SHORT_KEY:  # (ციხეში "in prison" after a name: cig)
@@ -324,6 +327,9 @@ def georgian_names(tokens: Sequence[str]) -> list[str | None]:
             if keys[at] is None and _KA.match(low) and _georgian_stem_key(low) in found:
                 keys[at] = _georgian_stem_key(low)
     return keys
+
+
+_SENTENCE_GAP = re.compile(r"[.!?։:;\n]")
 
 
 def _surname_like(low: str) -> bool:
