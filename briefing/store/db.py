@@ -549,9 +549,14 @@ class Store:
         """Place many stories at once: (article_id, thread_id, duplicate_of, score) rows, in ONE
         transaction, each thread's `updated` recomputed once (the fetcher's batch after a run;
         with `touch=False` the caller does that with `touch_threads` after its last batch).
-        Like assign(), never overrides a user's decision; returns how many were written."""
+        Like assign(), never overrides a user's decision; returns how many were written.
+        A thread merged since the engine read it (`briefing merge` while a fetch places its
+        stories) is followed to the thread it went into (`_live_thread`): a merged thread is
+        in no list, so a story placed there would be lost to the user."""
         now = to_db(utcnow())
         with self._write() as db:
+            live = {t: self._live_thread(db, t) for t in {t for _a, t, _d, _s in placements}}
+            placements = [(a, live[t], d, s) for a, t, d, s in placements]
             # one statement for all rows (the per-row check and write were a tenth of a cold
             # run's thread time); a user's placement is kept unless this one is the user's too
             written = db.executemany(
@@ -570,10 +575,15 @@ class Store:
 
     def touch_threads(self, thread_ids: Iterable[int]) -> None:
         """Recompute `updated` (the latest dated story's time) of these threads, in one
-        transaction."""
+        transaction; of a thread merged meanwhile, the thread it went into too (`assign_many`
+        placed its stories there)."""
         with self._write() as db:
             for thread_id in thread_ids:
                 self._touch_thread(db, thread_id)
+                with contextlib.suppress(ValueError):
+                    live = self._live_thread(db, thread_id)
+                    if live != thread_id:
+                        self._touch_thread(db, live)
 
     @staticmethod
     def _live_thread(db: sqlite3.Connection, thread_id: int) -> int:
