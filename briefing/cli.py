@@ -352,11 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefing: cache error: {exc}", file=sys.stderr)
         return EXIT_FAIL
     except sqlite3.OperationalError as exc:  # locked past the busy timeout, disk full, ...
-        print(
-            f"briefing: the cache could not be written: {exc} (another program may be writing"
-            " to it: try again)",
-            file=sys.stderr,
-        )
+        print(f"briefing: the cache could not be written: {exc}{write_advice(ctx, exc)}",
+              file=sys.stderr)  # fmt: skip
         return EXIT_FAIL
     except sqlite3.DatabaseError as exc:  # a damaged page met by a query after opening
         if (detail := cache_damage(exc)) is None:
@@ -367,6 +364,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+# SQLite's primary result codes for a lock held by another connection.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def write_advice(ctx: Context, exc: sqlite3.OperationalError) -> str:
+    """What to do about a failed write: another program's lock passes, a read-only file or
+    directory does not (trying again would not help)."""
+    from briefing.store.db import read_only_hint
+
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return " (another program may be writing to it: try again)"
+    return read_only_hint(ctx.cache_path)
 
 
 def damaged(path: Path, detail: str) -> int:

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fetchenv import rss
 
 import briefing.threads as engine_module
+from briefing.store import Store
 
 PROTEST = "Tbilisi protesters rally outside Georgian parliament over foreign agents law"
 
@@ -68,3 +73,49 @@ def test_stories_placed_while_their_thread_is_merged_go_where_it_went(
     assert thread is not None and thread.updated is not None
     newest = max(s.published for s in store.stories(1, fold_copies=False) if s.published)
     assert thread.updated == newest
+
+
+def read_only_run(
+    target: Path, args: list[str]
+) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """`briefing ARGS` with `target` (the data dir or the cache file) really read-only: by
+    its mode for a normal user; for root (whom modes do not stop) through a read-only bind
+    mount in a mount namespace of its own, skipped where that is not allowed."""
+    command = [sys.executable, "-m", "briefing", *args]
+    if os.geteuid() != 0:
+        target.chmod(0o555 if target.is_dir() else 0o444)
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=60)
+        finally:
+            target.chmod(0o755 if target.is_dir() else 0o644)
+    if shutil.which("unshare") is None:
+        pytest.skip("no unshare to make a read-only mount as root")
+    script = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 99; shift; exec "$@"'
+    proc = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", str(target), *command],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    if proc.returncode == 99 or "unshare:" in proc.stderr:
+        pytest.skip(f"cannot make a read-only mount here: {proc.stderr.strip()}")
+    return proc
+
+
+@pytest.mark.parametrize("what", ["directory", "file"])
+def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: str) -> None:
+    data = tmp_path / "data"
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nname = "one"\nurl = "http://127.0.0.1:9/feed"\n')
+    base = [sys.executable, "-m", "briefing", "--feeds", str(feeds), "--data-dir", str(data)]
+    made = subprocess.run([*base, "threads"], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    target = data if what == "directory" else data / "briefing.sqlite3"
+
+    proc = read_only_run(target, ["--feeds", str(feeds), "--data-dir", str(data), "threads"])
+
+    assert proc.returncode == 1
+    # neither "not a briefing cache" (whose advice is to move the file aside) nor "another
+    # program may be writing to it: try again": the reason is the read-only file or directory
+    assert "not a briefing cache" not in proc.stderr and "try again" not in proc.stderr
+    assert f"the {what} {target} is read-only" in proc.stderr, proc.stderr
+    with Store.open(data) as store:  # nothing was changed
+        assert store.integrity_check() == ["ok"]

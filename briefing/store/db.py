@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 import threading
@@ -21,6 +22,24 @@ BUSY_TIMEOUT_MS = 15_000
 
 class StoreError(Exception):
     """The cache cannot be used (not a briefing database, a newer version, unreadable)."""
+
+
+# SQLite's primary result codes for a file that is damaged or no database at all.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+def read_only_hint(path: Path) -> str:
+    """Why SQLite may not write the cache `path`, when the reason is that it or its directory
+    is read-only (permissions, a read-only mount): briefing writes on every start, and WAL
+    mode makes `-wal` and `-shm` files beside the cache. "" when both are writable."""
+    for where in (path.parent, path):
+        if where.exists() and not os.access(where, os.W_OK):
+            kind = "directory" if where.is_dir() else "file"
+            return (
+                f"; the {kind} {where} is read-only: briefing needs to write the cache and to"
+                f" make {path.name}-wal and {path.name}-shm beside it"
+            )
+    return ""
 
 
 def utcnow() -> datetime:
@@ -190,6 +209,13 @@ class Store:
             store._prepare()
         except sqlite3.DatabaseError as exc:
             db.close()
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if isinstance(exc, sqlite3.OperationalError) and code not in (
+                _SQLITE_CORRUPT, _SQLITE_NOTADB,
+            ):  # fmt: skip
+                # a read-only directory, a lock held past the busy timeout: not the file's
+                # fault, and nothing to move aside
+                raise StoreError(f"{path}: cannot open: {exc}{read_only_hint(path)}") from None
             raise StoreError(f"{path}: not a briefing cache ({exc})") from None
         except StoreError:
             db.close()
