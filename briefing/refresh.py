@@ -697,7 +697,9 @@ class _Run:
             # kept as the feed's last_error (status stays "ok"): the feeds screen shows it
             error=clean_line(parsed.warning, ERROR_CAP) or None,
         )  # fmt: skip
-        saved = await self._db(self.store.save_feed_result, feed.url, update, parsed.items)
+        saved = await self._db(
+            self.store.save_feed_result, feed.url, update, parsed.items, seen_at_commit=True
+        )
         self.summary.new_ids.extend(saved.new_ids)
         if saved.new_ids and self.articles:  # the stories are read back only to queue pages
             stories = await self._db(self.store.stories_by_id, list(saved.new_ids))

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +122,45 @@ def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: s
     assert f"the {what} {target} is read-only" in proc.stderr, proc.stderr
     with Store.open(data) as store:  # nothing was changed
         assert store.integrity_check() == ["ok"]
+
+
+def test_stories_a_fetch_commits_after_an_export_are_in_the_next_one(
+    tmp_path: Path, http_server: Any
+) -> None:
+    """cron's `briefing export` while cron's `briefing fetch` waits for a slow feed: the
+    export records its time; the stories the fetch stores after it belong to the next export
+    (they were first seen, for the cache, when they were stored, not when the feed was asked)."""
+    asked = threading.Event()
+
+    def slow(h: Any) -> None:
+        asked.set()
+        time.sleep(3)
+        h.respond(200, rss([(f"s{i}", f"Slow outlet story {i}") for i in range(3)]),
+                  content_type="application/rss+xml")  # fmt: skip
+
+    http_server.route("/slow", slow)
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text(f'[[feeds]]\nname = "slow"\nurl = "{http_server.url("/slow")}"\n')
+    base = [sys.executable, "-m", "briefing", "--feeds", str(feeds),
+            "--data-dir", str(tmp_path / "data")]  # fmt: skip
+
+    def export() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*base, "export", "--format", "json"], capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+
+    assert export().returncode == 0  # the cache made, a first export recorded
+    time.sleep(1.1)  # the next second: the fetch's request comes after that export
+    fetch = subprocess.Popen([*base, "fetch", "--no-articles"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        assert asked.wait(30), "the fetch never asked for the feed"
+        time.sleep(1.1)  # a second later, while the feed is still answering
+        during = export()
+        assert during.returncode == 0, during.stderr
+        assert json.loads(during.stdout)["sources"] == []
+    finally:
+        assert fetch.wait(timeout=60) == 0
+    after = export()
+    assert after.returncode == 0, after.stderr
+    titles = {s["title"] for s in json.loads(after.stdout)["sources"]}
+    assert titles == {f"Slow outlet story {i}" for i in range(3)}, after.stderr

@@ -384,15 +384,25 @@ class Store:
         return None
 
     def save_feed_result(
-        self, url: str, update: FeedUpdate, items: Sequence[ArticleIn] = ()
-    ) -> SaveResult:
-        """Apply one feed check (its metadata and all its items) in one transaction."""
+        self, url: str, update: FeedUpdate, items: Sequence[ArticleIn] = (),
+        *, seen_at_commit: bool = False,
+    ) -> SaveResult:  # fmt: skip
+        """Apply one feed check (its metadata and all its items) in one transaction.
+
+        New items are first seen at `update.checked`, or with `seen_at_commit` (a fetch) when
+        this transaction holds the write lock. An export records when it read the cache and
+        next takes what was first seen after that: stamped with the time of the request
+        (which may be a minute before the commit), the stories a fetch committed after an
+        export but dated before it were in no export."""
         new_ids: list[int] = []
         refetch: list[int] = []
         hidden = 0
         updated = 0
         checked = to_db(update.checked)
         with self._write() as db:
+            seen = checked
+            if seen_at_commit:
+                seen = to_db(utcnow())
             row = db.execute("SELECT id, error_count FROM feeds WHERE url = ?", (url,)).fetchone()
             if row is None:
                 raise StoreError(f"unknown feed {url}")
@@ -433,7 +443,7 @@ class Store:
                         " published, first_seen, text, lang, content_hash)"
                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (feed_id, item.key, item.link, item.title, item.summary, item.author,
-                         to_db(item.published), checked, item.text, item.lang, item.content_hash),
+                         to_db(item.published), seen, item.text, item.lang, item.content_hash),
                     )  # fmt: skip
                     article_id = cur.lastrowid
                     assert article_id is not None
