@@ -220,3 +220,19 @@ def test_hydration_in_the_pool_loads_the_engine_as_alone(
     refresh.assign_threads(broken, ids)
     assert refresh.assign_threads(broken, add_round(broken, 45, 6), pool=failing) == 6
     assert failing.calls == 4 and placements(broken) == expected
+
+
+def test_placements_for_a_thread_deleted_meanwhile_are_left_for_the_next_fetch(
+    tmp_path: Path,
+) -> None:
+    # the engine read a thread that an undo then deleted (it was a user's new thread, emptied):
+    # its stories stay unplaced and the rest of the batch is written (before, the foreign key
+    # refused the whole batch, and then the merge-following raised ValueError for it)
+    store, ids = build(tmp_path / "g")
+    gone = store.create_thread("New thread")
+    assert store.delete_thread_if_empty(gone)
+    written = store.assign_many([(ids[0], gone, None, 0.5), (ids[1], 1, None, 0.4)])
+    assert written == 1
+    rows = {row[0]: row[1] for row in placements(store)}
+    assert ids[0] not in rows and rows[ids[1]] == 1
+    assert ids[0] in store.unplaced_order(None)

@@ -588,11 +588,18 @@ class Store:
         Like assign(), never overrides a user's decision; returns how many were written.
         A thread merged since the engine read it (`briefing merge` while a fetch places its
         stories) is followed to the thread it went into (`_live_thread`): a merged thread is
-        in no list, so a story placed there would be lost to the user."""
+        in no list, so a story placed there would be lost to the user. A story for a thread
+        deleted meanwhile (an undo took back the new thread it was) is left unplaced, and the
+        next fetch places it; the others are written."""
         now = to_db(utcnow())
         with self._write() as db:
-            live = {t: self._live_thread(db, t) for t in {t for _a, t, _d, _s in placements}}
-            placements = [(a, live[t], d, s) for a, t, d, s in placements]
+            live: dict[int, int | None] = {}
+            for thread_id in {t for _a, t, _d, _s in placements}:
+                try:
+                    live[thread_id] = self._live_thread(db, thread_id)
+                except ValueError:
+                    live[thread_id] = None
+            placements = [(a, t, d, s) for a, t0, d, s in placements if (t := live[t0]) is not None]
             # one statement for all rows (the per-row check and write were a tenth of a cold
             # run's thread time); a user's placement is kept unless this one is the user's too
             written = db.executemany(
