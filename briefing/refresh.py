@@ -163,7 +163,12 @@ class CpuFailure(Exception):
 
 
 class RefreshBusy(Exception):
-    """Another refresh holds the lock of this data directory."""
+    """Another refresh holds the lock of this data directory (`holder`: its pid, "" when
+    the lock file does not say)."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 @contextlib.contextmanager
@@ -180,9 +185,11 @@ def refresh_lock(data_dir: str | os.PathLike[str]) -> Iterator[Path]:
             holder = ""
             with contextlib.suppress(OSError):
                 holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            holder = holder if holder.isdigit() else ""
             raise RefreshBusy(
                 f"another fetch is already running on {data_dir}"
-                + (f" (pid {holder})" if holder.isdigit() else "")
+                + (f" (pid {holder})" if holder else ""),
+                holder,
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

@@ -3,6 +3,7 @@ and the command palette."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from test_tui_support import add_articles, build_cache, item, loaded, make_app, screen_text, settle
@@ -144,6 +145,27 @@ async def test_failed_refresh_is_a_message(cache, monkeypatch):
         await pilot.press("g")
         await settle(pilot, lambda: not app.refreshing)
         assert app.is_running
+
+
+async def test_a_fetch_running_elsewhere_is_no_failure(cache):
+    """Cron's `briefing fetch` holds the lock when the app's refresh starts: before, a red
+    "Refresh failed" notice and "refresh failed" in the status line, though the other fetch
+    was doing the work and its stories showed as it stored them."""
+    from briefing import refresh
+
+    data_dir = cache.store.path.parent
+    app = make_app(cache, data_dir=data_dir)
+    app.offline = False
+    with refresh.refresh_lock(data_dir):
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            await settle(pilot, lambda: not app.refreshing and loaded(app)())
+            state = app.main.status.render_state().plain
+            assert "refresh failed" not in state and "another fetch is running" in state
+            await pilot.press("g")  # asked for: said, calmly
+            await settle(pilot, lambda: not app.refreshing)
+            notes = [n for n in app._notifications if "another fetch" in n.message.lower()]
+            assert notes and all(n.severity == "information" for n in notes)
+            assert f"pid {os.getpid()}" in notes[-1].message
 
 
 async def test_shift_g_also_retries_feeds_backing_off(cache, monkeypatch):

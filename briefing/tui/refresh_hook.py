@@ -90,6 +90,10 @@ def run_refresh(
                 pool.shutdown(wait=False, cancel_futures=True)
         return True, summarise(summary)
     except pipeline.RefreshBusy as exc:
-        return False, str(exc)
+        # another program's fetch (cron's, a `briefing fetch` in another window) is doing the
+        # work: no failure, and its stories show as it stores them (the app polls for other
+        # programs' commits)
+        who = f" (pid {exc.holder})" if exc.holder else ""
+        return True, f"another fetch is running{who}: its stories show as it stores them"
     except Exception as exc:  # the pipeline's failure is a message for the status line
         return False, f"{type(exc).__name__}: {exc}"
