@@ -124,6 +124,23 @@ def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: s
         assert store.integrity_check() == ["ok"]
 
 
+@pytest.mark.parametrize("what", ["directory", "file"])
+def test_doctor_reports_a_read_only_cache(tmp_path: Path, what: str) -> None:
+    """Every other command stops on a read-only cache; `doctor` said all was well (exit 0)."""
+    data = tmp_path / "data"
+    feeds = tmp_path / "feeds.toml"
+    feeds.write_text('[[feeds]]\nname = "one"\nurl = "http://127.0.0.1:9/feed"\n')
+    base = [sys.executable, "-m", "briefing", "--feeds", str(feeds), "--data-dir", str(data)]
+    made = subprocess.run([*base, "threads"], capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    target = data if what == "directory" else data / "briefing.sqlite3"
+
+    proc = read_only_run(target, ["--feeds", str(feeds), "--data-dir", str(data), "doctor"])
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"the {what} {target} is read-only" in proc.stdout + proc.stderr
+
+
 def test_stories_a_fetch_commits_after_an_export_are_in_the_next_one(
     tmp_path: Path, http_server: Any
 ) -> None:

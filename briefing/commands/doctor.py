@@ -69,6 +69,7 @@ def check_cache(ctx: Context) -> bool:
     """The cache lines: what it holds, then its integrity. A damaged file is reported (never
     changed) and the checks that can still run, run. True when all is well."""
     from briefing.store import Store, StoreError
+    from briefing.store.db import read_only_hint
 
     path = ctx.cache_path
 
@@ -106,4 +107,10 @@ def check_cache(ctx: Context) -> bool:
             print("integrity   ERROR: " + "; ".join(problems[:5]))
             return False
         print("integrity   ok")
+    # every other command writes on opening (and WAL keeps -wal/-shm files beside the cache):
+    # a read-only file or directory stops them all, while the checks above pass
+    hint = read_only_hint(path)
+    if hint:
+        print(f"writable    ERROR: {hint.removeprefix('; ')}")
+        return False
     return ok
