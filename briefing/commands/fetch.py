@@ -168,11 +168,13 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     if t["hidden"]:  # of the new ones
         line += f" ({t['hidden']} hidden by the region filter)"
     line += f", {t['updated']} updated"
-    if t["articles_extracted"] or t["articles_failed"]:
+    if t["articles_extracted"] or t["articles_failed"] or t["articles_deferred"]:
         line += (
             f"; {plural(t['articles_extracted'], 'article')} extracted,"
             f" {t['articles_failed']} kept as summary"
         )
+        if t["articles_deferred"]:  # the run's page budget was spent
+            line += f", {t['articles_deferred']} left for the next fetch (time limit)"
     print(line, file=out)
     if summary.threads_error:
         print(f"  threads: {summary.threads_error} (the items are stored)", file=out)

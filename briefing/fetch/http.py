@@ -65,6 +65,10 @@ class FetchError(Exception):
     """A request failed; str() is a short, clean, human-readable reason."""
 
 
+class Deferred(Exception):
+    """A request that had not started by its `start_by` time (it waited for a free slot)."""
+
+
 class BlockedAddress(Exception):
     """An untrusted host resolved to a non-public address (raised in the connection layer)."""
 
@@ -346,11 +350,13 @@ class Fetcher:
         return sem
 
     async def get(
-        self, url: str, *, kind: str = "feed", headers: Mapping[str, str] | None = None
-    ) -> FetchResult:
+        self, url: str, *, kind: str = "feed", headers: Mapping[str, str] | None = None,
+        start_by: float | None = None,
+    ) -> FetchResult:  # fmt: skip
         """GET `url`, following up to max_redirects redirects by hand. Returns any final status
         (the caller decides what 304/429/410 mean); raises FetchError for everything that is
-        not an HTTP answer: network errors, limits, bad redirects, blocked addresses."""
+        not an HTTP answer: network errors, limits, bad redirects, blocked addresses. With
+        `start_by` (time.monotonic()), raises Deferred when no slot was free by then."""
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
         deadline = time.monotonic() + self.limits.total
         hops: list[str] = []
@@ -362,7 +368,9 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise FetchError(f"no answer within {self.limits.total:g} s (total deadline)")
-            result = await self._one(current, method_headers, cap, remaining)
+            result = await self._one(
+                current, method_headers, cap, remaining, None if hops else start_by
+            )
             if result.status in REDIRECT_CODES and "location" in result.headers:
                 if len(hops) >= self.limits.max_redirects:
                     raise FetchError(f"too many redirects (more than {self.limits.max_redirects})")
@@ -381,11 +389,14 @@ class Fetcher:
             )  # fmt: skip
 
     async def _one(
-        self, url: str, headers: Mapping[str, str], cap: int, remaining: float
-    ) -> FetchResult:
+        self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
+        start_by: float | None = None,
+    ) -> FetchResult:  # fmt: skip
         host = host_of(url)
         async with self._host_sem(host), self._global:
             start = time.monotonic()
+            if start_by is not None and start > start_by:
+                raise Deferred(url)
             try:
                 async with asyncio.timeout(remaining):
                     return await self._stream(url, headers, cap)
