@@ -78,6 +78,11 @@ ERROR_CAP = 300
 # 4 at a time, 60 s each, held the run (the thread placement of every other feed's stories,
 # the next cron run) for 7.5 minutes. The pages left are read by the next run.
 PAGE_BUDGET = 300.0
+# Bytes of article pages downloaded and not yet extracted above which no new page download
+# starts. Pages come faster than the pool extracts them (a big page takes seconds): without
+# this bound 40 pages of 19 MB took a fetch to 887 MB, and the last in the pool's queue hit
+# CPU_DEADLINE while waiting there.
+PAGE_HOLD_BYTES = 64 * 1024 * 1024
 
 
 # ----------------------------------------------------------------------------- results
@@ -557,6 +562,9 @@ class _Run:
         self.progress = Progress(feeds_total=len(feeds))
         self.article_tasks: list[asyncio.Task[None]] = []
         self.rng = random.Random()
+        self.held_bytes = 0  # article pages downloaded, not yet extracted
+        self.hold_limit = PAGE_HOLD_BYTES
+        self.page_room = asyncio.Condition()
 
     def _tick(self) -> None:
         if self.progress_cb is not None:
@@ -764,10 +772,21 @@ class _Run:
             self.progress.articles_total += 1
             self.article_tasks.append(asyncio.create_task(self._article(story.id, story.link)))
 
+    async def _page_room(self) -> None:
+        """Memory: a page download waits (its host's slot taken) while the pages downloaded
+        and not yet extracted hold `hold_limit` bytes: the pool has enough to chew on."""
+        async with self.page_room:
+            await self.page_room.wait_for(lambda: self.held_bytes < self.hold_limit)
+
     async def _article(self, article_id: int, link: str) -> None:
         extracted: Extracted
+        held = 0
         try:
-            result = await self.fetcher.get(link, kind="page", start_by=self.pages_by)
+            result = await self.fetcher.get(
+                link, kind="page", start_by=self.pages_by, ready=self._page_room
+            )
+            held = len(result.body)
+            self.held_bytes += held
             if result.status != 200:
                 extracted = Extracted(
                     None, error=f"page download failed: {_http_reason(result.status)}"
@@ -788,6 +807,11 @@ class _Run:
             extracted = Extracted(None, error=f"extraction failed: {exc}")
         except Exception as exc:  # anything else must not stop the run either
             extracted = Extracted(None, error=f"extraction failed: {type(exc).__name__}")
+        finally:
+            if held:
+                self.held_bytes -= held
+                async with self.page_room:
+                    self.page_room.notify_all()
         try:
             await self._db(
                 self.store.set_article_text, article_id, text=extracted.text,
