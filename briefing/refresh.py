@@ -46,6 +46,7 @@ from briefing.config import Config, Feed
 from briefing.fetch.extract import Extracted, extract_article
 from briefing.fetch.http import (
     MAX_RETRY_AFTER,
+    Deferred,
     Fetcher,
     FetchError,
     FetchResult,
@@ -72,6 +73,16 @@ ARTICLE_MAX_AGE = timedelta(days=14)  # older new items keep their summary; no p
 PENDING_LIMIT = 500
 PENDING_WINDOW = timedelta(days=14)
 ERROR_CAP = 300
+# Seconds from a run's start after which no new article page download begins. Each request is
+# bounded (Limits.total), but pages queue behind the per-host cap: a slow outlet's 30 pages,
+# 4 at a time, 60 s each, held the run (the thread placement of every other feed's stories,
+# the next cron run) for 7.5 minutes. The pages left are read by the next run.
+PAGE_BUDGET = 300.0
+# Bytes of article pages downloaded and not yet extracted above which no new page download
+# starts. Pages come faster than the pool extracts them (a big page takes seconds): without
+# this bound 40 pages of 19 MB took a fetch to 887 MB, and the last in the pool's queue hit
+# CPU_DEADLINE while waiting there.
+PAGE_HOLD_BYTES = 64 * 1024 * 1024
 
 
 # ----------------------------------------------------------------------------- results
@@ -117,6 +128,7 @@ class RefreshSummary:
     articles_fetched: int = 0
     articles_extracted: int = 0
     articles_failed: int = 0
+    articles_deferred: int = 0  # not started within the run's page budget: the next run's
     new_ids: list[int] = field(default_factory=list)
     threads_assigned: int = 0
     threads_error: str | None = None
@@ -139,6 +151,7 @@ class RefreshSummary:
         out["articles_fetched"] = self.articles_fetched
         out["articles_extracted"] = self.articles_extracted
         out["articles_failed"] = self.articles_failed
+        out["articles_deferred"] = self.articles_deferred
         out["threads_assigned"] = self.threads_assigned
         return out
 
@@ -535,7 +548,10 @@ class _Run:
         due_only: bool,
         article_max_age: timedelta | None = ARTICLE_MAX_AGE,
         force: bool = False,
+        page_budget: float | None = PAGE_BUDGET,
     ) -> None:
+        # no page download starts after this (time.monotonic()); None: no budget
+        self.pages_by = None if page_budget is None else time.monotonic() + page_budget
         self.article_max_age = article_max_age
         self.force = force
         self.spare_pools: list[Executor] = []  # broken pools replaced during the run
@@ -553,6 +569,9 @@ class _Run:
         self.progress = Progress(feeds_total=len(feeds))
         self.article_tasks: list[asyncio.Task[None]] = []
         self.rng = random.Random()
+        self.held_bytes = 0  # article pages downloaded, not yet extracted
+        self.hold_limit = PAGE_HOLD_BYTES
+        self.page_room = asyncio.Condition()
 
     def _tick(self) -> None:
         if self.progress_cb is not None:
@@ -762,10 +781,21 @@ class _Run:
             self.progress.articles_total += 1
             self.article_tasks.append(asyncio.create_task(self._article(story.id, story.link)))
 
+    async def _page_room(self) -> None:
+        """Memory: a page download waits (its host's slot taken) while the pages downloaded
+        and not yet extracted hold `hold_limit` bytes: the pool has enough to chew on."""
+        async with self.page_room:
+            await self.page_room.wait_for(lambda: self.held_bytes < self.hold_limit)
+
     async def _article(self, article_id: int, link: str) -> None:
         extracted: Extracted
+        held = 0
         try:
-            result = await self.fetcher.get(link, kind="page")
+            result = await self.fetcher.get(
+                link, kind="page", start_by=self.pages_by, ready=self._page_room
+            )
+            held = len(result.body)
+            self.held_bytes += held
             if result.status != 200:
                 extracted = Extracted(
                     None, error=f"page download failed: {_http_reason(result.status)}"
@@ -775,12 +805,22 @@ class _Run:
                 extracted = await self._cpu(
                     extract_article, result.body, dict(result.headers), result.url
                 )
+        except Deferred:  # the page budget is spent: nothing is stored, the next run reads it
+            self.summary.articles_deferred += 1
+            self.progress.articles_done += 1
+            self._tick()
+            return
         except FetchError as exc:
             extracted = Extracted(None, error=f"page download failed: {exc}")
         except CpuFailure as exc:
             extracted = Extracted(None, error=f"extraction failed: {exc}")
         except Exception as exc:  # anything else must not stop the run either
             extracted = Extracted(None, error=f"extraction failed: {type(exc).__name__}")
+        finally:
+            if held:
+                self.held_bytes -= held
+                async with self.page_room:
+                    self.page_room.notify_all()
         try:
             await self._db(
                 self.store.set_article_text, article_id, text=extracted.text,
@@ -820,6 +860,7 @@ async def refresh_async(
     due_only: bool = False,
     article_max_age: timedelta | None = ARTICLE_MAX_AGE,
     force: bool = False,
+    page_budget: float | None = PAGE_BUDGET,
 ) -> RefreshSummary:
     """One refresh run. `feed_names` limits it (names or URLs; unknown ones raise ValueError).
     `articles` defaults to settings.full_text. `due_only` (the app's periodic refresh) also
@@ -827,7 +868,8 @@ async def refresh_async(
     `article_max_age` ago keep their summary (no page download); None downloads them all.
     `force` requests every selected feed, even one backing off (after failures, a
     Retry-After) or marked gone; a new failure is recorded as usual (one more error, a new
-    wait)."""
+    wait). No article page download starts more than `page_budget` seconds after the run's
+    start (None: no limit); the pages left stay unread for the next run."""
     feeds = select_feeds(config, feed_names)
     if articles is None:
         articles = config.settings.full_text
@@ -846,7 +888,7 @@ async def refresh_async(
             run = _Run(
                 store, config, feeds, articles=articles, fetcher=fetcher, pool=cpu, db=db,
                 progress=progress, due_only=due_only, article_max_age=article_max_age,
-                force=force,
+                force=force, page_budget=page_budget,
             )  # fmt: skip
             try:
                 return await run.run()

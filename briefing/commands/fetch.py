@@ -168,11 +168,13 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     if t["hidden"]:  # of the new ones
         line += f" ({t['hidden']} hidden by the region filter)"
     line += f", {t['updated']} updated"
-    if t["articles_extracted"] or t["articles_failed"]:
+    if t["articles_extracted"] or t["articles_failed"] or t["articles_deferred"]:
         line += (
             f"; {plural(t['articles_extracted'], 'article')} extracted,"
             f" {t['articles_failed']} kept as summary"
         )
+        if t["articles_deferred"]:  # the run's page budget was spent
+            line += f", {t['articles_deferred']} left for the next fetch (time limit)"
     print(line, file=out)
     if summary.threads_error:
         print(f"  threads: {summary.threads_error} (the items are stored)", file=out)
@@ -197,6 +199,17 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
             print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
         elif report.warning:
             print(f"  warn   {report.name}: {report.warning}", file=out)
+    # Feeds backing off were not requested at all: say so, when they are due, and how to try
+    # them now (a user back online after a failed fetch otherwise sees "0 new items" only).
+    waiting = [r for r in summary.feeds if r.status == "skipped" and r.next_check]
+    if waiting:
+        first = min(r.next_check for r in waiting if r.next_check)
+        print(
+            f"  {plural(len(waiting), 'feed')} backing off after failures, not requested"
+            f" (the first is due {first.isoformat()}); `briefing fetch --force` requests"
+            f" {'it' if len(waiting) == 1 else 'them'} now",
+            file=out,
+        )
     if failed and len(failed) == len(summary.feeds) and len(grouped) == len(failed):
         print(
             "No feed could be reached: is this machine online? The cached stories are all kept.",

@@ -23,7 +23,7 @@ import ssl
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,6 +63,10 @@ class Limits:
 
 class FetchError(Exception):
     """A request failed; str() is a short, clean, human-readable reason."""
+
+
+class Deferred(Exception):
+    """A request that had not started by its `start_by` time (it waited for a free slot)."""
 
 
 class BlockedAddress(Exception):
@@ -346,11 +350,14 @@ class Fetcher:
         return sem
 
     async def get(
-        self, url: str, *, kind: str = "feed", headers: Mapping[str, str] | None = None
-    ) -> FetchResult:
+        self, url: str, *, kind: str = "feed", headers: Mapping[str, str] | None = None,
+        start_by: float | None = None, ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> FetchResult:  # fmt: skip
         """GET `url`, following up to max_redirects redirects by hand. Returns any final status
         (the caller decides what 304/429/410 mean); raises FetchError for everything that is
-        not an HTTP answer: network errors, limits, bad redirects, blocked addresses."""
+        not an HTTP answer: network errors, limits, bad redirects, blocked addresses. With
+        `start_by` (time.monotonic()), raises Deferred when no slot was free by then; `ready`
+        is awaited once the host's slot is ours, before the request starts."""
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
         deadline = time.monotonic() + self.limits.total
         hops: list[str] = []
@@ -362,7 +369,11 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise FetchError(f"no answer within {self.limits.total:g} s (total deadline)")
-            result = await self._one(current, method_headers, cap, remaining)
+            first = not hops
+            result = await self._one(
+                current, method_headers, cap, remaining,
+                start_by if first else None, ready if first else None,
+            )  # fmt: skip
             if result.status in REDIRECT_CODES and "location" in result.headers:
                 if len(hops) >= self.limits.max_redirects:
                     raise FetchError(f"too many redirects (more than {self.limits.max_redirects})")
@@ -381,43 +392,55 @@ class Fetcher:
             )  # fmt: skip
 
     async def _one(
-        self, url: str, headers: Mapping[str, str], cap: int, remaining: float
-    ) -> FetchResult:
+        self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
+        start_by: float | None = None, ready: Callable[[], Awaitable[None]] | None = None,
+    ) -> FetchResult:  # fmt: skip
         host = host_of(url)
-        async with self._host_sem(host), self._global:
-            start = time.monotonic()
-            try:
-                async with asyncio.timeout(remaining):
-                    return await self._stream(url, headers, cap)
-            except TimeoutError:
-                waited = time.monotonic() - start
-                raise FetchError(
-                    f"no complete answer within {self.limits.total:g} s (total deadline;"
-                    f" gave up after {waited:.1f} s)"
-                ) from None
-            except BlockedAddress as exc:
-                raise FetchError(f"blocked: {exc}") from None
-            except httpx.TimeoutException as exc:
-                raise FetchError(f"timed out ({_exc_name(exc)})") from None
-            except httpx.RemoteProtocolError as exc:
-                raise FetchError(f"broken HTTP response: {clean_line(str(exc), 200)}") from None
-            except httpx.ConnectError as exc:
-                raise FetchError(f"cannot connect to {host}: {connect_reason(exc)}") from None
-            except (httpx.ReadError, httpx.WriteError) as exc:
-                # a reset or a dropped line mid-answer (a flaky mobile link, a server restart)
-                detail = clean_line(str(exc), 200)
-                raise FetchError(
-                    f"the connection to {host} broke off mid-answer"
-                    + (f" ({detail})" if detail else "")
-                ) from None
-            except httpx.HTTPError as exc:
-                raise FetchError(
-                    f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
-                ) from None
-            except ssl.SSLError as exc:
-                raise FetchError(f"TLS error: {clean_line(str(exc), 200)}") from None
-            except OSError as exc:
-                raise FetchError(f"network error: {clean_line(str(exc), 200)}") from None
+        async with self._host_sem(host):
+            if ready is not None:
+                await ready()
+            async with self._global:
+                return await self._one_slot(url, headers, cap, remaining, start_by, host)
+
+    async def _one_slot(
+        self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
+        start_by: float | None, host: str,
+    ) -> FetchResult:  # fmt: skip
+        start = time.monotonic()
+        if start_by is not None and start > start_by:
+            raise Deferred(url)
+        try:
+            async with asyncio.timeout(remaining):
+                return await self._stream(url, headers, cap)
+        except TimeoutError:
+            waited = time.monotonic() - start
+            raise FetchError(
+                f"no complete answer within {self.limits.total:g} s (total deadline;"
+                f" gave up after {waited:.1f} s)"
+            ) from None
+        except BlockedAddress as exc:
+            raise FetchError(f"blocked: {exc}") from None
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({_exc_name(exc)})") from None
+        except httpx.RemoteProtocolError as exc:
+            raise FetchError(f"broken HTTP response: {clean_line(str(exc), 200)}") from None
+        except httpx.ConnectError as exc:
+            raise FetchError(f"cannot connect to {host}: {connect_reason(exc)}") from None
+        except (httpx.ReadError, httpx.WriteError) as exc:
+            # a reset or a dropped line mid-answer (a flaky mobile link, a server restart)
+            detail = clean_line(str(exc), 200)
+            raise FetchError(
+                f"the connection to {host} broke off mid-answer"
+                + (f" ({detail})" if detail else "")
+            ) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(
+                f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
+            ) from None
+        except ssl.SSLError as exc:
+            raise FetchError(f"TLS error: {clean_line(str(exc), 200)}") from None
+        except OSError as exc:
+            raise FetchError(f"network error: {clean_line(str(exc), 200)}") from None
 
     async def _stream(self, url: str, headers: Mapping[str, str], cap: int) -> FetchResult:
         client = self._client(host_of(url))

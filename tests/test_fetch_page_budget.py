@@ -1,0 +1,80 @@
+"""A slow outlet's article pages must not hold up the whole run.
+
+Each page request is bounded (Limits.total), but they queue behind the per-host cap: 30 pages
+dripping until the 60 s deadline, 4 at a time, kept `briefing fetch` (and with it the thread
+placement of every other feed's stories, and the next cron run, locked out) busy for 7.5
+minutes. After the run's page budget no new page download starts; the pages left are read by
+the next run (they stay pending: no text, no recorded failure)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from fetchenv import FetchEnv, report, rss
+from httpserver import RequestHandler, TestServer
+
+from briefing.commands.fetch import print_summary
+from briefing.fetch.http import Limits, MiB
+
+ARTICLE = (
+    "<html lang='en'><head><title>Talks</title></head><body><article><h1>Talks in Yerevan</h1>"
+    + "".join(
+        f"<p>Paragraph {i}: ministers met in Yerevan for the {i}th round of border talks,"
+        f" and delegate number {i * 7} said a deal on the crossing at mile {i + 3} is near.</p>"
+        for i in range(8)
+    )
+    + "</article></body></html>"
+)
+SLOW = Limits(connect=1.0, read=1.0, total=0.5, feed_bytes=2 * MiB, page_bytes=2 * MiB)
+
+
+def test_slow_pages_stop_at_the_page_budget_and_wait_for_the_next_run(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    slow = {"on": True}
+
+    def page(h: RequestHandler) -> None:
+        if not slow["on"]:
+            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
+            return
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", "100000")
+        h.end_headers()
+        end = time.monotonic() + 3
+        while time.monotonic() < end and not h.stopping():
+            h.wfile.write(b" ")
+            h.wfile.flush()
+            time.sleep(0.1)
+
+    base = http_server.url("")
+    for key in [*(f"s{i}" for i in range(10)), "g1"]:
+        http_server.route(f"/articles/{key}", page)
+    http_server.add(
+        "/slow", rss([(f"s{i}", f"Yerevan border talks {i}") for i in range(10)], base=base)
+    )
+    http_server.add("/good", rss([("g1", "Baku court jails reporter")], base=base))
+    fetch_env.configure(("Slow", "/slow"), ("Good", "/good"))
+
+    start = time.monotonic()
+    summary = fetch_env.run(articles=True, limits=SLOW, per_host=1, page_budget=1.0)
+    elapsed = time.monotonic() - start
+
+    # 10 pages x 0.5 s one at a time would be 5 s; the budget stops new ones after 1 s
+    assert elapsed < 3.0, f"took {elapsed:.1f} s"
+    assert report(summary, "Good").status == "ok"
+    assert summary.articles_deferred > 0
+    rows = {r["key"]: r for r in [*fetch_env.rows("Slow"), *fetch_env.rows("Good")]}
+    left = [k for k, r in rows.items() if r["text"] is None and r["extract_error"] is None]
+    assert len(left) == summary.articles_deferred  # (g1's page waited behind them too)
+    assert summary.threads_assigned == 11  # every story is placed, the deferred ones too
+    out = io.StringIO()
+    print_summary(summary, out)
+    assert f", {summary.articles_deferred} left for the next fetch (time limit)" in out.getvalue()
+
+    slow["on"] = False  # the outlet recovers: the next run reads the pages left over
+    again = fetch_env.run(articles=True, limits=SLOW, per_host=1, page_budget=1.0)
+    assert again.articles_deferred == 0
+    rows = {r["key"]: r for r in [*fetch_env.rows("Slow"), *fetch_env.rows("Good")]}
+    assert all(rows[k]["text"] and "Yerevan" in rows[k]["text"] for k in left)
