@@ -359,21 +359,24 @@ class Fetcher:
         `start_by` (time.monotonic()), raises Deferred when no slot was free by then; `ready`
         is awaited once the host's slot is ours, before the request starts."""
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
-        deadline = time.monotonic() + self.limits.total
+        # seconds the hops so far held their slots: the total deadline bounds the request, not
+        # its wait in this run's queue (a page waits for its host's slots and for room)
+        spent = 0.0
         hops: list[str] = []
         permanent = True
         current = url
         method_headers = dict(headers or {})
         while True:
             check_scheme(current)
-            remaining = deadline - time.monotonic()
+            remaining = self.limits.total - spent
             if remaining <= 0:
                 raise FetchError(f"no answer within {self.limits.total:g} s (total deadline)")
             first = not hops
-            result = await self._one(
+            result, took = await self._one(
                 current, method_headers, cap, remaining,
                 start_by if first else None, ready if first else None,
             )  # fmt: skip
+            spent += took
             if result.status in REDIRECT_CODES and "location" in result.headers:
                 if len(hops) >= self.limits.max_redirects:
                     raise FetchError(f"too many redirects (more than {self.limits.max_redirects})")
@@ -394,7 +397,8 @@ class Fetcher:
     async def _one(
         self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
         start_by: float | None = None, ready: Callable[[], Awaitable[None]] | None = None,
-    ) -> FetchResult:  # fmt: skip
+    ) -> tuple[FetchResult, float]:  # fmt: skip
+        """One hop, once its slots are ours; returns it and the seconds since they were."""
         host = host_of(url)
         async with self._host_sem(host):
             if ready is not None:
@@ -405,13 +409,14 @@ class Fetcher:
     async def _one_slot(
         self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
         start_by: float | None, host: str,
-    ) -> FetchResult:  # fmt: skip
+    ) -> tuple[FetchResult, float]:  # fmt: skip
         start = time.monotonic()
         if start_by is not None and start > start_by:
             raise Deferred(url)
         try:
             async with asyncio.timeout(remaining):
-                return await self._stream(url, headers, cap)
+                result = await self._stream(url, headers, cap)
+            return result, time.monotonic() - start
         except TimeoutError:
             waited = time.monotonic() - start
             raise FetchError(
