@@ -357,7 +357,7 @@ class Fetcher:
         (the caller decides what 304/429/410 mean); raises FetchError for everything that is
         not an HTTP answer: network errors, limits, bad redirects, blocked addresses. With
         `start_by` (time.monotonic()), raises Deferred when no slot was free by then; `ready`
-        is awaited once the host's slot is ours, before the request starts."""
+        is awaited once the host's slot is ours, before each hop's request starts."""
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
         # seconds the hops so far held their slots: the total deadline bounds the request, not
         # its wait in this run's queue (a page waits for its host's slots and for room)
@@ -371,11 +371,10 @@ class Fetcher:
             remaining = self.limits.total - spent
             if remaining <= 0:
                 raise FetchError(f"no answer within {self.limits.total:g} s (total deadline)")
-            first = not hops
+            # `ready` before every hop: the first of a redirected page answers only "go there"
             result, took = await self._one(
-                current, method_headers, cap, remaining,
-                start_by if first else None, ready if first else None,
-            )  # fmt: skip
+                current, method_headers, cap, remaining, None if hops else start_by, ready
+            )
             spent += took
             if result.status in REDIRECT_CODES and "location" in result.headers:
                 if len(hops) >= self.limits.max_redirects:
