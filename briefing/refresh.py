@@ -572,6 +572,9 @@ class _Run:
         self.held_bytes = 0  # article pages downloaded, not yet extracted
         self.hold_limit = PAGE_HOLD_BYTES
         self.page_room = asyncio.Condition()
+        # hosts that answered a page with 429 or 503 (too many requests, busy): no more of
+        # their pages this run; those pages wait for the next run, as after the page budget
+        self.busy_hosts: set[str] = set()
 
     def _tick(self) -> None:
         if self.progress_cb is not None:
@@ -790,12 +793,22 @@ class _Run:
     async def _article(self, article_id: int, link: str) -> None:
         extracted: Extracted
         held = 0
+
+        async def ready() -> None:
+            """Before each hop, once the host's slot is ours (a 429 may have come meanwhile)."""
+            if host_of(link) in self.busy_hosts:
+                raise Deferred(link)
+            await self._page_room()
+
         try:
-            result = await self.fetcher.get(
-                link, kind="page", start_by=self.pages_by, ready=self._page_room
-            )
+            result = await self.fetcher.get(link, kind="page", start_by=self.pages_by, ready=ready)
             held = len(result.body)
             self.held_bytes += held
+            if result.status in (429, 503):
+                # the outlet asks us to wait: not a failure of this page (a recorded one is
+                # never read again); it and the host's other pages wait for the next run
+                self.busy_hosts.update({host_of(link), host_of(result.url)})
+                raise Deferred(link)
             if result.status != 200:
                 extracted = Extracted(
                     None, error=f"page download failed: {_http_reason(result.status)}"
@@ -805,7 +818,8 @@ class _Run:
                 extracted = await self._cpu(
                     extract_article, result.body, dict(result.headers), result.url
                 )
-        except Deferred:  # the page budget is spent: nothing is stored, the next run reads it
+        except Deferred:  # the page budget is spent, or the host is busy: nothing is stored,
+            # the next run reads it
             self.summary.articles_deferred += 1
             self.progress.articles_done += 1
             self._tick()

@@ -71,10 +71,45 @@ def test_slow_pages_stop_at_the_page_budget_and_wait_for_the_next_run(
     assert summary.threads_assigned == 11  # every story is placed, the deferred ones too
     out = io.StringIO()
     print_summary(summary, out)
-    assert f", {summary.articles_deferred} left for the next fetch (time limit)" in out.getvalue()
+    assert f", {summary.articles_deferred} left for the next fetch (time limit" in out.getvalue()
 
     slow["on"] = False  # the outlet recovers: the next run reads the pages left over
     again = fetch_env.run(articles=True, limits=SLOW, per_host=1, page_budget=1.0)
     assert again.articles_deferred == 0
     rows = {r["key"]: r for r in [*fetch_env.rows("Slow"), *fetch_env.rows("Good")]}
     assert all(rows[k]["text"] and "Yerevan" in rows[k]["text"] for k in left)
+
+
+def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A 429 (or 503) on an article page is the outlet asking us to wait, not a failure of
+    that page: before, each such page was recorded as failed ("kept as summary") and never
+    read again, and the outlet's other pages were asked for all the same."""
+    busy = {"on": True}
+    asked: list[str] = []
+
+    def page(h: RequestHandler) -> None:
+        asked.append(h.path)
+        if busy["on"]:
+            h.respond(429, b"slow down", content_type="text/plain", headers={"Retry-After": "60"})
+        else:
+            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
+
+    base = http_server.url("")
+    for i in range(3):
+        http_server.route(f"/articles/b{i}", page)
+    http_server.add("/busy", rss([(f"b{i}", f"Yerevan border talks {i}") for i in range(3)],
+                                 base=base))  # fmt: skip
+    fetch_env.configure(("Busy", "/busy"))
+
+    summary = fetch_env.run(articles=True, per_host=1)
+    assert len(asked) == 1  # the first 429 paused the outlet's pages for this run
+    assert summary.articles_deferred == 3 and summary.articles_failed == 0
+    rows = fetch_env.rows("Busy")
+    assert all(r["text"] is None and r["extract_error"] is None for r in rows)  # still pending
+
+    busy["on"] = False
+    again = fetch_env.run(articles=True, per_host=1)
+    assert again.articles_extracted == 3 and again.articles_deferred == 0
+    assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Busy"))

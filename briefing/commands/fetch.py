@@ -174,7 +174,10 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
             f" {t['articles_failed']} kept as summary"
         )
         if t["articles_deferred"]:  # the run's page budget was spent
-            line += f", {t['articles_deferred']} left for the next fetch (time limit)"
+            line += (
+                f", {t['articles_deferred']} left for the next fetch"
+                " (time limit, or the outlet asked to wait)"
+            )
     print(line, file=out)
     if summary.threads_error:
         print(f"  threads: {summary.threads_error} (the items are stored)", file=out)
