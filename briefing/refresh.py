@@ -83,6 +83,10 @@ PAGE_BUDGET = 300.0
 # this bound 40 pages of 19 MB took a fetch to 887 MB, and the last in the pool's queue hit
 # CPU_DEADLINE while waiting there.
 PAGE_HOLD_BYTES = 64 * 1024 * 1024
+# Fetches that try an article page again after a timeout, a broken connection or a 5xx (a
+# flaky link, a server restarting) before its failure is recorded for good: a recorded one
+# keeps the feed's summary and is never read again.
+PAGE_TRIES = 3
 
 
 # ----------------------------------------------------------------------------- results
@@ -790,6 +794,14 @@ class _Run:
         async with self.page_room:
             await self.page_room.wait_for(lambda: self.held_bytes < self.hold_limit)
 
+    async def _page_try_recorded(self, article_id: int, error: str) -> bool:
+        """Count a failed try of a page for a passing reason; True when that was its last
+        (`PAGE_TRIES`) and the failure is recorded. A store error records nothing now."""
+        try:
+            return bool(await self._db(self.store.page_try_failed, article_id, error, PAGE_TRIES))
+        except Exception:
+            return True
+
     async def _article(self, article_id: int, link: str) -> None:
         extracted: Extracted
         held = 0
@@ -809,6 +821,8 @@ class _Run:
                 # never read again); it and the host's other pages wait for the next run
                 self.busy_hosts.update({host_of(link), host_of(result.url)})
                 raise Deferred(link)
+            if result.status in (500, 502, 504):  # the server's trouble, maybe passing
+                raise FetchError(_http_reason(result.status), transient=True)
             if result.status != 200:
                 extracted = Extracted(
                     None, error=f"page download failed: {_http_reason(result.status)}"
@@ -825,7 +839,15 @@ class _Run:
             self._tick()
             return
         except FetchError as exc:
-            extracted = Extracted(None, error=f"page download failed: {exc}")
+            error = clean_line(f"page download failed: {exc}", ERROR_CAP)
+            if exc.transient and not await self._page_try_recorded(article_id, error):
+                # a timeout or a broken connection: the next fetch tries it again (a page
+                # recorded as failed is never read again)
+                self.summary.articles_deferred += 1
+                self.progress.articles_done += 1
+                self._tick()
+                return
+            extracted = Extracted(None, error=error)
         except CpuFailure as exc:
             extracted = Extracted(None, error=f"extraction failed: {exc}")
         except Exception as exc:  # anything else must not stop the run either

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+from typing import Any
 
 from fetchenv import FetchEnv, report, rss
 from httpserver import RequestHandler, TestServer
@@ -113,3 +114,48 @@ def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
     again = fetch_env.run(articles=True, per_host=1)
     assert again.articles_extracted == 3 and again.articles_deferred == 0
     assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Busy"))
+
+
+def test_a_page_that_fails_for_a_passing_reason_is_tried_again_before_it_is_given_up(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A timeout, a broken connection or a 5xx on an article page (a flaky link, a server
+    restarting): before, the failure was recorded at once and the page never read again,
+    the story left with the feed's summary for good. Now the next fetches try it again, up to
+    PAGE_TRIES times in all; a 404 is still recorded at once."""
+    answers = {"flaky": [502, 200], "down": [500, 502, 504, 200]}
+    asked: list[str] = []
+
+    def page(h: RequestHandler) -> None:
+        key = h.path.rsplit("/", 1)[1]
+        asked.append(key)
+        status = answers[key].pop(0) if key in answers else 404
+        if status == 200:
+            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
+        else:
+            h.respond(status, b"trouble")
+
+    base = http_server.url("")
+    for key in ("flaky", "down", "gone"):
+        http_server.route(f"/articles/{key}", page)
+    http_server.add("/news", rss([(k, f"Yerevan border talks: {k}") for k in
+                                  ("flaky", "down", "gone")], base=base))  # fmt: skip
+    fetch_env.configure(("News", "/news"))
+
+    def rows() -> dict[str, Any]:
+        return {r["key"]: r for r in fetch_env.rows("News")}
+
+    first = fetch_env.run(articles=True)
+    assert first.articles_deferred == 2 and first.articles_failed == 1  # 404: recorded
+    assert "HTTP 404" in rows()["gone"]["extract_error"]
+    assert all(rows()[k]["extract_error"] is None for k in ("flaky", "down"))
+
+    second = fetch_env.run(articles=True)
+    assert second.articles_extracted == 1  # flaky's second try
+    assert "Yerevan" in rows()["flaky"]["text"]
+    third = fetch_env.run(articles=True)
+    assert third.articles_failed == 1  # down's third failure: recorded, not tried again
+    assert "HTTP 504" in rows()["down"]["extract_error"]
+    fetch_env.run(articles=True)
+    assert asked.count("down") == 3 and asked.count("gone") == 1
+    assert rows()["down"]["text"] is None

@@ -176,7 +176,7 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
         if t["articles_deferred"]:  # the run's page budget was spent
             line += (
                 f", {t['articles_deferred']} left for the next fetch"
-                " (time limit, or the outlet asked to wait)"
+                " (time limit, a busy outlet or a passing network error)"
             )
     print(line, file=out)
     if summary.threads_error:

@@ -62,7 +62,14 @@ class Limits:
 
 
 class FetchError(Exception):
-    """A request failed; str() is a short, clean, human-readable reason."""
+    """A request failed; str() is a short, clean, human-readable reason. `transient`: the
+    network or the server's connection failed (a timeout, a refused or broken connection),
+    which a later try may not meet; not a refusal of ours (a blocked address, a size cap,
+    too many redirects, a bad URL)."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Deferred(Exception):
@@ -370,7 +377,9 @@ class Fetcher:
             check_scheme(current)
             remaining = self.limits.total - spent
             if remaining <= 0:
-                raise FetchError(f"no answer within {self.limits.total:g} s (total deadline)")
+                raise FetchError(
+                    f"no answer within {self.limits.total:g} s (total deadline)", transient=True
+                )
             # `ready` before every hop: the first of a redirected page answers only "go there"
             result, took = await self._one(
                 current, method_headers, cap, remaining, None if hops else start_by, ready
@@ -420,22 +429,28 @@ class Fetcher:
             waited = time.monotonic() - start
             raise FetchError(
                 f"no complete answer within {self.limits.total:g} s (total deadline;"
-                f" gave up after {waited:.1f} s)"
+                f" gave up after {waited:.1f} s)",
+                transient=True,
             ) from None
         except BlockedAddress as exc:
             raise FetchError(f"blocked: {exc}") from None
         except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({_exc_name(exc)})") from None
+            raise FetchError(f"timed out ({_exc_name(exc)})", transient=True) from None
         except httpx.RemoteProtocolError as exc:
-            raise FetchError(f"broken HTTP response: {clean_line(str(exc), 200)}") from None
+            raise FetchError(
+                f"broken HTTP response: {clean_line(str(exc), 200)}", transient=True
+            ) from None
         except httpx.ConnectError as exc:
-            raise FetchError(f"cannot connect to {host}: {connect_reason(exc)}") from None
+            raise FetchError(
+                f"cannot connect to {host}: {connect_reason(exc)}", transient=True
+            ) from None
         except (httpx.ReadError, httpx.WriteError) as exc:
             # a reset or a dropped line mid-answer (a flaky mobile link, a server restart)
             detail = clean_line(str(exc), 200)
             raise FetchError(
                 f"the connection to {host} broke off mid-answer"
-                + (f" ({detail})" if detail else "")
+                + (f" ({detail})" if detail else ""),
+                transient=True,
             ) from None
         except httpx.HTTPError as exc:
             raise FetchError(
@@ -444,7 +459,9 @@ class Fetcher:
         except ssl.SSLError as exc:
             raise FetchError(f"TLS error: {clean_line(str(exc), 200)}") from None
         except OSError as exc:
-            raise FetchError(f"network error: {clean_line(str(exc), 200)}") from None
+            raise FetchError(
+                f"network error: {clean_line(str(exc), 200)}", transient=True
+            ) from None
 
     async def _stream(self, url: str, headers: Mapping[str, str], cap: int) -> FetchResult:
         client = self._client(host_of(url))

@@ -498,6 +498,22 @@ class Store:
                 (text, author, lang, error, page_date, to_db(page_published), article_id),
             )
 
+    def page_try_failed(self, article_id: int, error: str, tries: int) -> bool:
+        """One more failed try of an article page, for a reason a later try may not meet:
+        after `tries` of them the failure is recorded (`extract_error`, as
+        `set_article_text` records one) and the page is not tried again; before, it stays
+        pending for the next fetch. Returns whether the failure is now recorded."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE articles SET page_tries = page_tries + 1,"
+                " extract_error = CASE WHEN page_tries + 1 >= ? THEN ? ELSE extract_error END"
+                " WHERE id = ?",
+                (tries, error, article_id),
+            )  # (no RETURNING: SQLite before 3.35 has none)
+            row = db.execute("SELECT page_tries FROM articles WHERE id = ?", (article_id,))
+            done = row.fetchone()
+        return done is not None and done[0] >= tries
+
     def last_success(self) -> datetime | None:
         row = self._one("SELECT max(last_success) FROM feeds")
         return from_db(row[0]) if row else None

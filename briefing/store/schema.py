@@ -171,5 +171,12 @@ def _v5(db: sqlite3.Connection, now: str) -> None:
             db.execute("UPDATE OR IGNORE articles SET key = ? WHERE id = ?", (new, article_id))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite3.Connection, now: str) -> None:
+    """How many times an article page failed for a reason a later try may not meet (a
+    timeout, a broken connection, a 5xx): such a page is tried again by later fetches, up
+    to a few times, before its failure is recorded for good."""
+    _script(db, "ALTER TABLE articles ADD COLUMN page_tries INTEGER NOT NULL DEFAULT 0;")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
