@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import multiprocessing
 import os
 import random
@@ -273,33 +274,22 @@ def assign_threads(
     placements: list[tuple[int, int, int | None, float | None]] = []
     placed = 0
 
-    def load(start: int) -> tuple[list[Any], Future[list[Any]] | None]:
-        by_id = {row[0]: row for row in store.engine_texts(queue[start : start + _CHUNK].tolist())}
-        items = [
-            _engine_item(Item, row)
-            for i in queue[start : start + _CHUNK]
-            if (row := by_id.get(i)) is not None
-        ]
-        ahead = None
-        if pool is not None and len(queue) > _CHUNK:
-            with contextlib.suppress(Exception):  # a broken pool: the engine does it all
-                ahead = pool.submit(prepare_batch, items, engine.params)
-        return items, ahead
+    def chunks() -> Iterator[list[Any]]:
+        for start in range(0, len(queue), _CHUNK):
+            ids = queue[start : start + _CHUNK].tolist()
+            by_id = {row[0]: row for row in store.engine_texts(ids)}
+            yield [_engine_item(Item, row) for i in ids if (row := by_id.get(i)) is not None]
+
+    def submit(items: list[Any]) -> Future[Any] | None:
+        if pool is None or len(queue) <= _CHUNK:
+            return None
+        return pool.submit(prepare_batch, items, engine.params)
 
     # Two chunks ahead: prepared in the pool while this one is placed. The pool's text work
     # per item costs about as much as placing it, so one chunk ahead left the engine waiting
     # (4.6-5.0 s for 30,000 items against 4.1-4.4 s with two, on 2 cores).
     try:
-        starts = range(0, len(queue), _CHUNK)
-        pending = deque(load(start) for start in starts[:2])
-        for n in range(len(starts)):
-            items, ahead = pending.popleft()
-            if n + 2 < len(starts):
-                pending.append(load(starts[n + 2]))
-            prepared: Any = None  # the engine does it all
-            if ahead is not None:
-                with contextlib.suppress(Exception):
-                    prepared = ahead.result(timeout=CPU_DEADLINE)
+        for items, prepared in _prepared_ahead(chunks(), submit):
             # a chunk is one batch: its stories are grouped among themselves before they
             # join threads (the engine's `assign_batch`); the pool did the grouping
             for item, decision in zip(items, engine.assign_batch(items, prepared), strict=True):
@@ -370,26 +360,14 @@ def _hydrate(
         if chunk:
             yield chunk
 
-    def ahead(
-        chunk: list[tuple[int, Any, list[Any], dict[str, str]]],
-    ) -> tuple[list[tuple[int, Any, list[Any], dict[str, str]]], Future[list[Any]] | None]:
-        future = None
+    def submit(chunk: list[tuple[int, Any, list[Any], dict[str, str]]]) -> Future[Any] | None:
         items = [m for c in chunk for m in c[2]]
         # (a short last chunk is done here: a small cache never waits on a pool's start)
-        if pool is not None and len(items) >= _CHUNK:
-            with contextlib.suppress(Exception):  # a broken pool: the engine does it all
-                future = pool.submit(prepare, items, params)
-        return chunk, future
+        if pool is None or len(items) < _CHUNK:
+            return None
+        return pool.submit(prepare, items, params)
 
-    source = chunks()
-    pending = deque(ahead(c) for c in _take(source, 2))
-    while pending:
-        chunk, future = pending.popleft()
-        pending.extend(ahead(c) for c in _take(source, 1))
-        prepared: list[Any] | None = None
-        if future is not None:
-            with contextlib.suppress(Exception):
-                prepared = future.result(timeout=CPU_DEADLINE)
+    for chunk, prepared in _prepared_ahead(chunks(), submit):
         at = 0
         for thread_id, thread, members, roots in chunk:
             engine.load_thread(
@@ -401,9 +379,28 @@ def _hydrate(
             at += len(members)
 
 
-def _take(source: Iterator[Any], n: int) -> list[Any]:
-    """The next `n` values of `source` (fewer at its end)."""
-    return [value for _, value in zip(range(n), source, strict=False)]
+def _prepared_ahead(
+    chunks: Iterator[Any], submit: Callable[[Any], Future[Any] | None]
+) -> Iterator[tuple[Any, Any]]:
+    """Each chunk with what `submit` had the CPU pool prepare for it (None: the engine does
+    it all; `submit` returns None, the pool is broken or the work failed), two chunks ahead:
+    the pool works on the next ones while the caller uses this one."""
+
+    def ahead(chunk: Any) -> tuple[Any, Future[Any] | None]:
+        future = None
+        with contextlib.suppress(Exception):  # a broken pool: the engine does it all
+            future = submit(chunk)
+        return chunk, future
+
+    pending = deque(ahead(c) for c in itertools.islice(chunks, 2))
+    while pending:
+        chunk, future = pending.popleft()
+        pending.extend(ahead(c) for c in itertools.islice(chunks, 1))
+        prepared = None
+        if future is not None:
+            with contextlib.suppress(Exception):
+                prepared = future.result(timeout=CPU_DEADLINE)
+        yield chunk, prepared
 
 
 # Stories the engine reads (and the pool prepares) at a time: with two chunks in flight, 500
