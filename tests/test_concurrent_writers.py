@@ -103,15 +103,21 @@ def read_only_run(
     return proc
 
 
-@pytest.mark.parametrize("what", ["directory", "file"])
-def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: str) -> None:
+def made_cache(tmp_path: Path, what: str) -> tuple[Path, Path, Path]:
+    """feeds.toml, a data dir with a cache made by `briefing threads`, and what is to be made
+    read-only in it: the directory or the cache file."""
     data = tmp_path / "data"
     feeds = tmp_path / "feeds.toml"
     feeds.write_text('[[feeds]]\nname = "one"\nurl = "http://127.0.0.1:9/feed"\n')
     base = [sys.executable, "-m", "briefing", "--feeds", str(feeds), "--data-dir", str(data)]
     made = subprocess.run([*base, "threads"], capture_output=True, text=True, timeout=60)
     assert made.returncode == 0, made.stderr
-    target = data if what == "directory" else data / "briefing.sqlite3"
+    return feeds, data, (data if what == "directory" else data / "briefing.sqlite3")
+
+
+@pytest.mark.parametrize("what", ["directory", "file"])
+def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: str) -> None:
+    feeds, data, target = made_cache(tmp_path, what)
 
     proc = read_only_run(target, ["--feeds", str(feeds), "--data-dir", str(data), "threads"])
 
@@ -127,13 +133,7 @@ def test_a_read_only_cache_is_not_called_damaged_or_busy(tmp_path: Path, what: s
 @pytest.mark.parametrize("what", ["directory", "file"])
 def test_doctor_reports_a_read_only_cache(tmp_path: Path, what: str) -> None:
     """Every other command stops on a read-only cache; `doctor` said all was well (exit 0)."""
-    data = tmp_path / "data"
-    feeds = tmp_path / "feeds.toml"
-    feeds.write_text('[[feeds]]\nname = "one"\nurl = "http://127.0.0.1:9/feed"\n')
-    base = [sys.executable, "-m", "briefing", "--feeds", str(feeds), "--data-dir", str(data)]
-    made = subprocess.run([*base, "threads"], capture_output=True, text=True, timeout=60)
-    assert made.returncode == 0, made.stderr
-    target = data if what == "directory" else data / "briefing.sqlite3"
+    feeds, data, target = made_cache(tmp_path, what)
 
     proc = read_only_run(target, ["--feeds", str(feeds), "--data-dir", str(data), "doctor"])
 

@@ -618,9 +618,16 @@ def test_georgian_surnames_are_names_known_or_not() -> None:
         assert tx.georgian_name_key(word) is None, word
 
 
-def test_a_georgian_report_joins_its_english_thread_by_a_surname_the_engine_does_not_know() -> None:
+def assert_joins_the_english_pair(english: list[Item], georgian: Item) -> None:
+    """The two English reports make one thread, and the Georgian report joins it."""
     engine = ThreadEngine()
-    english = run(engine, [
+    placed = run(engine, english)
+    assert placed[0].thread_id == placed[1].thread_id
+    assert engine.assign(georgian).thread_id == placed[0].thread_id
+
+
+def test_a_georgian_report_joins_its_english_thread_by_a_surname_the_engine_does_not_know() -> None:
+    assert_joins_the_english_pair([
         item("b1", "Court jails opera singer Burchuladze over the palace storming",
              "A court in the capital remanded Paata Burchuladze, the opera singer who led the "
              "rally, in custody for two months over the storming of the presidential palace.",
@@ -628,14 +635,11 @@ def test_a_georgian_report_joins_its_english_thread_by_a_surname_the_engine_does
         item("b2", "Burchuladze to stay in custody, judge rules",
              "Judge Margvelashvili refused bail for Paata Burchuladze, charged with organising "
              "the attempt to storm the presidential palace on 4 October.", hours=2),
-    ])  # fmt: skip
-    assert english[0].thread_id == english[1].thread_id
-    georgian = engine.assign(item(
+    ], item(
         "b3", "ბურჭულაძეს ორთვიანი პატიმრობა შეეფარდა",
         "მოსამართლე მარგველაშვილმა პაატა ბურჭულაძეს, პრეზიდენტის სასახლის შტურმის "
         "ორგანიზების ბრალდებით, ორთვიანი წინასწარი პატიმრობა შეუფარდა.", hours=3,
     ))  # fmt: skip
-    assert georgian.thread_id == english[0].thread_id
 
 
 def test_a_georgian_surname_after_a_given_name_is_a_name_in_every_form() -> None:
@@ -671,8 +675,7 @@ def test_a_given_name_ending_the_title_marks_no_word_of_the_body() -> None:
 
 
 def test_georgian_reports_of_a_case_join_its_english_thread_by_the_surname() -> None:
-    engine = ThreadEngine()
-    english = run(engine, [
+    assert_joins_the_english_pair([
         item("m1", "Court upholds prison sentence for journalist Mzia Amaghlobeli",
              "The Kutaisi Court of Appeals upheld the two-year sentence of Mzia Amaghlobeli, "
              "founder of Batumelebi and Netgazeti, jailed since her arrest at a protest.",
@@ -680,14 +683,11 @@ def test_georgian_reports_of_a_case_join_its_english_thread_by_the_surname() -> 
         item("m2", "Amaghlobeli's lawyers to take her case to the Supreme Court",
              "Lawyers for Mzia Amaghlobeli said they would file a cassation appeal after the "
              "appeals court kept her two-year prison term.", hours=2),
-    ])  # fmt: skip
-    assert english[0].thread_id == english[1].thread_id
-    georgian = engine.assign(item(
+    ], item(
         "m3", "სააპელაციომ ამაღლობელის განაჩენი ძალაში დატოვა",
         "ქუთაისის სააპელაციო სასამართლომ მზია ამაღლობელს ორწლიანი პატიმრობა დაუტოვა. "
         "ამაღლობელის ადვოკატები უზენაეს სასამართლოში გასაჩივრებას აპირებენ.", hours=3,
     ))  # fmt: skip
-    assert georgian.thread_id == english[0].thread_id
 
 
 def test_plain_georgian_and_azerbaijani_words_are_no_short_names() -> None:
