@@ -258,7 +258,7 @@ def georgian_name_key(token: str) -> str | None:
     if low in STOP_KA or not _KA.match(low):
         return None
     # (lower() has made Mtavruli capitals the Mkhedruli letters they are)
-    lat = "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
+    lat = _ka_latin(low)
     # ფ writes a foreign f as well as p: ფაშინიანი (Pashinyan), საფაროვი (Safarov)
     variants = (lat, "".join("f" if ch == "ფ" else _KA_TRANSLIT.get(ch, ch) for ch in low))
     known = _known_name_keys()
@@ -324,9 +324,14 @@ def georgian_names(tokens: Sequence[str], gaps: Sequence[str] | None = None) -> 
                 found.add(key)
     if found:
         for at, low in enumerate(lows):
-            if keys[at] is None and _KA.match(low) and _georgian_stem_key(low) in found:
-                keys[at] = _georgian_stem_key(low)
+            if keys[at] is None and _KA.match(low) and (key := _georgian_stem_key(low)) in found:
+                keys[at] = key
     return keys
+
+
+def _ka_latin(low: str) -> str:
+    """A lowercased Georgian word in Latin letters (`_KA_TRANSLIT`)."""
+    return "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
 
 
 _SENTENCE_GAP = re.compile(r"[.!?։:;\n]")
@@ -344,7 +349,7 @@ def _surname_like(low: str) -> bool:
 def _georgian_stem_key(low: str) -> str:
     """A Georgian word's Latin letters without one ending (the longest that leaves three
     letters), folded as a name: ამაღლობელი, ამაღლობელის, ამაღლობელმა -> amaglobel."""
-    lat = "".join(_KA_TRANSLIT.get(ch, ch) for ch in low)
+    lat = _ka_latin(low)
     stems = _stems(lat, _KA_ENDINGS)
     return _fold_latin(stems[1] if len(stems) > 1 else lat)
 
@@ -373,7 +378,7 @@ def _georgian_surname_key(low: str) -> str | None:
     if match is None or match["head"] in _KA_NOT_SURNAME_HEADS:
         return None
     nominative = match["head"] + ("შვილი" if match["shvili"] else "ძე")
-    return _fold_latin("".join(_KA_TRANSLIT.get(ch, ch) for ch in nominative))
+    return _fold_latin(_ka_latin(nominative))
 
 
 @lru_cache(maxsize=1)
