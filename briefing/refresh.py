@@ -791,6 +791,13 @@ class _Run:
         async with self.page_room:
             await self.page_room.wait_for(lambda: self.held_bytes < self.hold_limit)
 
+    def _left_for_next_run(self) -> None:
+        """A page neither read nor recorded as failed: it stays pending (no text, no error)
+        and the next fetch reads it (a page recorded as failed is never read again)."""
+        self.summary.articles_deferred += 1
+        self.progress.articles_done += 1
+        self._tick()
+
     async def _page_try_recorded(self, article_id: int, error: str) -> bool:
         """Count a failed try of a page for a passing reason; True when that was its last
         (`PAGE_TRIES`) and the failure is recorded. A store error records nothing now."""
@@ -829,20 +836,13 @@ class _Run:
                 extracted = await self._cpu(
                     extract_article, result.body, dict(result.headers), result.url
                 )
-        except Deferred:  # the page budget is spent, or the host is busy: nothing is stored,
-            # the next run reads it
-            self.summary.articles_deferred += 1
-            self.progress.articles_done += 1
-            self._tick()
+        except Deferred:  # the page budget is spent, or the host is busy
+            self._left_for_next_run()
             return
         except FetchError as exc:
             error = clean_line(f"page download failed: {exc}", ERROR_CAP)
             if exc.transient and not await self._page_try_recorded(article_id, error):
-                # a timeout or a broken connection: the next fetch tries it again (a page
-                # recorded as failed is never read again)
-                self.summary.articles_deferred += 1
-                self.progress.articles_done += 1
-                self._tick()
+                self._left_for_next_run()  # a timeout, a broken connection: tried again
                 return
             extracted = Extracted(None, error=error)
         except CpuFailure as exc:
