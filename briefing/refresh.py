@@ -569,6 +569,7 @@ class _Run:
         self.summary = RefreshSummary(started=_now())
         self.progress = Progress(feeds_total=len(feeds))
         self.article_tasks: list[asyncio.Task[None]] = []
+        self.queued_pages: dict[int, str] = {}  # article id -> the link being read this run
         self.rng = random.Random()
         self.held_bytes = 0  # article pages downloaded, not yet extracted
         self.hold_limit = PAGE_HOLD_BYTES
@@ -615,13 +616,13 @@ class _Run:
     async def run(self) -> RefreshSummary:
         start = time.monotonic()
         states = {s.url: s for s in await self._db(self.store.feeds)}
-        if self.articles:  # pages an earlier run never read (it was killed while reading)
+        if self.articles:  # pages an earlier run did not read (it was killed, or left them)
             now = _now()
             since = now - (self.article_max_age or PENDING_WINDOW)
             pending = await self._db(
                 self.store.pages_pending, [f.url for f in self.feeds], since, PENDING_LIMIT
             )
-            self._queue_articles(pending, now)
+            self._queue_articles(pending, now, again=True)  # never read, or to read again
         self._tick()
         reports = await asyncio.gather(
             *(self._feed(feed, states.get(feed.url)) for feed in self.feeds)
@@ -779,9 +780,12 @@ class _Run:
         for story in stories:
             if story.hidden or (story.text and not again) or not story.link:
                 continue
+            if self.queued_pages.get(story.id) == story.link:  # pending, and changed again
+                continue
             age = self.article_max_age
             if age is not None and story.published is not None and story.published < now - age:
                 continue
+            self.queued_pages[story.id] = story.link  # a new link supersedes the one queued
             self.progress.articles_total += 1
             self.article_tasks.append(asyncio.create_task(self._article(story.id, story.link)))
 
@@ -854,6 +858,11 @@ class _Run:
                 self.held_bytes -= held
                 async with self.page_room:
                     self.page_room.notify_all()
+        if self.queued_pages.get(article_id) != link:
+            # the item changed meanwhile and now links elsewhere: that page's read stores
+            self.progress.articles_done += 1
+            self._tick()
+            return
         try:
             await self._db(
                 self.store.set_article_text, article_id, text=extracted.text,

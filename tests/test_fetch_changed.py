@@ -7,12 +7,13 @@ version (the feed's content:encoded, or its page), and its thread kept the old "
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
 from fetchenv import FetchEnv
-from httpserver import TestServer
+from httpserver import RequestHandler, TestServer
 
 HTML = "text/html; charset=utf-8"
 
@@ -157,3 +158,98 @@ def test_pages_a_killed_run_never_read_are_read_by_the_next_fetch(
     assert len(http_server.hits("/articles/quake")) == 1
     fetch_env.run(articles=True)  # read once: not again
     assert len(http_server.hits("/articles/quake")) == 1
+
+
+def test_a_changed_item_whose_page_could_not_be_read_again_is_read_by_a_later_fetch(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A changed item's page that a run leaves unread (the outlet asked to wait, the page
+    budget was spent, the run had --no-articles) is read by a later run. Before, its story
+    kept the text of the first version for good: the page was "read", so nothing was pending,
+    and no later run read it again unless the item changed once more."""
+    base = http_server.url("")
+    first = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", first))
+    http_server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=True)
+    assert "no one was hurt" in story(fetch_env)["text"]
+
+    # The item changes while the outlet asks us to wait: the page is left for the next run.
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi: two hurt", "Two hurt.", first))
+    http_server.add("/articles/quake", "slow down", status=429, headers={"Retry-After": "60"})
+    summary = fetch_env.run(articles=True)
+    assert summary.feeds[0].updated == 1 and summary.articles_deferred == 1
+    assert "no one was hurt" in story(fetch_env)["text"]  # the text read before, for now
+
+    # The next run (the feed unchanged) reads it; the one after does not read it again.
+    http_server.add("/articles/quake", page("Two hurt", "two people were hurt"), content_type=HTML)
+    summary = fetch_env.run(articles=True)
+    assert not summary.feeds[0].updated and summary.articles_extracted == 1
+    assert "two people were hurt" in story(fetch_env)["text"]
+    fetch_env.run(articles=True)
+    assert len(http_server.hits("/articles/quake")) == 3
+
+    # Changed during a run without pages: the next run with pages reads it.
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi: three hurt", "Three.", first))
+    fetch_env.run(articles=False)
+    http_server.add("/articles/quake", page("Three hurt", "three were hurt"), content_type=HTML)
+    fetch_env.run(articles=True)
+    assert "three were hurt" in story(fetch_env)["text"]
+    assert len(http_server.hits("/articles/quake")) == 4
+
+
+def test_a_changed_item_gets_a_new_try_at_a_page_that_failed_before(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A failure recorded for the first version's page (a 404: the link was wrong) does not
+    stand in the way of the changed item's page, which has tries of its own, even when the
+    run that saw the change could not read it."""
+    base = http_server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
+    http_server.add("/articles/quake", "not yet", status=404)
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=True)
+    assert "HTTP 404" in story(fetch_env)["extract_error"]
+
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi: update", "Update.", when))
+    http_server.add("/articles/quake", "busy", status=503)
+    assert fetch_env.run(articles=True).articles_deferred == 1
+    http_server.add("/articles/quake", page("Update", "no one was hurt"), content_type=HTML)
+    fetch_env.run(articles=True)
+    row = story(fetch_env)
+    assert "no one was hurt" in row["text"] and row["extract_error"] is None
+
+
+def test_a_pending_page_whose_item_now_links_elsewhere_gives_way_to_the_new_link(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A run reads the pages left pending before it reads the feeds. When the pending item
+    has changed again, to a new link, the new link's text is the one kept, even if the old
+    page answers last."""
+    base = http_server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
+    http_server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run(articles=True)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi: two hurt", "Two.", when))
+    http_server.add("/articles/quake", "busy", status=503)
+    assert fetch_env.run(articles=True).articles_deferred == 1  # pending: to be read again
+
+    def old_page(h: RequestHandler) -> None:  # answers after the new link's page
+        time.sleep(1.0)
+        h.respond(200, page("Two hurt", "the old address").encode(), content_type=HTML)
+
+    http_server.route("/articles/quake", old_page)
+    moved = feed(base, "Earthquake near Shamakhi: two hurt", "Two.", when).replace(
+        "/articles/quake", "/articles/quake-2"
+    )
+    http_server.add("/f", moved)
+    http_server.add("/articles/quake-2", page("Two hurt", "the new address"), content_type=HTML)
+    fetch_env.run(articles=True)
+    row = story(fetch_env)
+    assert row["link"].endswith("/articles/quake-2")
+    assert len(http_server.hits("/articles/quake")) == 3  # the old page was asked, and ignored
+    assert "the new address" in row["text"] and "the old address" not in row["text"]

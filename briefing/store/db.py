@@ -470,6 +470,13 @@ class Store:
                     )  # fmt: skip
                     updated += 1
                     if item.text is None and (item.title, item.link, item.summary) != old[2:5]:
+                        # its page is read again, as a new one: with tries of its own, and a
+                        # failure recorded for the old version no longer stands in the way
+                        db.execute(
+                            "UPDATE articles SET page_reread = 1, page_tries = 0,"
+                            " extract_error = NULL WHERE id = ?",
+                            (old[0],),
+                        )
                         refetch.append(old[0])
                     if published is not None and published != old[5]:
                         # its thread's "last moved" follows the story's new date
@@ -492,7 +499,7 @@ class Store:
             db.execute(
                 "UPDATE articles SET text = coalesce(?, text),"
                 " author = CASE WHEN author = '' THEN coalesce(?, '') ELSE author END,"
-                " lang = coalesce(?, lang), extract_error = ?,"
+                " lang = coalesce(?, lang), extract_error = ?, page_reread = 0,"
                 " page_date = coalesce(?, page_date),"
                 " published = coalesce(published, min(?, first_seen)) WHERE id = ?",
                 (text, author, lang, error, page_date, to_db(page_published), article_id),
@@ -506,9 +513,10 @@ class Store:
         with self._write() as db:
             db.execute(
                 "UPDATE articles SET page_tries = page_tries + 1,"
-                " extract_error = CASE WHEN page_tries + 1 >= ? THEN ? ELSE extract_error END"
+                " extract_error = CASE WHEN page_tries + 1 >= ? THEN ? ELSE extract_error END,"
+                " page_reread = CASE WHEN page_tries + 1 >= ? THEN 0 ELSE page_reread END"
                 " WHERE id = ?",
-                (tries, error, article_id),
+                (tries, error, tries, article_id),
             )  # (no RETURNING: SQLite before 3.35 has none)
             row = db.execute("SELECT page_tries FROM articles WHERE id = ?", (article_id,))
             done = row.fetchone()
@@ -1016,8 +1024,10 @@ class Store:
         self, feed_urls: Sequence[str], since: datetime, limit: int = 500
     ) -> list[Story]:
         """Stories of these feeds, first seen after `since` (and not published before it),
-        whose page was never read: no text, no recorded failure. A fetch killed while it read
-        pages leaves such stories; the next fetch reads them, even if the feed did not change."""
+        whose page is still to be read: never read (no text), or to be read again (its item
+        changed since), with no failure recorded. A fetch killed while it read pages, or one
+        that left pages for the next run, leaves such stories; the next fetch reads them, even
+        if the feed did not change."""
         if not feed_urls:
             return []
         marks = ",".join("?" * len(feed_urls))
@@ -1026,7 +1036,8 @@ class Store:
             _story(r)
             for r in self._all(
                 _STORY_SELECT + f" WHERE a.first_seen > ? AND (a.published IS NULL OR"
-                " a.published > ?) AND a.text IS NULL AND a.extract_error IS NULL"
+                " a.published > ?) AND (a.text IS NULL OR a.page_reread = 1)"
+                " AND a.extract_error IS NULL"
                 f" AND a.link != '' AND coalesce(t.hidden, 0) = 0 AND f.url IN ({marks})"
                 " ORDER BY a.first_seen DESC LIMIT ?",
                 [since_db, since_db, *feed_urls, limit],

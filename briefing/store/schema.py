@@ -178,5 +178,15 @@ def _v6(db: sqlite3.Connection, now: str) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN page_tries INTEGER NOT NULL DEFAULT 0;")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite3.Connection, now: str) -> None:
+    """A story whose feed item changed (a new headline, link or summary) after its page was
+    read: its page is to be read again. Kept in the cache so that a run which could not read
+    it (the page budget spent, the outlet asking to wait, `--no-articles`, a killed process)
+    leaves it for the next one, as it leaves a page never read."""
+    _script(db, "ALTER TABLE articles ADD COLUMN page_reread INTEGER NOT NULL DEFAULT 0;")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7,
+]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
