@@ -88,6 +88,10 @@ PAGE_HOLD_BYTES = 64 * 1024 * 1024
 # flaky link, a server restarting) before its failure is recorded for good: a recorded one
 # keeps the feed's summary and is never read again.
 PAGE_TRIES = 3
+# The longest an outlet's Retry-After on an article page holds its pages (later runs do not
+# ask it before then): pages older than ARTICLE_MAX_AGE are not read at all, and a day is
+# already more than outlets ask for in practice.
+PAGE_WAIT_MAX = timedelta(days=1)
 
 
 # ----------------------------------------------------------------------------- results
@@ -134,6 +138,9 @@ class RefreshSummary:
     articles_extracted: int = 0
     articles_failed: int = 0
     articles_deferred: int = 0  # not started within the run's page budget: the next run's
+    # outlets whose pages wait, until when: they asked (429/503 with Retry-After), this run
+    # or before (those pages were not asked for)
+    host_waits: dict[str, datetime] = field(default_factory=dict)
     new_ids: list[int] = field(default_factory=list)
     threads_assigned: int = 0
     threads_error: str | None = None
@@ -169,6 +176,7 @@ class RefreshSummary:
             "totals": self.totals(),
             "threads_error": self.threads_error,
             "threads_seconds": round(self.threads_seconds, 3),
+            "host_waits": {h: t.isoformat() for h, t in sorted(self.host_waits.items())},
         }
 
 
@@ -618,6 +626,9 @@ class _Run:
         states = {s.url: s for s in await self._db(self.store.feeds)}
         if self.articles:  # pages an earlier run did not read (it was killed, or left them)
             now = _now()
+            if not self.force:  # outlets that asked to wait: their pages are not asked for
+                self.summary.host_waits = await self._db(self.store.host_waits, now)
+                self.busy_hosts.update(self.summary.host_waits)
             since = now - (self.article_max_age or PENDING_WINDOW)
             pending = await self._db(
                 self.store.pages_pending, [f.url for f in self.feeds], since, PENDING_LIMIT
@@ -802,6 +813,20 @@ class _Run:
         self.progress.articles_done += 1
         self._tick()
 
+    async def _host_wait(self, hosts: set[str], retry_after: str | None) -> None:
+        """An outlet's Retry-After on a page holds its pages in later runs too, up to
+        PAGE_WAIT_MAX (without one, they wait for the next run only)."""
+        now = _now()
+        wait = parse_retry_after(retry_after, now)
+        if wait is None or wait <= timedelta(0):
+            return
+        until = now + min(wait, PAGE_WAIT_MAX)
+        for host in hosts:
+            if self.summary.host_waits.get(host, until) <= until:
+                self.summary.host_waits[host] = until
+                with contextlib.suppress(Exception):  # not kept: the next run asks again
+                    await self._db(self.store.set_host_wait, host, until)
+
     async def _page_try_recorded(self, article_id: int, error: str) -> bool:
         """Count a failed try of a page for a passing reason; True when that was its last
         (`PAGE_TRIES`) and the failure is recorded. A store error records nothing now."""
@@ -827,7 +852,9 @@ class _Run:
             if result.status in (429, 503):
                 # the outlet asks us to wait: not a failure of this page (a recorded one is
                 # never read again); it and the host's other pages wait for the next run
-                self.busy_hosts.update({host_of(link), host_of(result.url)})
+                hosts = {host_of(link), host_of(result.url)}
+                self.busy_hosts.update(hosts)
+                await self._host_wait(hosts, result.headers.get("retry-after"))
                 raise Deferred(link)
             if result.status in (500, 502, 504):  # the server's trouble, maybe passing
                 raise FetchError(_http_reason(result.status), transient=True)

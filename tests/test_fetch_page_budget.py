@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from fetchenv import FetchEnv, report, rss
@@ -17,6 +19,7 @@ from httpserver import RequestHandler, TestServer
 
 from briefing.commands.fetch import print_summary
 from briefing.fetch.http import Limits, MiB
+from briefing.store import Store
 
 ARTICLE = (
     "<html lang='en'><head><title>Talks</title></head><body><article><h1>Talks in Yerevan</h1>"
@@ -93,7 +96,7 @@ def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
     def page(h: RequestHandler) -> None:
         asked.append(h.path)
         if busy["on"]:
-            h.respond(429, b"slow down", content_type="text/plain", headers={"Retry-After": "60"})
+            h.respond(429, b"slow down", content_type="text/plain")  # no Retry-After
         else:
             h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
 
@@ -114,6 +117,62 @@ def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
     again = fetch_env.run(articles=True, per_host=1)
     assert again.articles_extracted == 3 and again.articles_deferred == 0
     assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Busy"))
+
+
+def test_an_outlets_retry_after_on_a_page_holds_its_pages_in_later_runs(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A 429 with Retry-After: an hour. Before, the next run (cron's, a quarter of an hour
+    later) asked the outlet for the same pages again at once, and every run after it did."""
+    asked: list[str] = []
+    busy = {"on": True}
+
+    def page(h: RequestHandler) -> None:
+        asked.append(h.path)
+        if busy["on"]:
+            h.respond(429, b"slow down", content_type="text/plain", headers={"Retry-After": "3600"})
+        else:
+            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
+
+    base = http_server.url("")
+    for i in range(3):
+        http_server.route(f"/articles/b{i}", page)
+    http_server.add("/busy", rss([(f"b{i}", f"Yerevan border talks {i}") for i in range(3)],
+                                 base=base))  # fmt: skip
+    fetch_env.configure(("Busy", "/busy"))
+    first = fetch_env.run(articles=True, per_host=1)
+    assert len(asked) == 1 and first.articles_deferred == 3
+    (host,) = first.host_waits
+    wait = first.host_waits[host] - first.started
+    assert timedelta(minutes=59) < wait <= timedelta(minutes=61)
+
+    busy["on"] = False  # the hour is not over: no page is asked for
+    second = fetch_env.run(articles=True, per_host=1)
+    assert len(asked) == 1 and second.articles_deferred == 3
+    assert second.host_waits == first.host_waits
+    out = io.StringIO()
+    print_summary(second, out)
+    assert f"outlets that asked to wait: {host} until {first.host_waits[host].isoformat()}" in (
+        out.getvalue()
+    )
+    assert second.as_dict()["host_waits"] == {host: first.host_waits[host].isoformat()}
+
+    forced = fetch_env.run(articles=True, per_host=1, force=True)  # --force asks anyway
+    assert len(asked) == 4 and forced.articles_extracted == 3
+    assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Busy"))
+
+
+def test_an_outlets_wait_runs_out(tmp_path: Path) -> None:
+    store = Store.open(tmp_path)
+    try:
+        now = datetime.now(UTC).replace(microsecond=0)
+        store.set_host_wait("a.example", now - timedelta(seconds=1))
+        store.set_host_wait("b.example", now + timedelta(hours=2))
+        store.set_host_wait("b.example", now + timedelta(hours=1))  # the later one stays
+        assert store.host_waits(now) == {"b.example": now + timedelta(hours=2)}
+        assert store.host_waits(now + timedelta(hours=3)) == {}
+    finally:
+        store.close()
 
 
 def test_a_page_that_fails_for_a_passing_reason_is_tried_again_before_it_is_given_up(

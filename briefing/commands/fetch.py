@@ -22,6 +22,7 @@ from briefing.refresh import (
     refresh,
     refresh_lock,
 )
+from briefing.sanitize import clean_line
 from briefing.textfmt import noun, plural
 
 
@@ -179,6 +180,12 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
                 " (time limit, a busy outlet or a passing network error)"
             )
     print(line, file=out)
+    if summary.host_waits and t["articles_deferred"]:
+        waits = ", ".join(
+            f"{host} until {until.isoformat()}"
+            for host, until in sorted(summary.host_waits.items(), key=lambda kv: kv[1])
+        )
+        print(f"  waiting  outlets that asked to wait: {clean_line(waits)}", file=out)
     if summary.threads_error:
         print(f"  threads: {summary.threads_error} (the items are stored)", file=out)
     # Feeds that cannot connect for the same reason (offline: every one says "host name not

@@ -522,6 +522,22 @@ class Store:
             done = row.fetchone()
         return done is not None and done[0] >= tries
 
+    def host_waits(self, now: datetime) -> dict[str, datetime]:
+        """Outlets whose pages wait (they asked, with Retry-After) after `now`, and until when."""
+        rows = self._all("SELECT host, until FROM host_waits WHERE until > ?", (to_db(now),))
+        return {host: when for host, until in rows if (when := from_db(until)) is not None}
+
+    def set_host_wait(self, host: str, until: datetime) -> None:
+        """An outlet asked to wait until `until` (a later time than one stored wins); waits
+        that have run out are dropped."""
+        with self._write() as db:
+            db.execute("DELETE FROM host_waits WHERE until <= ?", (to_db(utcnow()),))
+            db.execute(
+                "INSERT INTO host_waits (host, until) VALUES (?, ?) ON CONFLICT(host)"
+                " DO UPDATE SET until = max(until, excluded.until)",
+                (host, to_db(until)),
+            )
+
     def last_success(self) -> datetime | None:
         row = self._one("SELECT max(last_success) FROM feeds")
         return from_db(row[0]) if row else None

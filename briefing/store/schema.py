@@ -186,7 +186,13 @@ def _v7(db: sqlite3.Connection, now: str) -> None:
     _script(db, "ALTER TABLE articles ADD COLUMN page_reread INTEGER NOT NULL DEFAULT 0;")
 
 
+def _v8(db: sqlite3.Connection, now: str) -> None:
+    """Outlets that answered an article page with 429 or 503 and a Retry-After: until when
+    their pages wait (a later run does not ask them before that)."""
+    _script(db, "CREATE TABLE host_waits (host TEXT PRIMARY KEY, until TEXT NOT NULL);")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection, str], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7,
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
