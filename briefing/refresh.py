@@ -813,7 +813,7 @@ class _Run:
         self.progress.articles_done += 1
         self._tick()
 
-    async def _host_wait(self, hosts: set[str], retry_after: str | None) -> None:
+    async def _host_wait(self, host: str, retry_after: str | None) -> None:
         """An outlet's Retry-After on a page holds its pages in later runs too, up to
         PAGE_WAIT_MAX (without one, they wait for the next run only)."""
         now = _now()
@@ -821,11 +821,10 @@ class _Run:
         if wait is None or wait <= timedelta(0):
             return
         until = now + min(wait, PAGE_WAIT_MAX)
-        for host in hosts:
-            if self.summary.host_waits.get(host, until) <= until:
-                self.summary.host_waits[host] = until
-                with contextlib.suppress(Exception):  # not kept: the next run asks again
-                    await self._db(self.store.set_host_wait, host, until)
+        if self.summary.host_waits.get(host, until) <= until:
+            self.summary.host_waits[host] = until
+            with contextlib.suppress(Exception):  # not kept: the next run asks again
+                await self._db(self.store.set_host_wait, host, until)
 
     async def _page_try_recorded(self, article_id: int, error: str) -> bool:
         """Count a failed try of a page for a passing reason; True when that was its last
@@ -839,9 +838,9 @@ class _Run:
         extracted: Extracted
         held = 0
 
-        async def ready() -> None:
+        async def ready(hop: str) -> None:
             """Before each hop, once the host's slot is ours (a 429 may have come meanwhile)."""
-            if host_of(link) in self.busy_hosts:
+            if host_of(hop) in self.busy_hosts:
                 raise Deferred(link)
             await self._page_room()
 
@@ -852,9 +851,11 @@ class _Run:
             if result.status in (429, 503):
                 # the outlet asks us to wait: not a failure of this page (a recorded one is
                 # never read again); it and the host's other pages wait for the next run
-                hosts = {host_of(link), host_of(result.url)}
-                self.busy_hosts.update(hosts)
-                await self._host_wait(hosts, result.headers.get("retry-after"))
+                # (the outlet that answered: not a redirector before it, whose links to
+                # other outlets go on, the hop to this one is checked in `ready`)
+                host = host_of(result.url)
+                self.busy_hosts.add(host)
+                await self._host_wait(host, result.headers.get("retry-after"))
                 raise Deferred(link)
             if result.status in (500, 502, 504):  # the server's trouble, maybe passing
                 raise FetchError(_http_reason(result.status), transient=True)

@@ -162,6 +162,31 @@ def test_an_outlets_retry_after_on_a_page_holds_its_pages_in_later_runs(
     assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Busy"))
 
 
+def test_an_outlet_asking_to_wait_behind_a_redirector_holds_only_its_own_pages(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """Feed links that go through a tracking redirector: the outlet behind it (here
+    "localhost") answers 429. Before, the redirector's host (here "127.0.0.1") was held too,
+    and with it every other outlet's page behind it, for the Retry-After's length."""
+    base = http_server.url("")
+    outlet = http_server.url("", host="localhost")
+    http_server.add("/r/busy", "", status=302, headers={"Location": f"{outlet}/busy"})
+    http_server.add("/busy", "slow down", status=429, headers={"Retry-After": "3600"})
+    http_server.add("/articles/calm", ARTICLE, content_type="text/html; charset=utf-8")
+    feed = rss([("busy", "Yerevan border talks"), ("calm", "Yerevan border talks 2")], base=base)
+    http_server.add("/f", feed.replace(f"{base}/articles/busy".encode(), f"{base}/r/busy".encode()))
+    # the outlet behind the redirector is trusted like a feed's host (no public-address check)
+    http_server.add("/other", rss([], base=outlet))
+    fetch_env.configure(("F", "/f"), ("Other", outlet + "/other"))
+
+    summary = fetch_env.run(articles=True)
+    assert set(summary.host_waits) == {"localhost"}
+    assert summary.articles_extracted == 1 and summary.articles_deferred == 1
+    again = fetch_env.run(articles=True)
+    assert again.articles_deferred == 1 and len(http_server.hits("/busy")) == 1
+    assert len(http_server.hits("/r/busy")) == 2  # the redirector is asked; the outlet is not
+
+
 def test_an_outlets_wait_runs_out(tmp_path: Path) -> None:
     store = Store.open(tmp_path)
     try:

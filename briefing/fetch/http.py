@@ -358,13 +358,14 @@ class Fetcher:
 
     async def get(
         self, url: str, *, kind: str = "feed", headers: Mapping[str, str] | None = None,
-        start_by: float | None = None, ready: Callable[[], Awaitable[None]] | None = None,
+        start_by: float | None = None, ready: Callable[[str], Awaitable[None]] | None = None,
     ) -> FetchResult:  # fmt: skip
         """GET `url`, following up to max_redirects redirects by hand. Returns any final status
         (the caller decides what 304/429/410 mean); raises FetchError for everything that is
         not an HTTP answer: network errors, limits, bad redirects, blocked addresses. With
-        `start_by` (time.monotonic()), raises Deferred when no slot was free by then; `ready`
-        is awaited once the host's slot is ours, before each hop's request starts."""
+        `start_by` (time.monotonic()), raises Deferred when no slot was free by then;
+        `ready(hop_url)` is awaited once the host's slot is ours, before each hop's request
+        starts."""
         cap = self.limits.feed_bytes if kind == "feed" else self.limits.page_bytes
         # seconds the hops so far held their slots: the total deadline bounds the request, not
         # its wait in this run's queue (a page waits for its host's slots and for room)
@@ -404,13 +405,13 @@ class Fetcher:
 
     async def _one(
         self, url: str, headers: Mapping[str, str], cap: int, remaining: float,
-        start_by: float | None = None, ready: Callable[[], Awaitable[None]] | None = None,
+        start_by: float | None = None, ready: Callable[[str], Awaitable[None]] | None = None,
     ) -> tuple[FetchResult, float]:  # fmt: skip
         """One hop, once its slots are ours; returns it and the seconds since they were."""
         host = host_of(url)
         async with self._host_sem(host):
             if ready is not None:
-                await ready()
+                await ready(url)
             async with self._global:
                 return await self._one_slot(url, headers, cap, remaining, start_by, host)
 
