@@ -96,7 +96,7 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
             sys.stdout.write(text)
             sys.stdout.flush()
         if not args.no_record:
-            record_export(store, now)
+            record_export(store, model)
     if args.output:
         print(
             f"{plural(model.story_count, 'story', 'stories')} in "
