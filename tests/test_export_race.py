@@ -9,6 +9,11 @@ export's own second, through the CLI's export and the app's `E` (write_briefing)
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,3 +189,40 @@ def test_a_mark_an_older_briefing_recorded_is_used_by_time(env: Path) -> None:
         assert last_export_mark(store) == (T.replace(microsecond=0), store.max_article_id())
     assert cli_export(env, T + timedelta(hours=1), second) == 0
     assert titles(second) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/wchan").is_file(), reason="no /proc/PID/wchan")
+def test_a_killed_export_records_nothing_and_loses_nothing(env: Path) -> None:
+    """`briefing export -o FILE` killed after it read the cache but before it wrote FILE:
+    the mark stays where it was, and the next export has every story the killed one had."""
+    assert cli_export(env, datetime.now(UTC), env / "first.json") == 0
+    with Store.open(env / "data") as store:
+        mark = store.get_metas(LAST_EXPORT_KEY, LAST_EXPORT_ID_KEY)
+    assert set(mark) == {LAST_EXPORT_KEY, LAST_EXPORT_ID_KEY}
+    with Store.open(env / "data") as other:
+        other.save_feed_result(
+            OC, FeedUpdate("ok", datetime.now(UTC)), [export_db.item("new", "A new story", 1)],
+            seen_at_commit=True,
+        )  # fmt: skip
+    fifo = env / "briefing.md"
+    os.mkfifo(fifo)  # nobody reads it: opening it to write waits, the briefing built by then
+    argv = ["--feeds", str(env / "feeds.toml"), "--data-dir", str(env / "data"), "export"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefing", *argv, "-o", str(fifo)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        wchan = Path(f"/proc/{proc.pid}/wchan")
+        while wchan.read_text() != "wait_for_partner":  # blocked opening the pipe
+            assert proc.poll() is None and time.monotonic() < deadline, "never reached -o"
+            time.sleep(0.02)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    with Store.open(env / "data") as store:
+        assert store.get_metas(LAST_EXPORT_KEY, LAST_EXPORT_ID_KEY) == mark
+    after = env / "after.json"
+    assert cli_export(env, datetime.now(UTC), after) == 0
+    assert titles(after) == ["A new story"]
