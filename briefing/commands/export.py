@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
     config = ctx.config
     now = (now or datetime.now(UTC)).astimezone(UTC)
     since = None
-    if args.since:
+    if args.since is not None:  # "" too: an empty window is a mistake, not the default one
         zone, _ = resolve_zone(config.settings.timezone)
         try:
             since = parse_since(args.since, now, zone)
