@@ -226,3 +226,25 @@ def test_a_killed_export_records_nothing_and_loses_nothing(env: Path) -> None:
     after = env / "after.json"
     assert cli_export(env, datetime.now(UTC), after) == 0
     assert titles(after) == ["A new story"]
+
+
+@pytest.mark.parametrize("path", ["cli", "app"])
+def test_each_default_export_starts_where_the_last_one_ended(env: Path, path: str) -> None:
+    """The windows of successive exports meet: the next one's `since` is this one's `until`,
+    to the second the cache stores (before, `until` and `generated` carried the clock's
+    microseconds and the next `since` did not: a script chaining windows saw a gap)."""
+    first, second = env / "first.json", env / "second.json"
+    if path == "cli":
+        assert cli_export(env, T, first) == 0
+    else:
+        with Store.open(env / "data") as app_store:
+            written, _ = write_briefing(
+                app_store, export_db.config(env), marked=True, fmt="json",
+                directory=env / "briefings", now=T,
+            )  # fmt: skip
+        written.rename(first)
+    assert cli_export(env, T + timedelta(hours=1, microseconds=500), second) == 0
+    one, two = (json.loads(p.read_text(encoding="utf-8")) for p in (first, second))
+    assert one["until"] == one["generated"] == "2025-07-01T16:00:00+04:00"
+    assert two["since"] == one["until"]
+    assert two["until"] == "2025-07-01T17:00:00+04:00"

@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) -> int:
     config = ctx.config
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     since = None
     if args.since is not None:  # "" too: an empty window is a mistake, not the default one
         zone, _ = resolve_zone(config.settings.timezone)

@@ -310,7 +310,7 @@ def build_briefing(
 ) -> Briefing:
     """Read the store and build the model. `since=None` (and no thread or marked selection)
     means: since the last export, or the last 24 hours when there was none."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     zone, zone_name = resolve_zone(config.settings.timezone)
     # read first: a story stored after this has a larger id and is left to the next export
     upto_id = store.max_article_id()
@@ -681,7 +681,7 @@ def write_briefing(
     counted)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     model = build_briefing(store, config, marked=marked, now=now)
     path = write_new_file(
         Path(directory), f"briefing-{model.generated:%Y-%m-%d}", FORMATS[fmt], render(model, fmt)
