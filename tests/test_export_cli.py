@@ -12,6 +12,8 @@ import export_db
 import pytest
 
 from briefing.cli import main
+from briefing.export.briefing import LAST_EXPORT_KEY
+from briefing.store import Store
 
 CONFIG = """\
 [settings]
@@ -73,6 +75,9 @@ def test_export_marked_and_thread_markdown(env: Path, capsys: pytest.CaptureFixt
     ("args", "message"),
     [
         (("--since", "yesterday"), "not a duration or a date"),
+        # an empty value (`--since "$WINDOW"`, the variable unset): was the default window,
+        # recorded, so the stories since the last export were skipped by the next one
+        (("--since", ""), "not a duration or a date: ''"),
         # beyond what a date can hold: was an OverflowError traceback, exit 1
         (("--since", "99999999d"), "outside the years 1 to 9999: '99999999d'"),
         (("--since", "9999999999999999999999w"), "outside the years 1 to 9999"),
@@ -86,6 +91,8 @@ def test_export_usage_errors(
 ) -> None:
     assert cli(env, "export", *args) == 2
     assert message in capsys.readouterr().err
+    with Store.open(env / "data") as store:  # and nothing was recorded
+        assert store.get_meta(LAST_EXPORT_KEY) is None
 
 
 def test_stories_json_and_text(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

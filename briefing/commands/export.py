@@ -64,9 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) -> int:
     config = ctx.config
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     since = None
-    if args.since:
+    if args.since is not None:  # "" too: an empty window is a mistake, not the default one
         zone, _ = resolve_zone(config.settings.timezone)
         try:
             since = parse_since(args.since, now, zone)
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace, ctx: Context, *, now: datetime | None = None) 
             sys.stdout.write(text)
             sys.stdout.flush()
         if not args.no_record:
-            record_export(store, now)
+            record_export(store, model)
     if args.output:
         print(
             f"{plural(model.story_count, 'story', 'stories')} in "

@@ -12,7 +12,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 FORMATS = {"markdown": "md", "html": "html", "json": "json"}
 JSON_FORMAT_ID = "briefing/1"
 LAST_EXPORT_KEY = "last_export"
+# "ID TIME": the largest article id the export with that last_export TIME read. Ids grow in
+# commit order, so the next default export takes the stories above ID: a story a fetch commits
+# in the very second of an export's read (times are stored to the second) is in exactly one
+# export. An ID whose TIME is not last_export (an older briefing recorded an export since) is
+# not used: the window is then by time, as it was.
+LAST_EXPORT_ID_KEY = "last_export_id"
 FIRST_EXPORT_WINDOW = timedelta(hours=24)  # the default window when nothing was exported yet
 EXCERPT_LIMIT = 320
 TITLE_LIMIT = 300
@@ -78,6 +84,9 @@ class Briefing:
     threads: tuple[BriefingThread, ...]
     sources: tuple[Source, ...]
     zone_key: str = ""  # the configured zone name; "" = local zone, each time names its own
+    # the largest article id in the cache when the stories were read: every story stored
+    # after that read has a larger one (what `record_export` remembers)
+    upto_id: int = 0
 
     @property
     def story_count(self) -> int:
@@ -234,25 +243,39 @@ def _parse_since(text: str, now: datetime, zone: tzinfo | None) -> datetime:
 
 
 def last_export(store: Store) -> datetime | None:
-    value = store.get_meta(LAST_EXPORT_KEY)
+    return last_export_mark(store)[0]
+
+
+def last_export_mark(store: Store) -> tuple[datetime | None, int | None]:
+    """When the last recorded export ran, and the largest article id it read (None: not
+    known, e.g. recorded by an older briefing: the next window is then by time)."""
+    meta = store.get_metas(LAST_EXPORT_KEY, LAST_EXPORT_ID_KEY)
+    value = meta.get(LAST_EXPORT_KEY)
     try:
-        return datetime.fromisoformat(value) if value else None
+        when = datetime.fromisoformat(value) if value else None
     except ValueError:
-        return None
+        return None, None
+    upto, _, at = meta.get(LAST_EXPORT_ID_KEY, "").partition(" ")
+    if when is None or at != value or not upto.isdigit():
+        return when, None
+    return when, int(upto)
 
 
 def select_stories(
     store: Store,
     *,
     since: datetime | None,
-    until: datetime,
+    upto_id: int,
     thread_ids: Sequence[int] = (),
     marked: bool = False,
+    after_id: int | None = None,
 ) -> list[Story]:
-    """The stories a briefing covers, oldest first; hidden stories never.
+    """The stories a briefing covers, oldest first; hidden stories never; none stored after
+    the article `upto_id` (the cache as the export read it: see `Store.max_article_id`).
 
     --marked: every story marked for the briefing (optionally only in `thread_ids`).
-    --thread without a window: the whole thread. Otherwise: first seen in (since, until].
+    --thread without a window: the whole thread. Otherwise: first seen after `since`, or
+    (`after_id`, the default window after a recorded export) stored after that article.
     """
     if marked:
         stories = store.marked()
@@ -265,11 +288,13 @@ def select_stories(
         for thread_id in thread_ids:
             stories += store.stories(thread_id, limit=10_000, fold_copies=False)
     else:
-        stories = store.stories_between(since, until)
+        stories = store.stories_between(since, after_id=after_id, upto_id=upto_id)
         if thread_ids:
             stories = [s for s in stories if s.thread_id in thread_ids]
-    # a hidden story is never part of a briefing, whatever the scope
-    stories = [s for s in stories if s.first_seen <= until and not s.hidden]
+    # a hidden story is never part of a briefing, whatever the scope. No bound by time: a
+    # story first seen after the export's clock but read (the export waited for a fetch's
+    # write lock) is covered here, as the mark it records says
+    stories = [s for s in stories if s.id <= upto_id and not s.hidden]
     # an undated seed text first, as the oldest (its events predate the thread's news)
     return sorted(stories, key=lambda s: (not is_undated(s), s.when, s.id))
 
@@ -285,17 +310,28 @@ def build_briefing(
 ) -> Briefing:
     """Read the store and build the model. `since=None` (and no thread or marked selection)
     means: since the last export, or the last 24 hours when there was none."""
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     zone, zone_name = resolve_zone(config.settings.timezone)
+    # read first: a story stored after this has a larger id and is left to the next export
+    upto_id = store.max_article_id()
+    after_id = None
     if since is None and not thread_ids and not marked:
-        since = last_export(store) or now - FIRST_EXPORT_WINDOW
-    stories = select_stories(store, since=since, until=now, thread_ids=thread_ids, marked=marked)
+        since, after_id = last_export_mark(store)
+        since = since or now - FIRST_EXPORT_WINDOW
+    stories = select_stories(
+        store,
+        since=since,
+        upto_id=upto_id,
+        thread_ids=thread_ids,
+        marked=marked,
+        after_id=after_id,
+    )
     threads = store.threads(include_dormant=True, now=now)
     if thread_ids:  # the order asked for on the command line
         rank = {tid: i for i, tid in enumerate(dict.fromkeys(thread_ids))}
         threads.sort(key=lambda t: rank.get(t.id, len(rank)))
     scope = "marked" if marked else ("threads" if thread_ids and since is None else "since")
-    return assemble(
+    model = assemble(
         stories,
         threads,
         scope=scope,
@@ -305,6 +341,7 @@ def build_briefing(
         zone_name=zone_name,
         explicit_threads=bool(thread_ids) or marked,
     )
+    return replace(model, upto_id=upto_id)
 
 
 def assemble(
@@ -638,22 +675,27 @@ def write_briefing(
     now: datetime | None = None,
 ) -> tuple[Path, Briefing]:
     """The app's `E`: write today's briefing into `directory` as briefing-YYYY-MM-DD.<ext>
-    (a new -2, -3... file when one exists) and record the export time. Returns the path and
-    the briefing written: its `story_count` is what the file holds (a wire copy marked with
-    its original is folded under it, not counted)."""
+    (a new -2, -3... file when one exists) and record the export once the file is written,
+    as `briefing export` does. Returns the path and the briefing written: its `story_count`
+    is what the file holds (a wire copy marked with its original is folded under it, not
+    counted)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)  # as stored
     model = build_briefing(store, config, marked=marked, now=now)
     path = write_new_file(
         Path(directory), f"briefing-{model.generated:%Y-%m-%d}", FORMATS[fmt], render(model, fmt)
     )
-    record_export(store, now)
+    record_export(store, model)
     return path, model
 
 
-def record_export(store: Store, now: datetime) -> None:
-    store.set_meta(LAST_EXPORT_KEY, now.astimezone(UTC).isoformat(timespec="seconds"))
+def record_export(store: Store, model: Briefing) -> None:
+    """Remember the export of `model` (once it is written: an export that failed or was
+    killed before leaves the mark where it was): its time, and the largest article id it read,
+    where the next default export starts. Both in one transaction."""
+    when = model.until.astimezone(UTC).isoformat(timespec="seconds")
+    store.set_metas({LAST_EXPORT_KEY: when, LAST_EXPORT_ID_KEY: f"{model.upto_id} {when}"})
 
 
 def default_export_dir(config: Config) -> Path:

@@ -331,9 +331,20 @@ class Store:
         row = self._one("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0] if row else None
 
+    def get_metas(self, *keys: str) -> dict[str, str]:
+        """The values of `keys` that are set, read together (one statement: one snapshot)."""
+        marks = ", ".join("?" * len(keys))
+        return dict(self._all(f"SELECT key, value FROM meta WHERE key IN ({marks})", keys))
+
     def set_meta(self, key: str, value: str) -> None:
+        self.set_metas({key: value})
+
+    def set_metas(self, values: Mapping[str, str]) -> None:
+        """Set several keys in one transaction: all of them, or (a crash) none."""
         with self._write() as db:
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            db.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items())
+            )
 
     # ------------------------------------------------------------------ feeds
     def sync_feeds(self, feeds: Sequence[Any]) -> None:
@@ -390,10 +401,10 @@ class Store:
         """Apply one feed check (its metadata and all its items) in one transaction.
 
         New items are first seen at `update.checked`, or with `seen_at_commit` (a fetch) when
-        this transaction holds the write lock. An export records when it read the cache and
-        next takes what was first seen after that: stamped with the time of the request
-        (which may be a minute before the commit), the stories a fetch committed after an
-        export but dated before it were in no export."""
+        this transaction holds the write lock: stamped with the time of the request (which
+        may be a minute before the commit), the stories a fetch committed after a reader
+        looked (the app's "new since your last visit", `export --since`) would be dated
+        before that look. (The default export goes by article id: see `max_article_id`.)"""
         new_ids: list[int] = []
         refetch: list[int] = []
         hidden = 0
@@ -1122,17 +1133,35 @@ class Store:
             )
         ]  # fmt: skip
 
-    def stories_between(self, since: datetime | None, until: datetime | None = None) -> list[Story]:
+    def max_article_id(self) -> int:
+        """The largest article id stored (0: none). Ids grow in commit order (one writer at a
+        time; articles are never deleted), so every article committed after this read has a
+        larger one: an export remembers it as the point the next one starts from."""
+        row = self._one("SELECT coalesce(max(id), 0) FROM articles")
+        return int(row[0]) if row else 0
+
+    def stories_between(
+        self, since: datetime | None, until: datetime | None = None, *,
+        after_id: int | None = None, upto_id: int | None = None,
+    ) -> list[Story]:  # fmt: skip
         """Stories first seen in (since, until], oldest first, hidden ones left out; seed texts
         (no feed) too: they have no publication date, and their first seen is only when the
-        cache was made, so they never count as news in a window (mark one to export it)."""
+        cache was made, so they never count as news in a window (mark one to export it).
+        `after_id`: instead of by `since`, the stories stored after that article (ids grow in
+        commit order: see `max_article_id`); `upto_id`: none stored after that one."""
+        where = ["a.first_seen > ?" if after_id is None else "a.id > ?", "a.first_seen <= ?"]
+        params: list[Any] = [(to_db(since) or "") if after_id is None else after_id]
+        params.append(to_db(until) or "9999")
+        if upto_id is not None:
+            where.append("a.id <= ?")
+            params.append(upto_id)
         return [
             _story(r)
             for r in self._all(
-                _STORY_SELECT + " WHERE a.first_seen > ? AND a.first_seen <= ?"
-                " AND coalesce(t.hidden, 0) = 0 AND a.feed_id IS NOT NULL"
+                _STORY_SELECT + " WHERE " + " AND ".join(where)
+                + " AND coalesce(t.hidden, 0) = 0 AND a.feed_id IS NOT NULL"
                 " ORDER BY coalesce(a.published, a.first_seen)",
-                (to_db(since) or "", to_db(until) or "9999"),
+                params,
             )
         ]  # fmt: skip
 
