@@ -561,8 +561,8 @@ class Fetcher:
             raise FetchError(
                 f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
             ) from None
-        except ssl.SSLError as exc:
-            raise FetchError(f"TLS error: {clean_line(str(exc), 200)}") from None
+        except ssl.SSLError as exc:  # (httpx wraps a handshake's in ConnectError, above)
+            raise FetchError(f"cannot connect to {host}: {tls_reason(exc)}") from None
         except OSError as exc:
             raise FetchError(
                 f"network error: {clean_line(str(exc), 200)}", transient=True
@@ -647,6 +647,8 @@ def connect_reason(exc: BaseException) -> str:
         if id(cur) in seen:
             continue
         seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError):
+            return tls_reason(cur)
         code = getattr(cur, "errno", None)
         if not isinstance(code, int):
             m = _ERRNO.search(str(cur))
@@ -658,6 +660,28 @@ def connect_reason(exc: BaseException) -> str:
         if (cause := cur.__cause__ or cur.__context__) is not None:
             todo.append(cause)
     return clean_line(str(exc), 200) or "refused"
+
+
+# TLS failures other than the certificate's, in words; others keep OpenSSL's text.
+_TLS_REASONS: dict[str, str] = {
+    "WRONG_VERSION_NUMBER": "the server does not speak TLS there (plain HTTP on an https URL?)",
+    "UNEXPECTED_EOF_WHILE_READING": "the server closed the connection during the TLS handshake",
+}
+_SSL_NOISE = re.compile(r"^\[SSL(?:: \w+)?\] *|\s*\(_ssl\.c:\d+\)$")
+
+
+def tls_reason(exc: ssl.SSLError) -> str:
+    """One line for a failed TLS handshake, naming the certificate problem when there is one
+    ("TLS certificate rejected: self-signed certificate") instead of OpenSSL's
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ... (_ssl.c:1006)"."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        problem = (exc.verify_message or "").strip().rstrip(".")
+        return f"TLS certificate rejected: {clean_line(problem, 200) or 'not trusted'}"
+    reason = getattr(exc, "reason", None)  # set by the ssl module, not on every SSLError
+    if reason in _TLS_REASONS:
+        return _TLS_REASONS[reason]
+    text = clean_line(_SSL_NOISE.sub("", str(exc)), 200)
+    return f"TLS handshake failed: {text or reason or 'unknown error'}"
 
 
 def _exc_name(exc: BaseException) -> str:
