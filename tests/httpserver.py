@@ -1,6 +1,6 @@
 """A real threaded HTTP/1.1 server on 127.0.0.1 for tests (and the fetch benchmark).
 
-    with TestServer() as srv:
+    with TestServer() as srv:               # TestServer(tls=ssl_context): https instead
         srv.add("/feed.xml", body, content_type="application/rss+xml")
         srv.route("/weird", lambda h: ...)     # full control: write to h.wfile yourself
         srv.url("/feed.xml")                    # http://127.0.0.1:PORT/feed.xml
@@ -12,6 +12,8 @@ as soon as the client goes away, so a test can never leave a thread running for 
 
 from __future__ import annotations
 
+import ssl
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -82,11 +84,21 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     owner: TestServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ssl.SSLError):
+            return  # a client refusing our test certificate: what the TLS tests expect
+        super().handle_error(request, client_address)
+
 
 class TestServer:
     __test__ = False  # not a pytest test class
 
-    def __init__(self, host: str = "127.0.0.1", max_handler_seconds: float = 20.0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        max_handler_seconds: float = 20.0,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[Recorded] = []
         self.lock = threading.Lock()
@@ -96,6 +108,12 @@ class TestServer:
         self.httpd.owner = self
         self.host = host
         self.port = self.httpd.server_address[1]
+        self.scheme = "http"
+        if tls is not None:  # the handshake runs in the request's thread, not in accept()
+            self.httpd.socket = tls.wrap_socket(
+                self.httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
+            self.scheme = "https"
         self._thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -116,7 +134,7 @@ class TestServer:
         self.stop()
 
     def url(self, path: str, host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def route(self, path: str, handler: Handler) -> str:
         self.routes[path] = handler

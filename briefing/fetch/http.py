@@ -21,14 +21,17 @@ import re
 import socket
 import ssl
 import sys
+import threading
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import anyio
 import brotli
 import httpcore
 import httpx
@@ -47,6 +50,7 @@ USER_AGENT = f"briefing/{__version__} (+https://github.com/briefing-reader/brief
 MiB = 1024 * 1024
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECT_CODES = frozenset({301, 308})
+HAPPY_EYEBALLS = 0.25  # seconds before the next address of a host is tried as well
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,22 +138,52 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         name = host.lower().rstrip(".").strip("[]")
+        # Trusted or not, the name is looked up here, within the connect timeout (see lookup)
         if name in self.trusted:
+            addresses = await resolve(name, port, timeout)
+        else:
+            addresses = await resolve_public(name, port, timeout)
+        if len(addresses) == 1:
             return await self._inner.connect_tcp(
-                host, port, timeout=timeout, local_address=local_address,
+                addresses[0], port, timeout=timeout, local_address=local_address,
                 socket_options=socket_options,
             )  # fmt: skip
-        addresses = await resolve_public(name, port)
-        last: Exception | None = None
-        for address in addresses:
+        # Happy eyeballs (RFC 8305), as anyio did for the trusted names it looked up itself: each
+        # address gets HAPPY_EYEBALLS s before the next one is tried too, and the first
+        # connection wins (a broken IPv6 route costs 0.25 s, not the connect timeout).
+        won: list[httpcore.AsyncNetworkStream] = []
+        errors: list[Exception] = []
+
+        async def attempt(address: str, done: anyio.Event) -> None:
             try:
-                return await self._inner.connect_tcp(
+                stream = await self._inner.connect_tcp(
                     address, port, timeout=timeout, local_address=local_address,
                     socket_options=socket_options,
                 )  # fmt: skip
-            except httpcore.ConnectError as exc:
-                last = exc
-        raise last or httpcore.ConnectError(f"cannot connect to {name}")
+            except Exception as exc:  # noqa: BLE001 - reported below, not out of the group
+                errors.append(exc)
+            else:
+                if won:
+                    await stream.aclose()
+                else:
+                    won.append(stream)
+                    tg.cancel_scope.cancel()
+            finally:
+                done.set()
+
+        async with anyio.create_task_group() as tg:
+            for address in addresses:
+                done = anyio.Event()
+                tg.start_soon(attempt, address, done)
+                with anyio.move_on_after(HAPPY_EYEBALLS):
+                    await done.wait()
+        if won:
+            return won[0]
+        if all(type(e) is type(errors[0]) for e in errors):
+            raise errors[0]  # every address timed out, or all failed alike
+        raise httpcore.ConnectError(f"cannot connect to {name}") from BaseExceptionGroup(
+            f"{len(errors)} addresses", errors
+        )
 
     async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
         raise BlockedAddress("unix sockets are not allowed")
@@ -158,24 +192,95 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-async def resolve_public(host: str, port: int) -> list[str]:
-    """Every address `host` resolves to, if all of them are public; else BlockedAddress."""
-    loop = asyncio.get_running_loop()
+# Host name lookups run on daemon threads of their own, at most DNS_THREADS at once in the
+# process, one per name however many requests wait for it. socket.getaddrinfo cannot be
+# interrupted: with a broken resolver it blocks its thread for 30 s or more. On the event
+# loop's default executor (6 threads on 2 cores) a few such lookups held up every other
+# lookup of the run, and the run's end (asyncio.run joins that executor's threads) until the
+# last one returned. A request stops waiting for its lookup at the connect timeout; the
+# thread ends when the system resolver gives up, and does not hold the process open.
+DNS_THREADS = 32
+_lookups: dict[tuple[str, int], Future[list[Any]]] = {}
+_lookups_lock = threading.Lock()
+
+
+def _start_lookup(host: str, port: int) -> Future[list[Any]] | None:
+    """The lookup of `host` under way (or a new one); None while DNS_THREADS are busy."""
+    key = (host, port)
+    with _lookups_lock:
+        future = _lookups.get(key)
+        if future is not None:
+            return future
+        if len(_lookups) >= DNS_THREADS:
+            return None
+        future = _lookups[key] = Future()
+        future.set_running_or_notify_cancel()  # a waiter giving up cannot cancel it
+
+    def work() -> None:
+        try:
+            future.set_result(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as exc:  # handed to the waiters
+            future.set_exception(exc)
+        finally:
+            with _lookups_lock:
+                _lookups.pop(key, None)
+
+    threading.Thread(target=work, name="briefing-dns", daemon=True).start()
+    return future
+
+
+async def lookup(host: str, port: int, timeout: float | None) -> list[Any]:
+    """socket.getaddrinfo(host, port) for a stream socket, given up after `timeout` seconds
+    (httpcore.ConnectError, saying so); an IP address is returned as it is, without a thread."""
     try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 0, "", (host, port))]
+    try:
+        async with asyncio.timeout(timeout):
+            while (future := _start_lookup(host, port)) is None:
+                await asyncio.sleep(0.05)  # every lookup thread is busy
+            return await asyncio.wrap_future(future)
+    except TimeoutError:
+        raise httpcore.ConnectError(
+            f"host name lookup timed out after {timeout:g} s (DNS; offline, or the name server"
+            " is not answering?)"
+        ) from None
     except socket.gaierror as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from None
-    addresses: list[str] = []
+        # the message for whoever reads no further; connect_reason words the code behind it
+        raise httpcore.ConnectError(f"cannot resolve {host}: {exc.strerror}") from exc
+
+
+def _addresses(infos: Iterable[Any]) -> list[tuple[str, Any]]:
+    """(address, ipaddress object) per distinct address, in the resolver's order."""
+    out: list[tuple[str, Any]] = []
     for _family, _type, _proto, _canon, sockaddr in infos:
         text = str(sockaddr[0]).split("%", 1)[0]
-        ip = ipaddress.ip_address(text)
-        if not is_public_ip(ip):
-            raise BlockedAddress(f"{host} resolves to a non-public address ({ip})")
-        if text not in addresses:
-            addresses.append(text)
+        if all(text != seen for seen, _ in out):
+            out.append((text, ipaddress.ip_address(text)))
+    return out
+
+
+async def resolve(host: str, port: int, timeout: float | None = None) -> list[str]:
+    """Every address `host` resolves to (a trusted host: no check)."""
+    addresses = [text for text, _ip in _addresses(await lookup(host, port, timeout))]
     if not addresses:
         raise httpcore.ConnectError(f"cannot resolve {host}")
     return addresses
+
+
+async def resolve_public(host: str, port: int, timeout: float | None = None) -> list[str]:
+    """Every address `host` resolves to, if all of them are public; else BlockedAddress."""
+    addresses = _addresses(await lookup(host, port, timeout))
+    for _text, ip in addresses:
+        if not is_public_ip(ip):
+            raise BlockedAddress(f"{host} resolves to a non-public address ({ip})")
+    if not addresses:
+        raise httpcore.ConnectError(f"cannot resolve {host}")
+    return [text for text, _ip in addresses]
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -457,8 +562,8 @@ class Fetcher:
             raise FetchError(
                 f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
             ) from None
-        except ssl.SSLError as exc:
-            raise FetchError(f"TLS error: {clean_line(str(exc), 200)}") from None
+        except ssl.SSLError as exc:  # (httpx wraps a handshake's in ConnectError, above)
+            raise FetchError(f"cannot connect to {host}: {tls_reason(exc)}") from None
         except OSError as exc:
             raise FetchError(
                 f"network error: {clean_line(str(exc), 200)}", transient=True
@@ -543,6 +648,8 @@ def connect_reason(exc: BaseException) -> str:
         if id(cur) in seen:
             continue
         seen.add(id(cur))
+        if isinstance(cur, ssl.SSLError):
+            return tls_reason(cur)
         code = getattr(cur, "errno", None)
         if not isinstance(code, int):
             m = _ERRNO.search(str(cur))
@@ -554,6 +661,28 @@ def connect_reason(exc: BaseException) -> str:
         if (cause := cur.__cause__ or cur.__context__) is not None:
             todo.append(cause)
     return clean_line(str(exc), 200) or "refused"
+
+
+# TLS failures other than the certificate's, in words; others keep OpenSSL's text.
+_TLS_REASONS: dict[str, str] = {
+    "WRONG_VERSION_NUMBER": "the server does not speak TLS there (plain HTTP on an https URL?)",
+    "UNEXPECTED_EOF_WHILE_READING": "the server closed the connection during the TLS handshake",
+}
+_SSL_NOISE = re.compile(r"^\[SSL(?:: \w+)?\] *|\s*\(_ssl\.c:\d+\)$")
+
+
+def tls_reason(exc: ssl.SSLError) -> str:
+    """One line for a failed TLS handshake, naming the certificate problem when there is one
+    ("TLS certificate rejected: self-signed certificate") instead of OpenSSL's
+    "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ... (_ssl.c:1006)"."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        problem = (exc.verify_message or "").strip().rstrip(".")
+        return f"TLS certificate rejected: {clean_line(problem, 200) or 'not trusted'}"
+    reason = getattr(exc, "reason", None)  # set by the ssl module, not on every SSLError
+    if reason in _TLS_REASONS:
+        return _TLS_REASONS[reason]
+    text = clean_line(_SSL_NOISE.sub("", str(exc)), 200)
+    return f"TLS handshake failed: {text or reason or 'unknown error'}"
 
 
 def _exc_name(exc: BaseException) -> str:
