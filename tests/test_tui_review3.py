@@ -3,6 +3,7 @@ feed server), driven through Pilot: next unread from the thread list beside the 
 
 from __future__ import annotations
 
+from fetchenv import rss
 from test_tui_support import loaded, make_app, settle
 
 
@@ -26,3 +27,41 @@ async def test_n_on_the_thread_list_beside_the_stories_shows_the_first_unread(ca
         await settle(pilot)
         assert main.level == 1 and app.focused is main.story_list
         assert main.story_list.current.id == first
+
+
+async def test_the_first_refresh_does_not_say_no_fetch_yet_while_it_runs(fetch_env, http_server):
+    """A new cache, the app's first refresh under way, one feed answered and one still
+    waited for: the status line said "refreshing: feeds 1/2 · no successful fetch yet",
+    as if the refresh had already failed. While a refresh runs its progress says how it
+    goes; "no successful fetch yet" shows when it ends with none."""
+    import threading
+
+    release = threading.Event()
+
+    def stall(h) -> None:  # noqa: ANN001
+        release.wait(30)
+        h.respond(404, b"gone")
+
+    http_server.add("/fast.xml", rss([("f1", "Tbilisi court jails opposition leader")]))
+    http_server.route("/slow.xml", stall)
+    config = fetch_env.configure(("Fast", "/fast.xml"), ("Slow", "/slow.xml"), full_text=False)
+    cache = type("C", (), {"store": fetch_env.store, "config": config})()
+    app = make_app(cache, data_dir=fetch_env.data_dir)
+    app.offline = False
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            status = app.main.status
+            for _ in range(400):
+                if status.progress.startswith("refreshing: feeds 1/2"):
+                    break
+                await pilot.pause(0.02)
+            assert app.refreshing and status.progress.startswith("refreshing: feeds 1/2")
+            text = status.render_state().plain
+            assert "no successful fetch yet" not in text and "no fetch yet" not in text, text
+            assert "refreshing: feeds 1/2" in text
+            release.set()
+            await settle(pilot, lambda: not app.refreshing, tries=400)
+            # the slow feed failed, the fast one worked: a good fetch now
+            assert "last good fetch just now" in status.render_state().plain
+    finally:
+        release.set()
