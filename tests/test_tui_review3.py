@@ -65,3 +65,41 @@ async def test_the_first_refresh_does_not_say_no_fetch_yet_while_it_runs(fetch_e
             assert "last good fetch just now" in status.render_state().plain
     finally:
         release.set()
+
+
+async def test_the_feeds_screen_shows_what_a_refresh_run_from_it_found(fetch_env, http_server):
+    """F, then G (the status line's advice for feeds backing off) on the feeds screen: the
+    refresh ran, but the table kept the states it was opened with (2 errors, the old next
+    check) until F was closed and opened again, so G looked like it did nothing. The table
+    is read again when a refresh ends, the cursor on the same feed."""
+    from briefing.tui.screens.feeds import FeedsScreen
+
+    http_server.add("/ok.xml", rss([("f1", "Tbilisi court jails opposition leader")]))
+    http_server.add("/broken.xml", b"down", status=500, content_type="text/plain")
+    config = fetch_env.configure(("Fine", "/ok.xml"), ("Broken", "/broken.xml"), full_text=False)
+    cache = type("C", (), {"store": fetch_env.store, "config": config})()
+    app = make_app(cache, data_dir=fetch_env.data_dir)
+    app.offline = False  # the refresh at start: the broken feed's first error
+
+    def errors_shown() -> list[str]:
+        table = app.screen.query_one("#feeds-table")
+        return [str(table.get_row_at(i)[4]) for i in range(table.row_count)]
+
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, lambda: not app.refreshing and bool(app.main.thread_list.threads),
+                     tries=400)  # fmt: skip
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen) and app.screen.feeds)
+        screen = app.screen
+        assert errors_shown() == ["0", "1"]
+        await pilot.press("j")  # on the broken feed
+        await pilot.press("G")
+
+        def stored() -> list[int]:
+            return [f.error_count for f in fetch_env.store.feeds()]
+
+        await settle(pilot, lambda: not app.refreshing and stored() == [0, 2], tries=400)
+        await settle(pilot)
+        assert errors_shown() == ["0", "2"]
+        assert app.screen is screen
+        assert screen.query_one("#feeds-table").cursor_row == 1
