@@ -809,6 +809,9 @@ class BriefingApp(App[int]):
         try:
             version, last_ok, health = await self.lane.call(self.status_facts)
             self.main.status.set_state(last_success=last_ok, feed_health=health, progress="")
+            for screen in self.screen_stack:  # open on F (g or G pressed there): its states
+                if isinstance(screen, FeedsScreen):
+                    screen.load()
             if message.ok:
                 # The refresh's commits (and any outside one before them) are on screen after
                 # this one reload: the poll must not reload for them again. A failed refresh

@@ -9,6 +9,7 @@ failure comes back as (False, message): a failed refresh is a status-line messag
 from __future__ import annotations
 
 import contextlib
+import multiprocessing.util
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -60,12 +61,35 @@ def abandon() -> None:
     """Quitting while a refresh runs (`tui.app.run` ends the process without waiting for
     it): kill that refresh's worker processes. Nothing else would end them: an idle pool
     worker waits for work for ever, and the fork server stays up while any worker lives.
-    (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.)"""
+    (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.) Their
+    semaphores go too (see _remove_semaphores)."""
     for pool in list(_running):
         processes = getattr(pool, "_processes", None) or {}
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
                 process.kill()
+        with contextlib.suppress(Exception):
+            _remove_semaphores(pool)
+
+
+def _remove_semaphores(pool: ProcessPoolExecutor) -> None:
+    """The named semaphores of a pool's queues are removed by a normal exit, which the
+    quitting app skips (os._exit): multiprocessing's tracker process then removed them,
+    printing "There appear to be 5 leaked semaphore objects" under the shell prompt. Run
+    their own clean-up now (what the exit would have done: each SemLock's Finalize, which
+    also tells the tracker), for this pool's only."""
+    from multiprocessing.synchronize import SemLock  # (fails where there is no sem_open)
+
+    locks = set()
+    for queue in (getattr(pool, "_call_queue", None), getattr(pool, "_result_queue", None)):
+        for name in ("_rlock", "_wlock", "_sem"):
+            lock = getattr(queue, name, None)
+            if isinstance(lock, SemLock):
+                locks.add(id(lock))
+    for finalizer in list(multiprocessing.util._finalizer_registry.values()):
+        ref = getattr(finalizer, "_weakref", None)
+        if ref is not None and id(ref()) in locks:
+            finalizer()
 
 
 def run_refresh(

@@ -36,6 +36,7 @@ class FeedsScreen(TypeAhead, Screen[None]):
     def __init__(self, *, zone: tzinfo) -> None:
         super().__init__()
         self.feeds: list[FeedState] = []
+        self._shown: list[str] = []  # the URLs of the table's rows, in order
         self.zone = zone
 
     def compose(self) -> ComposeResult:
@@ -63,9 +64,15 @@ class FeedsScreen(TypeAhead, Screen[None]):
         self.fill()
 
     def fill(self) -> None:
-        """The rows, then the keys typed since F (j/k move among the rows, not an empty table)."""
+        """The rows, then the keys typed since F (j/k move among the rows, not an empty table).
+        Filled again after a refresh (see BriefingApp.on_refresh_finished): the cursor stays
+        on its feed."""
         self.query_one(".feeds").border_title = f"Feeds ({len(self.feeds)})"
         table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        url = self._shown[cursor] if 0 <= cursor < len(self._shown) else None
+        table.clear()
+        self._shown = [feed.url for feed in self.feeds]
         now = utcnow()
         # Every cell is a rich Text, so nothing from a feed is read as markup.
         for feed in self.feeds:
@@ -78,6 +85,8 @@ class FeedsScreen(TypeAhead, Screen[None]):
                 Text(str(feed.error_count)),
                 Text(feed_note(feed)),
             )
+        if url in self._shown:
+            table.move_cursor(row=self._shown.index(url))
         self.keys_ready(table)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

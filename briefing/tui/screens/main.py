@@ -662,7 +662,9 @@ class MainScreen(Screen[None]):
     def action_next_unread(self) -> None:
         stories = self.story_list
         start = (stories.highlighted + 1) if stories.highlighted is not None else 0
-        if not stories.display:  # its highlighted story was never on screen: it counts
+        if not stories.display or self.level == 0:
+            # from the thread list (the story list hidden, or beside it) the highlighted
+            # story was not opened, and nothing marks it read there: it counts
             start = stories.highlighted or 0
         if self.article.has_focus and self.article.story is not None:
             index = stories.index_of(self.article.story.id)

@@ -103,9 +103,10 @@ class StatusLine(Static):
         return line(modes[-1], None, candidates[-1][2])
 
     def _last_fetch(self) -> list[str]:
-        """The last good fetch, from the longest wording to the shortest."""
+        """The last good fetch, from the longest wording to the shortest. None yet while
+        the first refresh runs: its progress says how it goes."""
         if not self.last_success:
-            return ["no successful fetch yet", "no fetch yet"]
+            return [] if self.progress else ["no successful fetch yet", "no fetch yet"]
         since = ago(self.last_success, utcnow())
         since = "just now" if since == "now" else since + " ago"
         return [
