@@ -92,6 +92,11 @@ PAGE_TRIES = 3
 # ask it before then): pages older than ARTICLE_MAX_AGE are not read at all, and a day is
 # already more than outlets ask for in practice.
 PAGE_WAIT_MAX = timedelta(days=1)
+# A long run (a first fetch, pages over a slow link: up to PAGE_BUDGET) places the stories
+# that are ready (stored, their page read or not to be read) after this many seconds, and
+# again after twice as long each time, so they show in their threads before the last page is
+# in. Not sooner or more often: the engine places a batch better than it places its parts.
+PLACE_FIRST_AFTER = 30.0
 
 
 # ----------------------------------------------------------------------------- results
@@ -125,6 +130,7 @@ class Progress:
     articles_done: int = 0
     articles_extracted: int = 0
     articles_failed: int = 0
+    placed: int = 0  # stories placed in their threads before the run's end (PLACE_FIRST_AFTER)
     last: str = ""  # name of the feed or URL of the page just finished
 
 
@@ -578,6 +584,8 @@ class _Run:
         self.progress = Progress(feeds_total=len(feeds))
         self.article_tasks: list[asyncio.Task[None]] = []
         self.queued_pages: dict[int, str] = {}  # article id -> the link being read this run
+        self.reading: set[int] = set()  # article ids whose page is being read
+        self.arrived: list[int] = []  # new article ids, once their page (if any) is queued
         self.rng = random.Random()
         self.held_bytes = 0  # article pages downloaded, not yet extracted
         self.hold_limit = PAGE_HOLD_BYTES
@@ -635,27 +643,69 @@ class _Run:
             )
             self._queue_articles(pending, now, again=True)  # never read, or to read again
         self._tick()
-        reports = await asyncio.gather(
-            *(self._feed(feed, states.get(feed.url)) for feed in self.feeds)
-        )
-        if self.article_tasks:
-            await asyncio.gather(*self.article_tasks)
+        placer = asyncio.create_task(self._place_in_rounds())
+        try:
+            reports = await asyncio.gather(
+                *(self._feed(feed, states.get(feed.url)) for feed in self.feeds)
+            )
+            if self.article_tasks:
+                await asyncio.gather(*self.article_tasks)
+        finally:
+            placer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await placer  # (a round under way finishes: its placements are committed)
         self.summary.feeds = list(reports)
         # Every visible story in no thread: this run's new ones, and any an earlier run stored
         # but did not place (its engine failed, or the process was killed while placing).
         t0 = time.monotonic()
         try:
-            self.summary.threads_assigned = await self._db(
+            self.summary.threads_assigned += await self._db(
                 assign_threads, self.store, None, self.config, self.pool
             )
         except Exception as exc:  # stored items stay; the next run places them
             self.summary.threads_error = clean_line(
                 f"thread engine failed: {type(exc).__name__}: {exc}", ERROR_CAP
             )
-        self.summary.threads_seconds = time.monotonic() - t0
+        self.summary.threads_seconds += time.monotonic() - t0
         self.summary.finished = _now()
         self.summary.seconds = time.monotonic() - start
         return self.summary
+
+    async def _place_in_rounds(self) -> None:
+        """While the run goes on: after PLACE_FIRST_AFTER s, and after twice as long each
+        time, place this run's new stories that are ready (their page read, or none to read),
+        so a reader sees them in their threads before the slowest page is in."""
+        wait = PLACE_FIRST_AFTER
+        waiting: list[int] = []  # arrived, their page still being read
+        while True:
+            await asyncio.sleep(wait)
+            wait *= 2
+            arrived, self.arrived = waiting + self.arrived, []
+            ready = [i for i in arrived if i not in self.reading]
+            waiting = [i for i in arrived if i in self.reading]
+            if ready:
+                await self._place_round(ready)
+
+    async def _place_round(self, ids: list[int]) -> None:
+        t0 = time.monotonic()
+        call = asyncio.ensure_future(
+            self._db(assign_threads, self.store, ids, self.config, self.pool)
+        )
+        try:
+            placed = await asyncio.shield(call)
+        except asyncio.CancelledError:  # the run ends: this round finishes (and counts) first
+            with contextlib.suppress(Exception):
+                self._placed(await call, t0)
+            raise
+        except Exception:
+            return  # the run's end places them (and reports a failing engine)
+        self._placed(placed, t0)
+
+    def _placed(self, placed: int, t0: float) -> None:
+        self.summary.threads_seconds += time.monotonic() - t0
+        self.summary.threads_assigned += placed
+        self.progress.placed += placed
+        self._tick()
 
     # ---------------------------------------------------------------- one feed
     async def _feed(self, feed: Feed, state: FeedState | None) -> FeedReport:
@@ -746,6 +796,7 @@ class _Run:
         if saved.new_ids and self.articles:  # the stories are read back only to queue pages
             stories = await self._db(self.store.stories_by_id, list(saved.new_ids))
             self._queue_articles(stories, now)
+        self.arrived.extend(saved.new_ids)  # (after their pages are queued: see _place_in_rounds)
         if saved.refetch_ids and self.articles:
             stories = await self._db(self.store.stories_by_id, list(saved.refetch_ids))
             self._queue_articles(stories, now, again=True)
@@ -798,7 +849,14 @@ class _Run:
                 continue
             self.queued_pages[story.id] = story.link  # a new link supersedes the one queued
             self.progress.articles_total += 1
-            self.article_tasks.append(asyncio.create_task(self._article(story.id, story.link)))
+            self.reading.add(story.id)
+            task = asyncio.create_task(self._article(story.id, story.link))
+            task.add_done_callback(partial(self._page_done, story.id, story.link))
+            self.article_tasks.append(task)
+
+    def _page_done(self, article_id: int, link: str, _task: asyncio.Task[None]) -> None:
+        if self.queued_pages.get(article_id) == link:  # (not a read a new link superseded)
+            self.reading.discard(article_id)
 
     async def _page_room(self) -> None:
         """Memory: a page download waits (its host's slot taken) while the pages downloaded

@@ -47,6 +47,10 @@ class ArticleLoaded(Message):
         self.copies = list(copies)
 
 
+class RefreshPlaced(Message):
+    """A long refresh placed the stories ready so far in their threads (before its end)."""
+
+
 class RefreshProgress(Message):
     """Progress of the background refresh; a burst collapses into one repaint."""
 

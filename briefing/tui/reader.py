@@ -34,7 +34,7 @@ from briefing.store.db import to_db, utcnow
 from briefing.textfmt import plural
 from briefing.tui import refresh_hook
 from briefing.tui.format import display_zone, path_lines
-from briefing.tui.messages import RefreshFinished, RefreshProgress, ThreadsLoaded
+from briefing.tui.messages import RefreshFinished, RefreshPlaced, RefreshProgress, ThreadsLoaded
 from briefing.tui.prefetch import StartupData, load_startup, thread_list
 from briefing.tui.screens.dialogs import NEW_THREAD
 from briefing.tui.screens.feeds import FeedsScreen
@@ -792,9 +792,13 @@ class BriefingApp(App[int]):
         done: Future[tuple[bool, str]] = Future()
         done.set_running_or_notify_cancel()  # the app closing cancels the wait, not the run
 
+        def placed() -> None:
+            self.post_message(RefreshPlaced())
+
         def run() -> None:
             done.set_result(refresh_hook.run_refresh(
-                self.data_dir, self.config, progress, due_only=due_only, force=force
+                self.data_dir, self.config, progress, due_only=due_only, force=force,
+                placed=placed,
             ))  # fmt: skip
 
         threading.Thread(target=run, name="briefing-refresh", daemon=True).start()
@@ -803,6 +807,14 @@ class BriefingApp(App[int]):
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
         self.main.status.set_state(progress=message.text)
+
+    def on_refresh_placed(self, message: RefreshPlaced) -> None:
+        """A long refresh (a first fetch, a slow link) placed the stories it has so far: they
+        show now, quietly as after a refresh (the selection and the reader's scroll stay),
+        not when its slowest page is in. Not under a dialog or another screen: the refresh's
+        end shows them there."""
+        if self.refreshing and len(self.screen_stack) == 1:
+            self.main.reload_all()
 
     @work(group="refresh-done")
     async def on_refresh_finished(self, message: RefreshFinished) -> None:

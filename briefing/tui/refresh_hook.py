@@ -94,8 +94,10 @@ def _remove_semaphores(pool: ProcessPoolExecutor) -> None:
 
 def run_refresh(
     data_dir: Path, config: Config, report: Report, *, due_only: bool = False,
-    force: bool = False,
+    force: bool = False, placed: Callable[[], None] | None = None,
 ) -> tuple[bool, str]:  # fmt: skip
+    """One refresh: `report` gets a line of progress; `placed` is called when a long run
+    has placed stories in their threads before its end (the reader may show them)."""
     try:
         from briefing import refresh as pipeline
     except ImportError as exc:
@@ -105,9 +107,17 @@ def run_refresh(
             pool = pipeline.make_pool()
             _running.append(pool)
             try:
+                rounds = [0]
+
+                def progress(p: Any) -> None:
+                    report(describe(p))
+                    if placed is not None and getattr(p, "placed", 0) > rounds[0]:
+                        rounds[0] = p.placed
+                        placed()
+
                 summary = pipeline.refresh(
-                    store, config, progress=lambda p: report(describe(p)), due_only=due_only,
-                    force=force, pool=pool,
+                    store, config, progress=progress, due_only=due_only, force=force,
+                    pool=pool,
                 )  # fmt: skip
             finally:
                 _running.remove(pool)
