@@ -927,11 +927,17 @@ class _Run:
                     extract_article, result.body, dict(result.headers), result.url
                 )
         except Deferred:  # the page budget is spent, or the host is busy
-            self._left_for_next_run()
-            return
+            if self.queued_pages.get(article_id) == link:  # (a superseded read: see below)
+                self._left_for_next_run()
+                return
+            extracted = Extracted(None)
         except FetchError as exc:
             error = clean_line(f"page download failed: {exc}", ERROR_CAP)
-            if exc.transient and not await self._page_try_recorded(article_id, error):
+            if (
+                exc.transient
+                and self.queued_pages.get(article_id) == link  # not a try of the new link's
+                and not await self._page_try_recorded(article_id, error)
+            ):
                 self._left_for_next_run()  # a timeout, a broken connection: tried again
                 return
             extracted = Extracted(None, error=error)

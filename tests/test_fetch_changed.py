@@ -253,3 +253,35 @@ def test_a_pending_page_whose_item_now_links_elsewhere_gives_way_to_the_new_link
     assert row["link"].endswith("/articles/quake-2")
     assert len(http_server.hits("/articles/quake")) == 3  # the old page was asked, and ignored
     assert "the new address" in row["text"] and "the old address" not in row["text"]
+
+
+def test_a_superseded_page_that_fails_takes_no_try_from_the_new_link_and_is_not_deferred(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """The old link of a pending page whose item now links elsewhere answers a passing
+    failure (a 502) after the feed moved the item: the new link's page is read, so nothing
+    is left for the next run, and the old link's failure is not a try of the new one's."""
+    base = http_server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
+    http_server.add("/articles/quake", "busy", status=503)
+    fetch_env.configure(("F", "/f"))
+    assert fetch_env.run(articles=True).articles_deferred == 1  # pending: never read
+
+    def old_page(h: RequestHandler) -> None:  # fails after the feed moved the item
+        time.sleep(1.0)
+        h.respond(502, b"bad gateway")
+
+    http_server.route("/articles/quake", old_page)
+    moved = feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when).replace(
+        "/articles/quake", "/articles/quake-2"
+    )
+    http_server.add("/f", moved)
+    http_server.add("/articles/quake-2", page("Earthquake", "the new address"), content_type=HTML)
+    summary = fetch_env.run(articles=True)
+    assert len(http_server.hits("/articles/quake")) == 2  # the old page was asked, and failed
+    row = story(fetch_env)
+    assert "the new address" in row["text"]
+    assert summary.articles_extracted == 1
+    assert summary.articles_deferred == 0  # was 1: "left for the next run", though it was read
+    assert row["page_tries"] == 0  # was 1: the old link's 502 counted against the new link

@@ -171,7 +171,7 @@ async def test_a_fetch_running_elsewhere_is_no_failure(cache):
 async def test_shift_g_also_retries_feeds_backing_off(cache, monkeypatch):
     calls = []
 
-    def fake_refresh(data_dir, config, report, *, due_only=False, force=False):
+    def fake_refresh(data_dir, config, report, *, due_only=False, force=False, placed=None):
         calls.append((due_only, force))
         return True, "refreshed: 0 new stories"
 
@@ -197,7 +197,7 @@ async def test_refresh_adds_stories_without_moving_the_cursor(cache, monkeypatch
         cache.store.assign(article_id, armenia)
     calls = []
 
-    def fake_refresh(data_dir, config, report, *, due_only=False, force=False):
+    def fake_refresh(data_dir, config, report, *, due_only=False, force=False, placed=None):
         calls.append(due_only)
         if len(calls) == 1:
             return True, "refreshed: 0 new stories"  # the start-up run
