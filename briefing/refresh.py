@@ -652,8 +652,12 @@ class _Run:
                 await asyncio.gather(*self.article_tasks)
         finally:
             placer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 await placer  # (a round under way finishes: its placements are committed)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():  # the run itself (Ctrl-C)
+                    raise
         self.summary.feeds = list(reports)
         # Every visible story in no thread: this run's new ones, and any an earlier run stored
         # but did not place (its engine failed, or the process was killed while placing).

@@ -147,6 +147,23 @@ async def test_failed_refresh_is_a_message(cache, monkeypatch):
         assert app.is_running
 
 
+async def test_a_refresh_that_raises_ends_as_a_failed_refresh(cache, monkeypatch):
+    """Before, an exception out of run_refresh (its own failures are returned, but a bug
+    outside them, or a wrong call) killed its thread: the app stayed "refreshing" for the
+    rest of the session, and g did nothing."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the pipeline")
+
+    monkeypatch.setattr(refresh_hook, "run_refresh", broken)
+    app = make_app(cache)
+    app.offline = False
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot, lambda: not app.refreshing and loaded(app)())
+        assert "refresh failed" in app.main.status.render_state().plain
+        assert any("RuntimeError: a bug in the pipeline" in n.message for n in app._notifications)
+
+
 async def test_a_fetch_running_elsewhere_is_no_failure(cache):
     """Cron's `briefing fetch` holds the lock when the app's refresh starts: before, a red
     "Refresh failed" notice and "refresh failed" in the status line, though the other fetch

@@ -796,10 +796,14 @@ class BriefingApp(App[int]):
             self.post_message(RefreshPlaced())
 
         def run() -> None:
-            done.set_result(refresh_hook.run_refresh(
-                self.data_dir, self.config, progress, due_only=due_only, force=force,
-                placed=placed,
-            ))  # fmt: skip
+            try:
+                done.set_result(refresh_hook.run_refresh(
+                    self.data_dir, self.config, progress, due_only=due_only, force=force,
+                    placed=placed,
+                ))  # fmt: skip
+            except BaseException as exc:  # (run_refresh reports its own failures) never
+                # leave the app "refreshing" for the rest of the session
+                done.set_result((False, f"{type(exc).__name__}: {exc}"))
 
         threading.Thread(target=run, name="briefing-refresh", daemon=True).start()
         ok, text = await asyncio.wrap_future(done)
