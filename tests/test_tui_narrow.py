@@ -130,9 +130,27 @@ async def test_search_results_at_60_columns(tmp_path):
     cache.store.close()
 
 
+async def test_wide_result_screens_give_the_outlet_room(tmp_path):
+    """The new-since (a) and search (/) screens take the whole width: at 120 columns the
+    outlet column stayed at 14 cells ("Кавказский уз…") beside a half-empty row."""
+    cache = narrow_cache(tmp_path)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: bool(app.main.thread_list.threads))
+        await pilot.press("a")
+        await settle(pilot, lambda: RU[:9] in screen_text(app))
+        ru, ka = row(app, RU[:9]), row(app, KA[:9])
+        assert "Кавказский узел — новос" in ru, ru  # 24 cells
+        assert WIDE_OUTLET in ka, ka  # 14 cells: whole
+        assert headline_cells(ru, RU[:9]) >= 54, ru
+        assert headline_column(ru, RU[:9]) == headline_column(ka, KA[:9])
+    cache.store.close()
+
+
 def test_row_layouts_by_width():
     zone = UTC
     now = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
+    assert row_layout(115, zone, now) == RowLayout(outlet=24)  # results at 120 columns
     assert row_layout(75, zone, now) == RowLayout(outlet=14)  # 80 columns: as before
     narrow = row_layout(55, zone, now)  # 60 columns
     assert narrow.short_time and 0 < narrow.outlet < 14

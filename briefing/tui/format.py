@@ -185,10 +185,13 @@ class RowLayout:
 WIDE_ROW = RowLayout()
 FULL_TIME, SHORT_TIME = 12, 6
 # (the least row width in cells, outlet cells, full time): the first the row's width reaches.
-# Row widths (border, padding and scrollbar off): 75 at 80 columns, 67 in the story pane
-# beside the threads at 120, 55 at 60 columns, 45 at 50. From 45 cells up the headline keeps
-# 30 or more (the rest: marks 4, time 13 or 7, outlet and a space, "+N" 4).
+# Row widths (border, padding and scrollbar off): 115 on the search and new-since screens at
+# 120 columns, 95 in the story pane at 160, 75 at 80 columns, 67 in the story pane beside
+# the threads at 120, 55 at 60 columns, 45 at 50. From 45 cells up the headline keeps 30 or
+# more (the rest: marks 4, time 13 or 7, outlet and a space, "+N" 4); from 100, 54 or more.
 ROW_BREAKPOINTS = (
+    (100, 24, True),
+    (88, 18, True),
     (72, OUTLET_WIDTH, True),
     (62, 10, True),
     (54, 8, False),
