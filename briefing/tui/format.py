@@ -6,7 +6,8 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -170,17 +171,65 @@ def marks(story: Story) -> Content:
     )
 
 
-def story_prompt(story: Story, zone: tzinfo, *, outlet: bool = True) -> Content:
-    """One line: marks, time, outlet, +N copies, title."""
+@dataclass(frozen=True)
+class RowLayout:
+    """How a story row spends its width: the outlet column's cells (0: no outlet column) and
+    the time's form: full ("29 Nov 18:16", 12 cells) or short (6 cells: "18:16" for a story
+    of `today`, else "29 Nov")."""
+
+    outlet: int = OUTLET_WIDTH
+    short_time: bool = False
+    today: date | None = None  # the display zone's date, with short_time only
+
+
+WIDE_ROW = RowLayout()
+FULL_TIME, SHORT_TIME = 12, 6
+# (the least row width in cells, outlet cells, full time): the first the row's width reaches.
+# Row widths (border, padding and scrollbar off): 115 on the search and new-since screens at
+# 120 columns, 95 in the story pane at 160, 75 at 80 columns, 67 in the story pane beside
+# the threads at 120, 55 at 60 columns, 45 at 50. From 45 cells up the headline keeps 30 or
+# more (the rest: marks 4, time 13 or 7, outlet and a space, "+N" 4); from 100, 54 or more.
+ROW_BREAKPOINTS = (
+    (100, 24, True),
+    (88, 18, True),
+    (72, OUTLET_WIDTH, True),
+    (62, 10, True),
+    (54, 8, False),
+    (0, 0, False),
+)
+
+
+def row_layout(width: int, zone: tzinfo, now: datetime | None = None) -> RowLayout:
+    """The story rows' layout for a list whose rows have `width` cells."""
+    _, outlet, full_time = next(
+        (step for step in ROW_BREAKPOINTS if width >= step[0]), ROW_BREAKPOINTS[-1]
+    )
+    if full_time:
+        return RowLayout(outlet=outlet)
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    return RowLayout(outlet=outlet, short_time=True, today=today)
+
+
+def row_time(story: Story, zone: tzinfo, layout: RowLayout) -> str:
+    """The row's time column, exactly FULL_TIME or SHORT_TIME cells."""
+    if not layout.short_time:
+        return fit(UNDATED, FULL_TIME) if is_undated(story) else clock(story.when, zone)
+    if is_undated(story) or story.when is None:
+        return fit("—", SHORT_TIME)
+    local = story.when.astimezone(zone)
+    return fit(f"{local:%H:%M}" if local.date() == layout.today else f"{local:%d %b}", SHORT_TIME)
+
+
+def story_prompt(
+    story: Story, zone: tzinfo, *, outlet: bool = True, layout: RowLayout = WIDE_ROW
+) -> Content:
+    """One line: marks, time, outlet, +N copies, title; as wide as `layout` says."""
     copies = f"+{story.copies}" if story.copies else ""
     parts: list[str | tuple[str, str] | Content] = [
-        marks(story),
-        " ",
-        (fit(UNDATED, 12) if is_undated(story) else clock(story.when, zone), "dim"),
-        " ",
-    ]
-    if outlet:
-        parts += [(fit(clean_line(story.outlet), OUTLET_WIDTH), "$text-primary"), " "]
+        marks(story), " ", (row_time(story, zone, layout), "dim"), " ",
+    ]  # fmt: skip
+    if outlet and layout.outlet:
+        parts += [(fit(clean_line(story.outlet), layout.outlet), "$text-primary"), " "]
     parts += [(copies.ljust(3) if copies else "   ", "bold $secondary"), " "]
     if story.hidden:  # only a search lists hidden stories: say so (x there unhides)
         parts += [(f"{HIDDEN} ", "italic $text-warning")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, tzinfo
 
+from textual import events
 from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
@@ -12,10 +13,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from briefing.models import Story
-from briefing.tui.format import story_prompt
+from briefing.tui.format import RowLayout, row_layout, story_prompt
 from briefing.tui.widgets.lists import StoppingList
 
 PREFETCH = 30  # ask for the next page this many rows before the end
+DAY_TICK = 60.0  # seconds between checks for a new day (short times say "18:16" for today)
+# The pane's border and padding (4) and the scrollbar (1): a list not laid out yet (hidden
+# behind the thread list at 80 columns) guesses its rows' width from the terminal's.
+GUESS_MARGIN = 5
 
 
 class StoryList(StoppingList):
@@ -64,6 +69,34 @@ class StoryList(StoppingList):
         self.complete = True
         self._asked_at: int | None = None
         self.key: object = None  # what the rows belong to (a thread id, a search)
+        self.rows_layout: RowLayout | None = None  # how the rows are laid out (the list's width)
+
+    def on_mount(self) -> None:
+        self.set_interval(DAY_TICK, self._relayout)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def _fit_layout(self) -> RowLayout:
+        """The layout for the list's width now. The scrollbar's column is always left out,
+        so a list that grows one does not lay its rows out again."""
+        width = self.size.width - 1 if self.size.width else self.app.size.width - GUESS_MARGIN
+        return row_layout(width, self.zone)
+
+    def _relayout(self) -> None:
+        """Lay the rows out again where the width (or, with short times, the day) asks for
+        another layout: the same stories, cursor and scroll; no message."""
+        layout = self._fit_layout()
+        if layout == self.rows_layout:
+            return
+        self.rows_layout = layout
+        if not self.stories:
+            return
+        index, scroll_y = self.highlighted, self.scroll_y
+        with self.prevent(OptionList.OptionHighlighted):
+            self.set_options(self._option(s) for s in self.stories)
+            self.highlighted = index
+        self.scroll_to(y=scroll_y, animate=False, force=True)
 
     @property
     def current(self) -> Story | None:
@@ -73,7 +106,10 @@ class StoryList(StoppingList):
         return self.stories[index]
 
     def _option(self, story: Story) -> Option:
-        return Option(story_prompt(story, self.zone, outlet=self.show_outlet), id=str(story.id))
+        if self.rows_layout is None:
+            self.rows_layout = self._fit_layout()
+        prompt = story_prompt(story, self.zone, outlet=self.show_outlet, layout=self.rows_layout)
+        return Option(prompt, id=str(story.id))
 
     def set_stories(
         self, stories: Sequence[Story], *, key: object = None, complete: bool = True,
@@ -90,6 +126,7 @@ class StoryList(StoppingList):
         self.stories = list(stories)
         self.complete = complete
         self._asked_at = None
+        self.rows_layout = self._fit_layout()
         with self.prevent(OptionList.OptionHighlighted):
             self.set_options(self._option(s) for s in self.stories)
             index = self.index_of(keep_id) if keep_id is not None else None
