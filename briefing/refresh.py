@@ -899,6 +899,7 @@ class _Run:
     async def _article(self, article_id: int, link: str) -> None:
         extracted: Extracted
         held = 0
+        left = passing = False  # deferred (budget, busy host); failed for a passing reason
 
         async def ready(hop: str) -> None:
             """Before each hop, once the host's slot is ours (a 429 may have come meanwhile)."""
@@ -931,20 +932,10 @@ class _Run:
                     extract_article, result.body, dict(result.headers), result.url
                 )
         except Deferred:  # the page budget is spent, or the host is busy
-            if self.queued_pages.get(article_id) == link:  # (a superseded read: see below)
-                self._left_for_next_run()
-                return
-            extracted = Extracted(None)
-        except FetchError as exc:
-            error = clean_line(f"page download failed: {exc}", ERROR_CAP)
-            if (
-                exc.transient
-                and self.queued_pages.get(article_id) == link  # not a try of the new link's
-                and not await self._page_try_recorded(article_id, error)
-            ):
-                self._left_for_next_run()  # a timeout, a broken connection: tried again
-                return
-            extracted = Extracted(None, error=error)
+            left, extracted = True, Extracted(None)
+        except FetchError as exc:  # a timeout, a broken connection: maybe tried again
+            passing = exc.transient
+            extracted = Extracted(None, error=clean_line(f"page download failed: {exc}", ERROR_CAP))
         except CpuFailure as exc:
             extracted = Extracted(None, error=f"extraction failed: {exc}")
         except Exception as exc:  # anything else must not stop the run either
@@ -955,9 +946,15 @@ class _Run:
                 async with self.page_room:
                     self.page_room.notify_all()
         if self.queued_pages.get(article_id) != link:
-            # the item changed meanwhile and now links elsewhere: that page's read stores
+            # the item changed meanwhile and now links elsewhere: that page's read stores,
+            # and this one's outcome counts for nothing (no try of the new link's, no deferral)
             self.progress.articles_done += 1
             self._tick()
+            return
+        if left or (
+            passing and not await self._page_try_recorded(article_id, extracted.error or "")
+        ):
+            self._left_for_next_run()
             return
         try:
             await self._db(
