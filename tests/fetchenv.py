@@ -21,6 +21,17 @@ from briefing.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 # Short limits so hostile servers cost a test about two seconds, not a minute.
+# An article page trafilatura extracts (eight paragraphs on border talks in Yerevan).
+ARTICLE = (
+    "<html lang='en'><head><title>Talks</title></head><body><article><h1>Talks in Yerevan</h1>"
+    + "".join(
+        f"<p>Paragraph {i}: ministers met in Yerevan for the {i}th round of border talks,"
+        f" and delegate number {i * 7} said a deal on the crossing at mile {i + 3} is near.</p>"
+        for i in range(8)
+    )
+    + "</article></body></html>"
+)
+
 FAST = Limits(connect=2.0, read=2.0, total=2.0, feed_bytes=2 * MiB, page_bytes=2 * MiB)
 
 

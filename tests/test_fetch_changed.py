@@ -160,6 +160,25 @@ def test_pages_a_killed_run_never_read_are_read_by_the_next_fetch(
     assert len(http_server.hits("/articles/quake")) == 1
 
 
+def read_then_change_while_busy(
+    env: FetchEnv, server: TestServer, title: str, status: int
+) -> tuple[str, datetime]:
+    """The quake story read once ("no one was hurt"), then its item renamed `title` while
+    its page answers `status` (429/503, no Retry-After): left for the next run."""
+    base = server.url("")
+    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
+    server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
+    env.configure(("F", "/f"))
+    env.run(articles=True)
+    assert "no one was hurt" in story(env)["text"]
+    server.add("/f", feed(base, title, "Two hurt.", when))
+    server.add("/articles/quake", "busy", status=status)
+    summary = env.run(articles=True)
+    assert summary.feeds[0].updated == 1 and summary.articles_deferred == 1
+    return base, when
+
+
 def test_a_changed_item_whose_page_could_not_be_read_again_is_read_by_a_later_fetch(
     fetch_env: FetchEnv, http_server: TestServer
 ) -> None:
@@ -167,19 +186,10 @@ def test_a_changed_item_whose_page_could_not_be_read_again_is_read_by_a_later_fe
     budget was spent, the run had --no-articles) is read by a later run. Before, its story
     kept the text of the first version for good: the page was "read", so nothing was pending,
     and no later run read it again unless the item changed once more."""
-    base = http_server.url("")
-    first = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
-    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", first))
-    http_server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
-    fetch_env.configure(("F", "/f"))
-    fetch_env.run(articles=True)
-    assert "no one was hurt" in story(fetch_env)["text"]
-
     # The item changes while the outlet asks us to wait: the page is left for the next run.
-    http_server.add("/f", feed(base, "Earthquake near Shamakhi: two hurt", "Two hurt.", first))
-    http_server.add("/articles/quake", "slow down", status=429)  # no Retry-After
-    summary = fetch_env.run(articles=True)
-    assert summary.feeds[0].updated == 1 and summary.articles_deferred == 1
+    base, first = read_then_change_while_busy(
+        fetch_env, http_server, "Earthquake near Shamakhi: two hurt", 429
+    )
     assert "no one was hurt" in story(fetch_env)["text"]  # the text read before, for now
 
     # The next run (the feed unchanged) reads it; the one after does not read it again.
@@ -228,15 +238,10 @@ def test_a_pending_page_whose_item_now_links_elsewhere_gives_way_to_the_new_link
     """A run reads the pages left pending before it reads the feeds. When the pending item
     has changed again, to a new link, the new link's text is the one kept, even if the old
     page answers last."""
-    base = http_server.url("")
-    when = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    http_server.add("/f", feed(base, "Earthquake near Shamakhi", "Felt in Baku.", when))
-    http_server.add("/articles/quake", page("Earthquake", "no one was hurt"), content_type=HTML)
-    fetch_env.configure(("F", "/f"))
-    fetch_env.run(articles=True)
-    http_server.add("/f", feed(base, "Earthquake near Shamakhi: two hurt", "Two.", when))
-    http_server.add("/articles/quake", "busy", status=503)
-    assert fetch_env.run(articles=True).articles_deferred == 1  # pending: to be read again
+    # pending, to be read again
+    base, when = read_then_change_while_busy(
+        fetch_env, http_server, "Earthquake near Shamakhi: two hurt", 503
+    )
 
     def old_page(h: RequestHandler) -> None:  # answers after the new link's page
         time.sleep(1.0)

@@ -14,22 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from fetchenv import FetchEnv, report, rss
+from fetchenv import ARTICLE, FetchEnv, report, rss
 from httpserver import RequestHandler, TestServer
 
 from briefing.commands.fetch import print_summary
 from briefing.fetch.http import Limits, MiB
 from briefing.store import Store
 
-ARTICLE = (
-    "<html lang='en'><head><title>Talks</title></head><body><article><h1>Talks in Yerevan</h1>"
-    + "".join(
-        f"<p>Paragraph {i}: ministers met in Yerevan for the {i}th round of border talks,"
-        f" and delegate number {i * 7} said a deal on the crossing at mile {i + 3} is near.</p>"
-        for i in range(8)
-    )
-    + "</article></body></html>"
-)
 SLOW = Limits(connect=1.0, read=1.0, total=0.5, feed_bytes=2 * MiB, page_bytes=2 * MiB)
 
 
@@ -84,19 +75,18 @@ def test_slow_pages_stop_at_the_page_budget_and_wait_for_the_next_run(
     assert all(rows[k]["text"] and "Yerevan" in rows[k]["text"] for k in left)
 
 
-def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
-    fetch_env: FetchEnv, http_server: TestServer
-) -> None:
-    """A 429 (or 503) on an article page is the outlet asking us to wait, not a failure of
-    that page: before, each such page was recorded as failed ("kept as summary") and never
-    read again, and the outlet's other pages were asked for all the same."""
+def busy_outlet(
+    fetch_env: FetchEnv, http_server: TestServer, headers: dict[str, str]
+) -> tuple[list[str], dict[str, bool]]:
+    """A feed "Busy" of 3 stories whose pages answer 429 (with `headers`) while busy["on"],
+    then the article; `asked` lists the page requests."""
     busy = {"on": True}
     asked: list[str] = []
 
     def page(h: RequestHandler) -> None:
         asked.append(h.path)
         if busy["on"]:
-            h.respond(429, b"slow down", content_type="text/plain")  # no Retry-After
+            h.respond(429, b"slow down", content_type="text/plain", headers=headers)
         else:
             h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
 
@@ -106,6 +96,16 @@ def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
     http_server.add("/busy", rss([(f"b{i}", f"Yerevan border talks {i}") for i in range(3)],
                                  base=base))  # fmt: skip
     fetch_env.configure(("Busy", "/busy"))
+    return asked, busy
+
+
+def test_pages_an_outlet_asks_to_wait_for_are_left_for_the_next_run(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A 429 (or 503) on an article page is the outlet asking us to wait, not a failure of
+    that page: before, each such page was recorded as failed ("kept as summary") and never
+    read again, and the outlet's other pages were asked for all the same."""
+    asked, busy = busy_outlet(fetch_env, http_server, {})  # no Retry-After
 
     summary = fetch_env.run(articles=True, per_host=1)
     assert len(asked) == 1  # the first 429 paused the outlet's pages for this run
@@ -124,22 +124,7 @@ def test_an_outlets_retry_after_on_a_page_holds_its_pages_in_later_runs(
 ) -> None:
     """A 429 with Retry-After: an hour. Before, the next run (cron's, a quarter of an hour
     later) asked the outlet for the same pages again at once, and every run after it did."""
-    asked: list[str] = []
-    busy = {"on": True}
-
-    def page(h: RequestHandler) -> None:
-        asked.append(h.path)
-        if busy["on"]:
-            h.respond(429, b"slow down", content_type="text/plain", headers={"Retry-After": "3600"})
-        else:
-            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
-
-    base = http_server.url("")
-    for i in range(3):
-        http_server.route(f"/articles/b{i}", page)
-    http_server.add("/busy", rss([(f"b{i}", f"Yerevan border talks {i}") for i in range(3)],
-                                 base=base))  # fmt: skip
-    fetch_env.configure(("Busy", "/busy"))
+    asked, busy = busy_outlet(fetch_env, http_server, {"Retry-After": "3600"})
     first = fetch_env.run(articles=True, per_host=1)
     assert len(asked) == 1 and first.articles_deferred == 3
     (host,) = first.host_waits

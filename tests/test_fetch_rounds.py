@@ -10,21 +10,11 @@ import sqlite3
 import threading
 
 import pytest
-from fetchenv import FetchEnv, rss
+from fetchenv import ARTICLE, FetchEnv, rss
 from httpserver import RequestHandler, TestServer
 
 from briefing import refresh as pipeline
 from briefing.refresh import Progress
-
-ARTICLE = (
-    "<html lang='en'><head><title>Talks</title></head><body><article><h1>Talks in Yerevan</h1>"
-    + "".join(
-        f"<p>Paragraph {i}: ministers met in Yerevan for the {i}th round of border talks,"
-        f" and delegate number {i * 7} said a deal on the crossing at mile {i + 3} is near.</p>"
-        for i in range(8)
-    )
-    + "</article></body></html>"
-)
 
 
 def placed(env: FetchEnv) -> dict[str, int | None]:
