@@ -30,6 +30,17 @@ HOSTILE_TITLES = {
 }
 
 
+# a feeds.toml for the CLI: the first of FEEDS, times in Asia/Baku
+CONFIG = """\
+[settings]
+timezone = "Asia/Baku"
+
+[[feeds]]
+name = "OC Media"
+url = "https://oc-media.org/feed/"
+"""
+
+
 def config(tmp_path: Path, timezone: str = "Asia/Baku") -> Config:
     return Config(
         path=tmp_path / "feeds.toml",

@@ -15,20 +15,11 @@ from briefing.cli import main
 from briefing.export.briefing import LAST_EXPORT_KEY
 from briefing.store import Store
 
-CONFIG = """\
-[settings]
-timezone = "Asia/Baku"
-
-[[feeds]]
-name = "OC Media"
-url = "https://oc-media.org/feed/"
-"""
-
 
 @pytest.fixture()
 def env(tmp_path: Path) -> Path:
     export_db.build(tmp_path).close()
-    (tmp_path / "feeds.toml").write_text(CONFIG)
+    (tmp_path / "feeds.toml").write_text(export_db.CONFIG)
     return tmp_path
 
 

@@ -35,14 +35,6 @@ from briefing.export.briefing import (
 from briefing.models import FeedUpdate
 from briefing.store import Store
 
-CONFIG = """\
-[settings]
-timezone = "Asia/Baku"
-
-[[feeds]]
-name = "OC Media"
-url = "https://oc-media.org/feed/"
-"""
 OC = export_db.FEEDS[0].url
 T = datetime(2025, 7, 1, 12, 0, 0, 250_000, tzinfo=UTC)  # the first export's clock
 
@@ -50,7 +42,7 @@ T = datetime(2025, 7, 1, 12, 0, 0, 250_000, tzinfo=UTC)  # the first export's cl
 @pytest.fixture()
 def env(tmp_path: Path) -> Path:
     export_db.build(tmp_path).close()
-    (tmp_path / "feeds.toml").write_text(CONFIG)
+    (tmp_path / "feeds.toml").write_text(export_db.CONFIG)
     return tmp_path
 
 

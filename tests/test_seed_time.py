@@ -17,14 +17,6 @@ from briefing.cli import main
 from briefing.models import FeedUpdate
 from briefing.store import Store
 
-CONFIG = """\
-[settings]
-timezone = "Asia/Baku"
-
-[[feeds]]
-name = "OC Media"
-url = "https://oc-media.org/feed/"
-"""
 MADE = "2025-07-01T08:00:00+00:00"  # when the cache was made: later than any story below
 STORY = "2025-06-30T16:00:00+00:00"  # export_db.item(..., 2): NOW - 2 h
 
@@ -54,7 +46,7 @@ def add_story(store: Store, thread_id: int) -> int:
 
 @pytest.fixture()
 def env(tmp_path: Path) -> Path:
-    (tmp_path / "feeds.toml").write_text(CONFIG)
+    (tmp_path / "feeds.toml").write_text(export_db.CONFIG)
     Store.open(tmp_path / "data").close()
     made_at(tmp_path)
     return tmp_path
