@@ -593,6 +593,7 @@ class _Run:
         # hosts that answered a page with 429 or 503 (too many requests, busy): no more of
         # their pages this run; those pages wait for the next run, as after the page budget
         self.busy_hosts: set[str] = set()
+        self.held_back: set[int] = set()  # pending pages of outlets that asked to wait
 
     def _tick(self) -> None:
         if self.progress_cb is not None:
@@ -638,9 +639,15 @@ class _Run:
                 self.summary.host_waits = await self._db(self.store.host_waits, now)
                 self.busy_hosts.update(self.summary.host_waits)
             since = now - (self.article_max_age or PENDING_WINDOW)
-            pending = await self._db(
-                self.store.pages_pending, [f.url for f in self.feeds], since, PENDING_LIMIT
+            waits = self.summary.host_waits  # (their pages take no place in the limit)
+            pending, held_back = await self._db(
+                self.store.pages_pending,
+                [f.url for f in self.feeds],
+                since,
+                PENDING_LIMIT,
+                (lambda link: host_of(link) in waits) if waits else None,
             )
+            self.held_back.update(held_back)  # counted as left for the next run, at the end
             self._queue_articles(pending, now, again=True)  # never read, or to read again
         self._tick()
         placer = asyncio.create_task(self._place_in_rounds())
@@ -650,6 +657,7 @@ class _Run:
             )
             if self.article_tasks:
                 await asyncio.gather(*self.article_tasks)
+            self.summary.articles_deferred += len(self.held_back)
         finally:
             placer.cancel()
             try:
@@ -852,6 +860,7 @@ class _Run:
             if age is not None and story.published is not None and story.published < now - age:
                 continue
             self.queued_pages[story.id] = story.link  # a new link supersedes the one queued
+            self.held_back.discard(story.id)  # (counted when its read ends)
             self.progress.articles_total += 1
             self.reading.add(story.id)
             task = asyncio.create_task(self._article(story.id, story.link))

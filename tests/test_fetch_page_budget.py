@@ -9,17 +9,21 @@ the next run (they stay pending: no text, no recorded failure)."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fetchenv import ARTICLE, FetchEnv, report, rss
 from httpserver import RequestHandler, TestServer
 
+from briefing import refresh as refresh_module
 from briefing.commands.fetch import print_summary
 from briefing.fetch.http import Limits, MiB
 from briefing.store import Store
+from briefing.store.db import to_db, utcnow
 
 SLOW = Limits(connect=1.0, read=1.0, total=0.5, feed_bytes=2 * MiB, page_bytes=2 * MiB)
 
@@ -170,6 +174,37 @@ def test_an_outlet_asking_to_wait_behind_a_redirector_holds_only_its_own_pages(
     again = fetch_env.run(articles=True)
     assert again.articles_deferred == 1 and len(http_server.hits("/busy")) == 1
     assert len(http_server.hits("/r/busy")) == 2  # the redirector is asked; the outlet is not
+
+
+def test_an_outlet_holding_many_pages_does_not_crowd_out_other_outlets_pending_pages(
+    fetch_env: FetchEnv, http_server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run takes the newest PENDING_LIMIT pending pages. Before, an outlet that asked to
+    wait a day, with more pending pages than that, took every place: the other outlets'
+    older pending pages were not read until its wait ran out."""
+    monkeypatch.setattr(refresh_module, "PENDING_LIMIT", 2)
+    outlet = http_server.url("", host="localhost")
+    calm = rss([("c0", "Yerevan border talks"), ("c1", "Border talks 2")], base=http_server.url(""))
+    http_server.add("/calm", calm)
+    http_server.add("/busy", rss([(f"b{i}", f"Tbilisi rally {i}") for i in range(3)], base=outlet))
+    for i in range(2):
+        http_server.add(f"/articles/c{i}", ARTICLE, content_type="text/html; charset=utf-8")
+    fetch_env.configure(("Calm", "/calm"))
+    fetch_env.run()  # --no-articles: Calm's 2 pages pending (an hour ago, below)
+    db = sqlite3.connect(fetch_env.data_dir / "briefing.sqlite3")
+    with db:
+        db.execute("UPDATE articles SET first_seen = ?", (to_db(utcnow() - timedelta(hours=1)),))
+    db.close()
+    fetch_env.configure(("Calm", "/calm"), ("Busy", outlet + "/busy"))
+    fetch_env.run()  # Busy's 3 pages pending, newer than Calm's
+    assert fetch_env.store is not None
+    fetch_env.store.set_host_wait("localhost", utcnow() + timedelta(days=1))
+
+    summary = fetch_env.run(articles=True)
+    assert summary.articles_extracted == 2 and summary.articles_deferred == 3
+    assert all("Yerevan" in (r["text"] or "") for r in fetch_env.rows("Calm"))
+    assert all(r["text"] is None for r in fetch_env.rows("Busy"))  # still pending
+    assert not http_server.hits("/articles/b0")
 
 
 def test_an_outlets_wait_runs_out(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -1048,28 +1048,45 @@ class Store:
         return [article_id for _when, article_id in rows]
 
     def pages_pending(
-        self, feed_urls: Sequence[str], since: datetime, limit: int = 500
-    ) -> list[Story]:
+        self,
+        feed_urls: Sequence[str],
+        since: datetime,
+        limit: int = 500,
+        held: Callable[[str], bool] | None = None,
+    ) -> tuple[list[Story], list[int]]:
         """Stories of these feeds, first seen after `since` (and not published before it),
         whose page is still to be read: never read (no text), or to be read again (its item
         changed since), with no failure recorded. A fetch killed while it read pages, or one
         that left pages for the next run, leaves such stories; the next fetch reads them, even
-        if the feed did not change."""
+        if the feed did not change.
+
+        The newest `limit` of them whose link `held` does not hold back, and the ids of those
+        it held back: an outlet that asked to wait keeps its own pages, not others' places."""
         if not feed_urls:
-            return []
+            return [], []
         marks = ",".join("?" * len(feed_urls))
         since_db = to_db(since)
-        return [
-            _story(r)
-            for r in self._all(
+        out: list[Story] = []
+        held_back: list[int] = []
+        with self._lock:
+            rows = self._db.execute(
                 _STORY_SELECT + f" WHERE a.first_seen > ? AND (a.published IS NULL OR"
                 " a.published > ?) AND (a.text IS NULL OR a.page_reread = 1)"
                 " AND a.extract_error IS NULL"
                 f" AND a.link != '' AND coalesce(t.hidden, 0) = 0 AND f.url IN ({marks})"
-                " ORDER BY a.first_seen DESC LIMIT ?",
-                [since_db, since_db, *feed_urls, limit],
+                " ORDER BY a.first_seen DESC",
+                [since_db, since_db, *feed_urls],
             )
-        ]
+            for row in rows:
+                story = _story(row)
+                if held is not None and held(story.link):
+                    held_back.append(story.id)
+                elif len(out) < limit:
+                    out.append(story)
+                elif held is None:
+                    break
+            rows.close()
+        return out, held_back
 
     def stories_by_id(self, ids: Sequence[int]) -> list[Story]:
         out: list[Story] = []
