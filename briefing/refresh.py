@@ -30,6 +30,7 @@ import os
 import random
 import sys
 import time
+import weakref
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -536,6 +537,11 @@ def start_pool_helpers(ctx: Any) -> None:
         sys.stderr = saved
 
 
+# Every pool make_pool made that is still referenced: a run's own, the replacement after a
+# worker crash, the one-off pools of its retries (see live_pools).
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()
+
+
 def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
     """The CPU pool for parsing and extraction: one worker per core (at most 4), started by a
     fork server (the parent has threads; forking it is not safe)."""
@@ -543,9 +549,17 @@ def make_pool(workers: int | None = None) -> ProcessPoolExecutor:
     start_pool_helpers(ctx)
     n = workers or min(os.cpu_count() or 2, 4)
     # each worker ends with this process, even one killed (SIGTERM, SIGKILL): see pool_guard
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=max(1, n), mp_context=ctx, initializer=watch_owner, initargs=(os.getpid(),)
     )
+    _pools.add(pool)
+    return pool
+
+
+def live_pools() -> list[ProcessPoolExecutor]:
+    """The pools made here and not yet collected (for a quitting app: see
+    tui.refresh_hook.abandon)."""
+    return list(_pools)
 
 
 class _Run:

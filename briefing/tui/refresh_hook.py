@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing.util
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -53,17 +54,17 @@ def summarise(summary: Any) -> str:
     return text
 
 
-# The CPU pools of the refreshes running now: see abandon.
-_running: list[ProcessPoolExecutor] = []
-
-
-def abandon() -> None:
+def abandon(pools: Iterable[ProcessPoolExecutor] | None = None) -> None:
     """Quitting while a refresh runs (`tui.app.run` ends the process without waiting for
-    it): kill that refresh's worker processes. Nothing else would end them: an idle pool
-    worker waits for work for ever, and the fork server stays up while any worker lives.
-    (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.) Their
-    semaphores go too (see _remove_semaphores)."""
-    for pool in list(_running):
+    it): kill that refresh's worker processes, in every pool it made (its own, and the
+    replacement and one-off pools after a worker crashed). Nothing else would end them: an
+    idle pool worker waits for work for ever, and the fork server stays up while any worker
+    lives. (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.)
+    Their semaphores go too (see _remove_semaphores). `pools`: these only (a test's)."""
+    if pools is None:
+        pipeline = sys.modules.get("briefing.refresh")  # (not imported: no refresh ran)
+        pools = pipeline.live_pools() if pipeline is not None else ()
+    for pool in pools:
         processes = getattr(pool, "_processes", None) or {}
         for process in list(processes.values()):
             with contextlib.suppress(Exception):
@@ -105,7 +106,6 @@ def run_refresh(
     try:
         with pipeline.refresh_lock(data_dir), Store.open(data_dir) as store:
             pool = pipeline.make_pool()
-            _running.append(pool)
             try:
                 rounds = [0]
 
@@ -120,7 +120,6 @@ def run_refresh(
                     pool=pool,
                 )  # fmt: skip
             finally:
-                _running.remove(pool)
                 pool.shutdown(wait=False, cancel_futures=True)
         return True, summarise(summary)
     except pipeline.RefreshBusy as exc:
