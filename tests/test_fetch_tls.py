@@ -9,17 +9,21 @@ certificate (_ssl.c:1006)"), and back off like any other failure.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import socket
 import ssl
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fetchenv import FetchEnv, report, rss
-from httpserver import TestServer
+from fetchenv import ARTICLE, FetchEnv, report, rss
+from httpserver import RequestHandler, TestServer
 
-from briefing.fetch.http import tls_reason
+from briefing.fetch.http import Fetcher, FetchError, tls_reason
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl")
 
@@ -144,3 +148,58 @@ def test_other_tls_failures_keep_openssls_words_without_its_noise() -> None:
         1, "[SSL: SSLV3_ALERT_HANDSHAKE_FAILURE] sslv3 alert handshake failure (_ssl.c:1006)"
     )
     assert tls_reason(error) == "TLS handshake failed: sslv3 alert handshake failure"
+
+
+def test_a_tls_record_damaged_mid_answer_is_a_passing_break_not_a_handshake_failure(
+    fetch_env: FetchEnv, certs: dict[str, tuple[Path, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate is trusted and the answer has begun when a damaged TLS record comes
+    (a flaky link, a middlebox). It read "cannot connect to 127.0.0.1: TLS handshake failed:
+    decryption failed or bad record mac", blaming a handshake that had gone well, and as a
+    lasting failure: an article page failing so was never read again."""
+    damage = {"on": True}
+
+    def page(h: RequestHandler) -> None:
+        if not damage["on"]:
+            h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
+            return
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", "100000")
+        h.end_headers()
+        h.wfile.write(b"<html>" + b" " * 5000)
+        h.wfile.flush()
+        raw = socket.socket(fileno=os.dup(h.connection.fileno()))  # under the TLS layer
+        raw.sendall(bytes([23, 3, 3, 0, 40]) + bytes(range(40)))  # a record failing its MAC
+        raw.close()
+        time.sleep(0.3)
+        h.close_connection = True
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certs["self-signed"][0]))
+    with https_server(*certs["self-signed"]) as server:
+        server.add("/feed", rss([("s1", "Tbilisi talks over https")], base=server.url("")))
+        server.route("/articles/s1", page)
+        fetch_env.configure(("Secure", server.url("/feed")))
+        with pytest.raises(FetchError) as caught:
+            asyncio.run(_get(server.url("/articles/s1")))
+        assert str(caught.value) == (
+            "the connection to 127.0.0.1 broke off mid-answer (TLS: decryption failed or bad"
+            " record mac)"
+        )
+        assert caught.value.transient
+
+        first = fetch_env.run(articles=True)
+        assert first.articles_extracted == 0 and first.articles_failed == 0
+        (row,) = fetch_env.rows("Secure")
+        assert row["text"] is None and row["extract_error"] is None  # to be tried again
+
+        damage["on"] = False
+        again = fetch_env.run(articles=True)
+    assert again.articles_extracted == 1
+    (row,) = fetch_env.rows("Secure")
+    assert "Yerevan" in row["text"]
+
+
+async def _get(url: str) -> None:
+    async with Fetcher(trusted_hosts=["127.0.0.1"]) as fetcher:
+        await fetcher.get(url, kind="page")

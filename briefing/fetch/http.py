@@ -552,7 +552,7 @@ class Fetcher:
             ) from None
         except (httpx.ReadError, httpx.WriteError) as exc:
             # a reset or a dropped line mid-answer (a flaky mobile link, a server restart)
-            detail = clean_line(str(exc), 200)
+            detail = clean_line(_SSL_NOISE.sub("", str(exc)), 200)
             raise FetchError(
                 f"the connection to {host} broke off mid-answer"
                 + (f" ({detail})" if detail else ""),
@@ -562,8 +562,12 @@ class Fetcher:
             raise FetchError(
                 f"{_exc_name(exc)}: {clean_line(str(exc), 200) or 'request failed'}"
             ) from None
-        except ssl.SSLError as exc:  # (httpx wraps a handshake's in ConnectError, above)
-            raise FetchError(f"cannot connect to {host}: {tls_reason(exc)}") from None
+        except ssl.SSLError as exc:  # mid-answer (httpx wraps a handshake's: ConnectError)
+            # a damaged TLS record (a flaky link, a middlebox): not the certificate's fault
+            text = clean_line(_SSL_NOISE.sub("", str(exc)), 200) or exc.reason or "error"
+            raise FetchError(
+                f"the connection to {host} broke off mid-answer (TLS: {text})", transient=True
+            ) from None
         except OSError as exc:
             raise FetchError(
                 f"network error: {clean_line(str(exc), 200)}", transient=True
