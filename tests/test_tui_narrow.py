@@ -22,7 +22,9 @@ from test_tui_support import (
 
 from briefing.config import Feed
 from briefing.models import Story
+from briefing.tui import format as format_module
 from briefing.tui.format import RowLayout, row_layout, story_prompt
+from briefing.tui.widgets import story_list as story_list_module
 
 LONG_OUTLET = "Кавказский узел — новости Северного Кавказа и Закавказья"
 WIDE_OUTLET = "新华社新闻中心"  # two cells a character
@@ -171,3 +173,31 @@ def test_row_layouts_by_width():
         assert cell_len(prompt.plain[: prompt.plain.index("[b]")]) == 4 + 7 + narrow.outlet + 1 + 4
     none = story_prompt(story(now), zone, layout=row_layout(40, zone, now))
     assert WIDE_OUTLET[:2] not in none.plain
+
+
+async def test_short_times_change_form_when_the_day_changes(tmp_path, monkeypatch):
+    """At 60 columns a story of today shows its clock time ("18:16"), an older one its date
+    ("29 Nov"). Left open past midnight, the list lays its rows out again (a check each
+    DAY_TICK): yesterday's story shows its date, not a clock time that reads as today's."""
+    cache = narrow_cache(tmp_path)
+    when = cache.store.story(cache.ids["ru"]).when
+    assert when is not None
+    clock = {"now": when}  # the story's own moment: the same day in any zone
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):  # noqa: ANN001, ANN206
+            return clock["now"].astimezone(tz)
+
+    monkeypatch.setattr(format_module, "datetime", Clock)
+    monkeypatch.setattr(story_list_module, "DAY_TICK", 0.05)
+    app = make_app(cache)
+    async with app.run_test(size=(60, 24)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        local = when.astimezone(app.main.story_list.zone)
+        assert row(app, RU[:9])[3:].lstrip().startswith(f"{local:%H:%M} "), row(app, RU[:9])
+
+        clock["now"] = when + timedelta(days=1)
+        await settle(pilot, lambda: f"{local:%d %b} " in row(app, RU[:9]))
+        assert f"{local:%H:%M}" not in row(app, RU[:9])
+    cache.store.close()
