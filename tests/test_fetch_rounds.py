@@ -41,7 +41,9 @@ def test_ready_stories_are_placed_while_a_slow_page_is_still_read(
         h.respond(200, ARTICLE.encode(), content_type="text/html; charset=utf-8")
 
     def progress(p: Progress) -> None:
-        if p.placed and not seen_mid_run:
+        # (both ready stories placed: by the first round, or on a loaded machine, where a
+        # page's extraction can miss it, by the next, 0.6 s later)
+        if p.placed >= 2 and not seen_mid_run:
             seen_mid_run.append(placed(fetch_env))  # the cache as another reader sees it
             release.set()
 

@@ -107,12 +107,13 @@ def run_refresh(
         with pipeline.refresh_lock(data_dir), Store.open(data_dir) as store:
             pool = pipeline.make_pool()
             try:
-                rounds = [0]
+                seen_placed = 0  # stories placed by the run's rounds, as last reported
 
                 def progress(p: Any) -> None:
+                    nonlocal seen_placed
                     report(describe(p))
-                    if placed is not None and getattr(p, "placed", 0) > rounds[0]:
-                        rounds[0] = p.placed
+                    if placed is not None and getattr(p, "placed", 0) > seen_placed:
+                        seen_placed = p.placed
                         placed()
 
                 summary = pipeline.refresh(
