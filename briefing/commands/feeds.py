@@ -83,10 +83,12 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     # times in the configured zone, named, as `threads`, `show` and `export` give them
     zone, zone_name = resolve_zone(ctx.config.settings.timezone)
-    width = max((len(s.name) for s in states), default=4)
-    for state in states:
+    # the URL may come from someone else's OPML, a name written by hand may hold a bidi
+    # override (feeds.toml refuses only controls): neither printed with one
+    names = [clean_line(s.name) for s in states]
+    width = max(map(len, names), default=4)
+    for state, name in zip(states, names, strict=True):
         text = describe(state, zone, zone_name)
-        # the URL may come from someone else's OPML: no bidi overrides or controls printed
-        print(f"{state.name:<{width}}  {text}\n{'':<{width}}  {clean_line(state.url)}")
+        print(f"{name:<{width}}  {text}\n{'':<{width}}  {clean_line(state.url)}")
     print(f"{plural(len(states), 'feed')} from {ctx.feeds_path}")
     return 0

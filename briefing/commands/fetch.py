@@ -198,17 +198,19 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     grouped = {id(r) for reports in groups.values() if len(reports) >= GROUP_AT for r in reports}
     for reason, reports in groups.items():
         if len(reports) >= GROUP_AT:
-            names = ", ".join(r.name for r in reports)
+            names = ", ".join(clean_line(r.name) for r in reports)
             print(f"  error  {plural(len(reports), 'feed')} cannot connect: {reason}", file=out)
             print(textwrap.fill(names, width=100, initial_indent=" " * 9,
                                 subsequent_indent=" " * 9), file=out)  # fmt: skip
     for report in summary.feeds:
         if id(report) in grouped:
             continue
+        # a name written by hand may hold a bidi override (feeds.toml refuses only controls)
+        name = clean_line(report.name)
         if report.status in ("error", "gone"):
-            print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
+            print(f"  {report.status:<6} {name}: {report.error}", file=out)
         elif report.warning:
-            print(f"  warn   {report.name}: {report.warning}", file=out)
+            print(f"  warn   {name}: {report.warning}", file=out)
     # Feeds backing off were not requested at all: say so, when they are due, and how to try
     # them now (a user back online after a failed fetch otherwise sees "0 new items" only).
     waiting = [r for r in summary.feeds if r.status == "skipped" and r.next_check]
