@@ -505,3 +505,21 @@ def test_fetch_and_feeds_print_a_feed_name_without_bidi_overrides(
     out = capsys.readouterr().out
     assert "Odd swen wire 1  error" in out and "Odd swen wire 2  ok" in out
     assert "\u202e" not in out and "\u200b" not in out
+
+
+def test_json_output_escapes_a_bidi_override_in_a_feed_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    """`fetch --json` and `feeds --json` gave the name's override and zero-width space to
+    the terminal as written (ensure_ascii=False); they are JSON escapes now, so a script
+    still reads the name exactly as feeds.toml has it."""
+    http_server.add("/gone", b"", status=404)
+    feeds = f'[[feeds]]\nname = "{ODD_NAME}"\nurl = "{http_server.url("/gone")}"\n'
+    assert cli(tmp_path, "fetch", "--json", feeds=feeds) == 1
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u200b" not in out and "\\u202e" in out
+    assert json.loads(out)["feeds"][0]["name"] == ODD_NAME
+    assert cli(tmp_path, "feeds", "--json", feeds=None) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u200b" not in out
+    assert json.loads(out)[0]["name"] == ODD_NAME

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import re
 import shutil
 import sys
@@ -23,7 +22,7 @@ from briefing.refresh import (
     refresh_lock,
 )
 from briefing.sanitize import clean_line
-from briefing.textfmt import noun, plural
+from briefing.textfmt import json_text, noun, plural
 
 
 def _positive(value: str) -> int:
@@ -123,7 +122,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 bar.close()
             store.close()
     if args.json:
-        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_text(summary.as_dict(), indent=2))
         sys.stdout.write("\n")
     else:
         print_summary(summary, sys.stdout)
@@ -145,7 +144,7 @@ def no_feeds(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         now = datetime.now(UTC).replace(microsecond=0)  # as a run's times
         summary = RefreshSummary(started=now, finished=now)
-        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_text(summary.as_dict(), indent=2))
         sys.stdout.write("\n")
         print(f"briefing fetch: {message}", file=sys.stderr)
     else:
