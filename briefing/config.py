@@ -298,7 +298,9 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             raise fail(f"{label} key 'interval'", "must be a whole number of minutes >= 1")
         norm = normalise_url(url)
         if norm in seen_urls:
-            raise fail(f"{label} key 'url'", f"duplicate of feeds[{seen_urls[norm]}]: {url}")
+            # quoted with escapes when it holds an invisible character (a bidi override)
+            shown = url if url.isprintable() else repr(url)
+            raise fail(f"{label} key 'url'", f"duplicate of feeds[{seen_urls[norm]}]: {shown}")
         if name and name in seen_names:
             raise fail(f"{label} key 'name'", f"duplicate of feeds[{seen_names[name]}]: {name!r}")
         seen_urls[norm] = index

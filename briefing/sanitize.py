@@ -167,6 +167,15 @@ def clean_line(text: str | None, limit: int | None = None) -> str:
     return text
 
 
+def clean_typed(text: str) -> str:
+    """Text typed or pasted into a box (a paste copied from a web page): clean_line's
+    removals (escape sequences whole, each control a space, bidi overrides and the other
+    invisible characters of a body) without trimming: a space typed alone stays. Spaces run
+    together only within `text`."""
+    text = _INVISIBLE_BODY.sub("", strip_sequences(text))
+    return _SPACES.sub(" ", _CONTROL_LINE.sub(" ", text))
+
+
 _IGNORABLES = re.compile(f"[{IGNORABLE}]+")
 
 

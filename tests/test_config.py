@@ -131,6 +131,18 @@ def test_a_config_error_prints_a_feed_name_without_its_controls(
     assert f"feeds[1] ({shown})" in message
 
 
+def test_a_duplicate_url_is_quoted_without_its_bidi_override(tmp_path: Path) -> None:
+    """A URL (from someone else's OPML) may hold a right-to-left override: the error about
+    its duplicate gave it to the terminal (and the app's notification) as written."""
+    url = "https://a.example/\\u202egnp.feed"
+    path = write(tmp_path, f'[[feeds]]\nurl = "{url}"\n[[feeds]]\nurl = "{url}/"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.isprintable(), message
+    assert message.endswith("duplicate of feeds[1]: 'https://a.example/\\u202egnp.feed/'")
+
+
 @pytest.mark.parametrize(
     "case", ["syntax", "missing_url", "not_http", "duplicate_url", "malformed_url"]
 )

@@ -226,6 +226,36 @@ def test_escape_sequences_in_titles_are_stripped(
             assert no_controls(row[field]), (field, row[field])
 
 
+def test_character_references_python_cannot_encode_keep_the_feed(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """A reference to a lone surrogate (or a surrogate pair written as two references, as
+    some CMSs write an emoji), to a number past U+10FFFF or one of thousands of digits: each
+    took the whole feed down ("internal error: UnicodeEncodeError" in feedparser), every
+    other item of it lost."""
+    refs = ["&#xd800;", "&#56320;", "&#xD83D;&#xDE00;", "&#x110000;", "&#" + "9" * 5000 + ";"]
+    items = "".join(
+        f"<item><guid>{i}</guid><title>Baku {ref} talks</title>"
+        f"<description>Text {ref} here</description></item>"
+        for i, ref in enumerate(refs)
+    )
+    raw = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Refs &#xd800;</title>'
+        f"{items}<item><guid>ok</guid><title>Plain story</title></item></channel></rss>"
+    ).encode()
+    http_server.add("/f", raw)
+    fetch_env.configure(("F", "/f"))
+
+    assert report(fetch_env.run(), "F").status == "ok"
+
+    titles = {row["key"]: row["title"] for row in fetch_env.rows("F")}
+    assert titles["ok"] == "Plain story"
+    assert titles["2"] == "Baku \U0001f600 talks"  # the pair is the character it stands for
+    for key in ("0", "1", "3", "4"):
+        assert titles[key] == "Baku \ufffd talks", key
+    assert fetch_env.state("F").title == "Refs \ufffd"
+
+
 @cache
 def bomb() -> bytes:
     """About 200 MB of zeros in about 200 KB of gzip."""

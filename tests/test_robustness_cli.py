@@ -478,3 +478,48 @@ def test_feeds_prints_a_url_without_bidi_overrides(
     assert cli(tmp_path, "feeds", feeds=feeds) == 0
     out = capsys.readouterr().out
     assert "http://127.0.0.1:9/gnp.feed" in out and "\u202e" not in out
+
+
+# A feed name written by hand (or kept from someone else's list): feeds.toml refuses control
+# characters in it, not a right-to-left override or a zero-width space.
+ODD_NAME = "Odd \u202eswen\u202c \u200bwire"
+
+
+def test_fetch_and_feeds_print_a_feed_name_without_bidi_overrides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    """The fetch summary names a failing feed and a feed with a parse warning, and plain
+    `briefing feeds` lists every name: all without the override (which reorders what the
+    terminal shows after it) or the invisible space."""
+    http_server.add("/gone", b"", status=404)
+    http_server.add("/warn", rss([("a", "Baku talks")]).replace(b"</rss>", b"</rss><x>"))
+    feeds = (
+        f'[[feeds]]\nname = "{ODD_NAME} 1"\nurl = "{http_server.url("/gone")}"\n'
+        f'[[feeds]]\nname = "{ODD_NAME} 2"\nurl = "{http_server.url("/warn")}"\n'
+    )
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=feeds) == 0
+    out = capsys.readouterr().out
+    assert "error  Odd swen wire 1: HTTP 404" in out
+    assert "warn   Odd swen wire 2: " in out
+    assert cli(tmp_path, "feeds", feeds=None) == 0
+    out = capsys.readouterr().out
+    assert "Odd swen wire 1  error" in out and "Odd swen wire 2  ok" in out
+    assert "\u202e" not in out and "\u200b" not in out
+
+
+def test_json_output_escapes_a_bidi_override_in_a_feed_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    """`fetch --json` and `feeds --json` gave the name's override and zero-width space to
+    the terminal as written (ensure_ascii=False); they are JSON escapes now, so a script
+    still reads the name exactly as feeds.toml has it."""
+    http_server.add("/gone", b"", status=404)
+    feeds = f'[[feeds]]\nname = "{ODD_NAME}"\nurl = "{http_server.url("/gone")}"\n'
+    assert cli(tmp_path, "fetch", "--json", feeds=feeds) == 1
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u200b" not in out and "\\u202e" in out
+    assert json.loads(out)["feeds"][0]["name"] == ODD_NAME
+    assert cli(tmp_path, "feeds", "--json", feeds=None) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\u200b" not in out
+    assert json.loads(out)[0]["name"] == ODD_NAME

@@ -230,3 +230,26 @@ def test_a_month_or_a_year_is_a_date_and_a_wrong_month_names_its_line() -> None:
     bad = [json.dumps({"id": "x", "title": "t", "published": "2025-13"})]
     with pytest.raises(InputError, match=r"<input>:1: 'published' is not a date"):
         parse_items(bad)
+
+
+def test_odd_characters_in_ids_and_titles_are_escaped_in_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lone surrogate ("\\ud800" in the input's JSON) in a title or an id made the output
+    unwritable (a traceback: UnicodeEncodeError); an id's right-to-left override went to the
+    terminal as written. Both are JSON escapes now: the same strings once read back."""
+    rows = [
+        {"id": "a\u202eb", "title": "Georgian police disperse protesters \ud800 in Tbilisi"},
+        {"id": "lone\udc00", "title": "Georgian police disperse protesters \u200bin Tbilisi"},
+    ]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = parse(["cluster", str(src), "-o", str(out), "--no-seed"])
+    assert args.func(args, None) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "\u202e" not in text and "\u200b" not in text
+    assert r"a\u202eb" in text and r"lone\udc00" in text
+    back = [json.loads(line) for line in text.splitlines()]
+    assert [r["id"] for r in back] == ["a\u202eb", "lone\udc00"]
+    assert back[0]["thread_title"] == "Georgian police disperse protesters \ud800 in Tbilisi"

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_tui_support import add_articles, item, make_app, make_config, screen_text, settle
+from test_tui_support import (
+    add_articles,
+    build_cache,
+    item,
+    loaded,
+    make_app,
+    make_config,
+    screen_text,
+    settle,
+)
+from textual import events
+from textual.widgets import Input, Static
 
 from briefing.config import Feed
 from briefing.store import Store
+from briefing.tui.screens.dialogs import TextPrompt, ThreadPicker
+from briefing.tui.screens.results import StoryResultsScreen
 
 HOSTILE_TITLES = [
     "[@click=app.quit]x[/]",
@@ -74,3 +87,54 @@ async def test_hostile_text_is_literal_and_inert(tmp_path: Path):
         assert "[@click=app.quit]body[/]" in article and "[@click=app.bell]author[/]" in article
         assert "\x1b" not in article
     store.close()
+
+
+PASTED = "\x1b]0;pwned\x07\x1b[31mBaku\x1b[0m \x9b2J talks \u202eevil\u202c z\u200bw [b]x[/b]"
+
+
+async def test_pasted_text_reaches_no_input_box_with_its_escape_sequences(tmp_path: Path):
+    """Text copied from a web page and pasted into the search box, the rename prompt or the
+    move picker kept its escape sequences, C1 controls and bidi override: the box and the
+    search's "Nothing found for ..." line gave them to the terminal. A paste now loses them,
+    as a stored title does; the markup-looking rest stays literal."""
+    cache = build_cache(tmp_path)
+    app = make_app(cache)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+
+        async def paste(selector: str) -> Input:
+            box = app.screen.query_one(selector, Input)
+            box.post_message(events.Paste(PASTED))
+            await settle(pilot, lambda: bool(box.value))
+            return box
+
+        await pilot.press("slash")
+        await settle(pilot, lambda: isinstance(app.screen, StoryResultsScreen))
+        box = await paste("#query")
+        assert box.value == "Baku talks evil zw [b]x[/b]"
+        await pilot.press("enter")
+        await settle(pilot)
+        info = str(app.screen.query_one("#results-info", Static).render())
+        assert info == "Nothing found for “Baku talks evil zw [b]x[/b]”."
+        text = screen_text(app)
+        assert not any(c in text for c in "\x1b\x9b\u202e\u200b")
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+
+        await pilot.press("R")  # rename the thread: the prompt's box holds its title
+        await settle(pilot, lambda: isinstance(app.screen, TextPrompt))
+        box = app.screen.query_one("#prompt-input", Input)
+        box.value = ""
+        box = await paste("#prompt-input")
+        assert box.value == "Baku talks evil zw [b]x[/b]"
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+
+        await pilot.press("tab", "m")  # move the story: the picker's box
+        await settle(pilot, lambda: isinstance(app.screen, ThreadPicker))
+        box = await paste("#picker-input")
+        assert box.value == "Baku talks evil zw [b]x[/b]"
+        text = screen_text(app)
+        assert "+ new thread: Baku talks evil zw [b]x[/b]" in text
+        assert not any(c in text for c in "\x1b\x9b\u202e\u200b")
+    cache.store.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 from datetime import UTC, tzinfo
 from typing import Any
 
@@ -12,7 +11,7 @@ from briefing.cli import Context, add_command, iso
 from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.models import FeedState
 from briefing.sanitize import clean_line
-from briefing.textfmt import plural
+from briefing.textfmt import json_text, plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,14 +78,16 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     with ctx.open_store() as store:
         states = store.feeds()
     if args.json:
-        print(json.dumps([feed_json(s) for s in states], ensure_ascii=False, indent=2))
+        print(json_text([feed_json(s) for s in states], indent=2))
         return 0
     # times in the configured zone, named, as `threads`, `show` and `export` give them
     zone, zone_name = resolve_zone(ctx.config.settings.timezone)
-    width = max((len(s.name) for s in states), default=4)
-    for state in states:
+    # the URL may come from someone else's OPML, a name written by hand may hold a bidi
+    # override (feeds.toml refuses only controls): neither printed with one
+    names = [clean_line(s.name) for s in states]
+    width = max(map(len, names), default=4)
+    for state, name in zip(states, names, strict=True):
         text = describe(state, zone, zone_name)
-        # the URL may come from someone else's OPML: no bidi overrides or controls printed
-        print(f"{state.name:<{width}}  {text}\n{'':<{width}}  {clean_line(state.url)}")
+        print(f"{name:<{width}}  {text}\n{'':<{width}}  {clean_line(state.url)}")
     print(f"{plural(len(states), 'feed')} from {ctx.feeds_path}")
     return 0

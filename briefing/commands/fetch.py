@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import re
 import shutil
 import sys
@@ -23,7 +22,7 @@ from briefing.refresh import (
     refresh_lock,
 )
 from briefing.sanitize import clean_line
-from briefing.textfmt import noun, plural
+from briefing.textfmt import json_text, noun, plural
 
 
 def _positive(value: str) -> int:
@@ -123,7 +122,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 bar.close()
             store.close()
     if args.json:
-        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_text(summary.as_dict(), indent=2))
         sys.stdout.write("\n")
     else:
         print_summary(summary, sys.stdout)
@@ -145,7 +144,7 @@ def no_feeds(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         now = datetime.now(UTC).replace(microsecond=0)  # as a run's times
         summary = RefreshSummary(started=now, finished=now)
-        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write(json_text(summary.as_dict(), indent=2))
         sys.stdout.write("\n")
         print(f"briefing fetch: {message}", file=sys.stderr)
     else:
@@ -198,17 +197,19 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     grouped = {id(r) for reports in groups.values() if len(reports) >= GROUP_AT for r in reports}
     for reason, reports in groups.items():
         if len(reports) >= GROUP_AT:
-            names = ", ".join(r.name for r in reports)
+            names = ", ".join(clean_line(r.name) for r in reports)
             print(f"  error  {plural(len(reports), 'feed')} cannot connect: {reason}", file=out)
             print(textwrap.fill(names, width=100, initial_indent=" " * 9,
                                 subsequent_indent=" " * 9), file=out)  # fmt: skip
     for report in summary.feeds:
         if id(report) in grouped:
             continue
+        # a name written by hand may hold a bidi override (feeds.toml refuses only controls)
+        name = clean_line(report.name)
         if report.status in ("error", "gone"):
-            print(f"  {report.status:<6} {report.name}: {report.error}", file=out)
+            print(f"  {report.status:<6} {name}: {report.error}", file=out)
         elif report.warning:
-            print(f"  warn   {report.name}: {report.warning}", file=out)
+            print(f"  warn   {name}: {report.warning}", file=out)
     # Feeds backing off were not requested at all: say so, when they are due, and how to try
     # them now (a user back online after a failed fetch otherwise sees "0 new items" only).
     waiting = [r for r in summary.feeds if r.status == "skipped" and r.next_check]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -18,6 +17,7 @@ from briefing.export.briefing import (
 )
 from briefing.models import Story
 from briefing.sanitize import clean_line, clean_text
+from briefing.textfmt import json_text
 
 
 def _limit(text: str) -> int:
@@ -94,7 +94,7 @@ def story_json(story: Story) -> dict[str, Any]:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(json_text(value, indent=2))
 
 
 def _lines(stories: list[Story], ctx: Context, *, with_thread: bool = False) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from briefing.cli import Context, add_command
 from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.models import Thread
 from briefing.sanitize import clean_line
-from briefing.textfmt import plural
+from briefing.textfmt import json_text, plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             dormant_after=timedelta(days=config.settings.dormant_after_days),
         )
     if args.json:
-        print(json.dumps([thread_json(t) for t in threads], ensure_ascii=False, indent=2))
+        print(json_text([thread_json(t) for t in threads], indent=2))
         return 0
     if not threads:
         print("No threads yet.")

@@ -9,7 +9,6 @@ become markup, a script, a link to a non-web scheme, or a terminal escape sequen
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from zoneinfo import ZoneInfo
 from briefing.export.files import write_new_file
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line, clean_text
-from briefing.textfmt import noun, plural
+from briefing.textfmt import json_text, noun, plural
 
 if TYPE_CHECKING:
     from briefing.config import Config
@@ -651,7 +650,7 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
 
 
 def render_json(b: Briefing) -> str:
-    return json.dumps(briefing_json(b), ensure_ascii=False, indent=2) + "\n"
+    return json_text(briefing_json(b), indent=2) + "\n"
 
 
 RENDERERS = {"markdown": render_markdown, "html": render_html, "json": render_json}

@@ -218,6 +218,41 @@ def drop_leftover_entities(text: str) -> str:
     return out if out.strip() or not text.strip() else text
 
 
+def _ref_number(m: re.Match[str]) -> int:
+    """A numeric reference's number; past U+10FFFF for one of more digits than any character
+    has (int() refuses a string of over 4300 digits)."""
+    digits = m[1] or m[2]
+    return int(digits, 16 if m[1] else 10) if len(digits.lstrip("0")) <= 8 else 0x110000
+
+
+def encodable_refs(text: str) -> str:
+    """References to what is no character (a surrogate, a number past U+10FFFF) as U+FFFD,
+    a surrogate pair written as two references ("&#xD83D;&#xDE00;", as some CMSs write an
+    emoji) as the one character it stands for. feedparser's loose parser raised on each
+    (UnicodeEncodeError, ValueError, OverflowError), and the whole feed failed."""
+    if "&#" not in text:
+        return text
+    out: list[str] = []
+    at = 0
+    joined = 0  # the end of a low surrogate's reference joined to the one before it
+    for m in _CONTROL_REF.finditer(text):
+        if m.start() < joined:
+            continue
+        value = _ref_number(m)
+        if not (0xD800 <= value <= 0xDFFF or value > 0x10FFFF):
+            continue
+        out.append(text[at : m.start()])
+        at = m.end()
+        nxt = _CONTROL_REF.match(text, m.end()) if value <= 0xDBFF else None
+        second = _ref_number(nxt) if nxt else 0
+        if nxt and 0xDC00 <= second <= 0xDFFF:
+            out.append(f"&#x{0x10000 + ((value - 0xD800) << 10) + (second - 0xDC00):X};")
+            at = joined = nxt.end()
+        else:
+            out.append("&#xFFFD;")
+    return "".join(out) + text[at:] if out else text
+
+
 def drop_control_refs(text: str) -> str:
     """Remove character references to control characters (&#27; &#x9b; ...), keeping the
     harmless ones (tab, newline, carriage return)."""
@@ -350,7 +385,7 @@ def parse_feed(
     # OSC cannot swallow the rest of the feed.
     if _DOC_INTRO.search(text):
         text = MARKUP_SEQ.sub("", text)
-    text = _DOC_CONTROL.sub("", text)
+    text = encodable_refs(_DOC_CONTROL.sub("", text))
     data = ('<?xml version="1.0" encoding="utf-8"?>' + text.lstrip()).encode(
         "utf-8", "surrogatepass"
     )

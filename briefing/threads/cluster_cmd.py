@@ -24,7 +24,7 @@ from typing import Any
 
 from briefing.fetch.parse import html_to_text
 from briefing.sanitize import clean_line, clean_text
-from briefing.textfmt import plural
+from briefing.textfmt import json_text, plural
 from briefing.threads.engine import Item, ThreadEngine, _naive_utc
 from briefing.threads.params import EngineParams
 
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, ctx: object = None) -> int:
     if not items:
         print(f"briefing cluster: no items in {args.input}", file=sys.stderr)
     rows = run_items(items, seed=not args.no_seed)
-    out_lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out_lines = "".join(json_text(r) + "\n" for r in rows)
     if args.output:
         from briefing.cli import write_output
 

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from briefing.models import Thread
 from briefing.sanitize import clean_line
 from briefing.tui.screens.typeahead import TypeAhead
+from briefing.tui.widgets.textbox import TextBox
 
 NEW_THREAD = "new"
 
@@ -64,7 +65,7 @@ class TextPrompt(TypeAhead, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(self.label), markup=False)
-            yield Input(value=self.value, id="prompt-input")
+            yield TextBox(value=clean_line(self.value), id="prompt-input")
 
     def on_mount(self) -> None:
         self.keys_ready(self.query_one("#prompt-input", Input))
@@ -118,7 +119,7 @@ class ThreadPicker(TypeAhead, ModalScreen[int | tuple[str, str] | None]):
         with Vertical(classes="dialog picker"):
             yield Static(Content(self.title_text), markup=False)
             hint = "type to filter, or a new thread's title" if self.allow_new else "type to filter"
-            yield Input(placeholder=f"{hint}; Enter picks", id="picker-input")
+            yield TextBox(placeholder=f"{hint}; Enter picks", id="picker-input")
             yield OptionList(markup=False, id="picker-options")
             yield Static("", id="picker-empty", markup=False)
 

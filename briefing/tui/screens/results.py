@@ -20,7 +20,7 @@ from briefing.models import Story
 from briefing.tui.format import clock
 from briefing.tui.screens.typeahead import TypeAhead
 from briefing.tui.storecalls import Stale
-from briefing.tui.widgets import StoryList
+from briefing.tui.widgets import StoryList, TextBox
 
 if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
@@ -63,7 +63,7 @@ class StoryResultsScreen(TypeAhead, Screen[Story | None]):
             if self.searching:
                 # No select-all on focus: letters typed on the results list come back here
                 # (on_key) to refine the query, not to replace it.
-                yield Input(
+                yield TextBox(
                     placeholder="search titles, summaries and text; Enter", id="query",
                     select_on_focus=False,
                 )  # fmt: skip
