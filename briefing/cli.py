@@ -318,6 +318,31 @@ def opens_app(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`briefing ARGS`: the exit status. Output cut short by its reader (`briefing threads |
+    head -1`: head quits, the pipe breaks) is no failure and prints nothing more: the rest of
+    the output, still in stdout's buffer, goes nowhere instead of into an 'Exception ignored'
+    message and status 120 when Python flushes it at exit. --help and --version included."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_OK
+
+
+def _discard_stdout() -> None:
+    """Point stdout's descriptor at /dev/null, so that the flush at exit has somewhere to go."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is no file
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(commands=not opens_app(argv))
     args = parser.parse_args(argv)
@@ -362,8 +387,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
 
 
 # SQLite's primary result codes for a lock held by another connection.

@@ -1,0 +1,110 @@
+"""The CLI as a script or a cron job meets it: stdout a pipe its reader closed early, a locale
+that is not UTF-8. Subprocesses (a user's environment, not pytest's), a real cache in tmp_path
+filled by a real `briefing fetch` from a server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from fetchenv import rss
+from httpserver import TestServer
+
+TITLES = [
+    "თბილისში საპროტესტო აქცია გაიმართა რუსთაველზე",
+    "Сафаровых похоронили в Екатеринбурге",
+    "Protesters gather on Rustaveli avenue in Tbilisi",
+]
+
+
+LEGEND = "times in UTC; N = unread, * = marked for the briefing, s = starred, h = hidden\n"
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """The environment of a cron job: no PYTHONUNBUFFERED nor PYTHONIOENCODING from ours."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONUTF8")
+        and not k.startswith("LC_")
+    }
+    env.update(extra)
+    return env
+
+
+def briefing(
+    dirs: Path, *args: str, env: dict[str, str] | None = None, stdout: int | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", "--feeds", str(dirs / "feeds.toml"),
+         "--data-dir", str(dirs / "data"), *args],
+        stdout=subprocess.PIPE if stdout is None else stdout, stderr=subprocess.PIPE,
+        timeout=60, env=env or environment(),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache holding Georgian and Russian headlines, fetched from a local server."""
+    tmp = tmp_path_factory.mktemp("scripting")
+    with TestServer() as server:
+        # enough text that `search --json` fills more than a pipe's buffer (64 KiB)
+        items = [(f"g{i}", t, f"{t}: " + "Тбилиси, Баку. " * 30) for i, t in enumerate(TITLES)]
+        items += [(f"n{i}", f"Tbilisi council notice {i}", "Tbilisi. " * 40) for i in range(200)]
+        server.add("/feed", rss(items))
+        (tmp / "feeds.toml").write_text(
+            f'[[feeds]]\nname = "Local"\nurl = "{server.url("/feed")}"\n', encoding="utf-8"
+        )
+        proc = briefing(tmp, "fetch", "--no-articles")
+        assert proc.returncode == 0, proc.stderr
+    return tmp
+
+
+def closed_pipe_run(dirs: Path, args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
+    """Run with stdout a pipe whose reader is gone (`briefing ... | head -1` once head has
+    quit): every write to it fails with EPIPE."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return briefing(dirs, *args, stdout=write)
+    finally:
+        os.close(write)
+
+
+# ------------------------------------------------------------ 1. stdout closed early
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("threads",),
+        ("threads", "--json"),
+        ("stories", "--thread", "2", "--json"),
+        ("search", "Tbilisi"),
+        ("feeds", "--json"),
+        ("export", "--since", "7d", "--no-record"),
+        ("export-opml",),
+        ("doctor",),
+        ("--help",),
+        ("fetch", "--help"),
+        ("--version",),
+    ],
+)
+def test_a_reader_that_quits_early_gets_no_error_message(dirs: Path, args: tuple[str, ...]) -> None:
+    proc = closed_pipe_run(dirs, args)
+    # `search` prints the legend of its columns on stderr, whatever becomes of stdout
+    assert proc.stderr.decode() in ("", LEGEND), proc.stderr.decode()
+    assert proc.returncode == 0
+
+
+def test_search_piped_into_head_prints_its_first_line_only(dirs: Path) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m briefing --feeds {dirs / 'feeds.toml'} --data-dir {dirs / 'data'}"
+        " search Tbilisi --json | head -1",
+        shell=True, capture_output=True, timeout=60, env=environment(),
+    )  # fmt: skip
+    assert proc.returncode == 0
+    assert proc.stderr == b""
+    assert proc.stdout == b"[\n"
