@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
+import io
 import os
 import sqlite3
 import stat
@@ -270,7 +272,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     if not commands:
         return parser
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -342,10 +344,34 @@ def _discard_stdout() -> None:
         pass
 
 
+# Commands whose stdout is a document in UTF-8 whatever the locale (as their -o FILE is).
+UTF8_COMMANDS = frozenset({"export", "export-opml", "cluster"})
+
+
+def _stdout_encoding(*, utf8: bool) -> None:
+    """Make stdout able to print every headline when its encoding is not UTF-8 (LC_ALL=C
+    with PYTHONUTF8=0, a KOI8-R or Latin-1 locale, PYTHONIOENCODING=ascii): a document
+    (JSON, an export, OPML) is written in UTF-8, as README promises and as its own header
+    says; text for a person stays in the locale's encoding, a letter it lacks shown as '?',
+    instead of a UnicodeEncodeError at the first Georgian title."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding in ("utf-8", "utf8") or not isinstance(stream, io.TextIOWrapper):
+        return
+    with contextlib.suppress(ValueError, OSError):
+        if utf8:
+            stream.reconfigure(encoding="utf-8", errors="strict")
+        else:
+            stream.reconfigure(errors="replace")
+
+
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stdout_encoding(utf8=False)  # --help and usage text hold a dash or a Georgian example
     parser = build_parser(commands=not opens_app(argv))
     args = parser.parse_args(argv)
+    if getattr(args, "json", False) or getattr(args, "command", None) in UTF8_COMMANDS:
+        _stdout_encoding(utf8=True)
     ctx = Context(args)
     func = getattr(args, "func", run_app)
     if args.offline and func.__module__ == "briefing.commands.fetch":

@@ -4,6 +4,7 @@ filled by a real `briefing fetch` from a server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -108,3 +109,94 @@ def test_search_piped_into_head_prints_its_first_line_only(dirs: Path) -> None:
     assert proc.returncode == 0
     assert proc.stderr == b""
     assert proc.stdout == b"[\n"
+
+
+# ------------------------------------------------------------ 2. a locale that is not UTF-8
+# LC_ALL=C with Python's UTF-8 mode off (PYTHONUTF8=0, or a legacy locale such as
+# ru_RU.KOI8-R): stdout's encoding is ASCII (or KOI8-R), which has no Georgian letters.
+ASCII = {"LC_ALL": "C", "PYTHONUTF8": "0"}
+
+
+def story_ids(dirs: Path) -> dict[str, int]:
+    """Headline -> story id, asked in a UTF-8 environment."""
+    proc = briefing(dirs, "search", "Тбилиси", "--json", env=environment(PYTHONUTF8="1"))
+    assert proc.returncode == 0, proc.stderr
+    return {s["title"]: s["id"] for s in json.loads(proc.stdout)}
+
+
+def test_the_test_locale_really_is_ascii(dirs: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; print(sys.stdout.encoding)"],
+        capture_output=True, text=True, env=environment(**ASCII),
+    )  # fmt: skip
+    assert proc.stdout.strip().lower() in ("ascii", "ansi_x3.4-1968")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("threads", "--json"),
+        ("show", "{georgian}", "--json"),
+        ("stories", "--thread", "{thread}", "--json"),
+        ("feeds", "--json"),
+        ("export", "--since", "7d", "--no-record", "--format", "json"),
+    ],
+)
+def test_json_is_utf8_whatever_the_locale(dirs: Path, args: tuple[str, ...]) -> None:
+    ids = story_ids(dirs)
+    georgian = ids[TITLES[0]]
+    shown = briefing(dirs, "show", str(georgian), "--json", env=environment(PYTHONUTF8="1"))
+    thread = json.loads(shown.stdout)["thread_id"]
+    args = tuple(a.format(georgian=georgian, thread=thread) for a in args)
+
+    proc = briefing(dirs, *args, env=environment(**ASCII))
+
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr
+    data = json.loads(proc.stdout.decode("utf-8"))  # as README says: UTF-8, not \u-escaped
+    if args[0] in ("show", "stories", "export"):
+        assert TITLES[0] in proc.stdout.decode("utf-8"), data
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--since", "7d", "--no-record"),
+        ("export", "--since", "7d", "--no-record", "--format", "html"),
+    ],
+)
+def test_an_export_to_stdout_is_utf8_as_its_file_would_be(
+    dirs: Path, args: tuple[str, ...]
+) -> None:
+    proc = briefing(dirs, *args, env=environment(**ASCII))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert TITLES[0] in proc.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("threads",),
+        ("threads", "--all"),
+        ("show", "{georgian}"),
+        ("show", "{russian}"),
+        ("search", "Tbilisi"),
+        ("stories", "--thread", "1"),
+        ("feeds",),
+        ("doctor",),
+        ("rename", "--help"),
+        ("--help",),
+    ],
+)
+def test_text_output_in_an_ascii_locale_is_no_crash(dirs: Path, args: tuple[str, ...]) -> None:
+    ids = story_ids(dirs)
+    fill = {"georgian": ids[TITLES[0]], "russian": ids[TITLES[1]]}
+    args = tuple(a.format(**fill) for a in args)
+
+    proc = briefing(dirs, *args, env=environment(**ASCII))
+
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc.stdout.decode("ascii")  # what the terminal can show: letters it lacks become "?"
+    if args[0] == "show":
+        assert proc.stdout.splitlines()[0].strip(b"?  ") == b""  # the headline, as question marks
