@@ -248,7 +248,16 @@ files:
   feeds: --feeds PATH, else $BRIEFING_FEEDS, else feeds.toml in the user config
          directory if it exists, else the shipped list
   cache: --data-dir DIR, else $BRIEFING_DATA_DIR, else the user data directory
-         (`briefing doctor` prints both)"""
+         (`briefing doctor` prints both)
+
+exit status:
+  0  done
+  1  the work failed: another fetch holds the lock, the cache stayed locked, is damaged
+     or cannot be written, fetch reached none of the feeds it tried, doctor found a
+     problem, an -o FILE could not be written
+  2  bad usage (an unknown option, an id that names no story or thread, a --data-dir
+     that is a file) or a bad feeds.toml, with nothing changed
+  130 interrupted (Ctrl-C)"""
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
