@@ -8,11 +8,13 @@ import errno
 import importlib
 import io
 import os
+import signal
 import sqlite3
 import stat
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -257,7 +259,7 @@ exit status:
      problem, an -o FILE could not be written
   2  bad usage (an unknown option, an id that names no story or thread, a --data-dir
      that is a file) or a bad feeds.toml, with nothing changed
-  130 interrupted (Ctrl-C)"""
+  130 interrupted (Ctrl-C); 143 terminated (SIGTERM)"""
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -402,7 +404,8 @@ def _main(argv: Sequence[str] | None) -> int:
     from briefing.store import StoreError
 
     try:
-        return int(func(args, ctx) or 0)
+        with _sigterm_as_interrupt(func is not run_app):
+            return int(func(args, ctx) or 0)
     except ConfigError as exc:
         print(f"briefing: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -419,9 +422,37 @@ def _main(argv: Sequence[str] | None) -> int:
         if (detail := cache_damage(exc)) is None:
             raise
         return damaged(ctx.cache_path, detail)
+    except Terminated:
+        print("briefing: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (cron's timeout, systemd stopping a unit, `kill`) met by a command: it unwinds
+    as Ctrl-C does (what was stored stays, the fetch lock and the pool go), then main() says
+    so and exits 143, as the shell reports a process the signal ended."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(active: bool) -> Iterator[None]:
+    """While a command runs: SIGTERM raises Terminated (in the main thread, where Python runs
+    signal handlers). Before, a fetch ended by SIGTERM said nothing, and the pool's resource
+    tracker, outliving it, warned of 'leaked semaphore objects' on its stderr."""
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # SQLite's primary result codes for a lock held by another connection.
