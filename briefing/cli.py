@@ -71,10 +71,16 @@ def ident(text: str) -> int:
 def utf8_text(text: str) -> str:
     """argparse type of a title, name, tag or URL a command stores: UTF-8 text. Bytes typed
     in a terminal set to another encoding (cp1251 over ssh) reach Python as lone surrogates,
-    which neither the cache nor feeds.toml can take: a usage error, not a traceback."""
+    which neither the cache nor feeds.toml can take: a usage error, not a traceback. UTF-8
+    bytes that Python decoded in another encoding (the C locale without UTF-8 mode: ASCII,
+    each byte of 'Тбилиси' a lone surrogate) are read as the UTF-8 they are."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8")  # the bytes as typed
+        except (UnicodeError, ValueError):
+            pass
         raise argparse.ArgumentTypeError(
             f"not UTF-8 text: {text!r} (is the terminal's character set UTF-8?)"
         ) from None

@@ -200,3 +200,18 @@ def test_text_output_in_an_ascii_locale_is_no_crash(dirs: Path, args: tuple[str,
     proc.stdout.decode("ascii")  # what the terminal can show: letters it lacks become "?"
     if args[0] == "show":
         assert proc.stdout.splitlines()[0].strip(b"?  ") == b""  # the headline, as question marks
+
+
+def test_words_typed_in_utf8_reach_the_command_in_an_ascii_locale(dirs: Path) -> None:
+    """In the C locale without UTF-8 mode Python decodes the arguments as ASCII, keeping each
+    byte of 'Сафаровых' as a lone surrogate: search found nothing and echoed
+    '\\udcd0\\udca1...'; rename refused the title as 'not UTF-8 text'. The bytes are UTF-8."""
+    proc = briefing(dirs, "search", "Сафаровых", "--json", env=environment(**ASCII))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert [s["title"] for s in json.loads(proc.stdout)] == [TITLES[1]]
+
+    proc = briefing(dirs, "move", str(story_ids(dirs)[TITLES[0]]), "--new", "Тбилиси",
+                    env=environment(**ASCII))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc = briefing(dirs, "threads", "--json", env=environment(PYTHONUTF8="1"))
+    assert "Тбилиси" in [t["title"] for t in json.loads(proc.stdout)]
