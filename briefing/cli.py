@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib
+import io
 import os
+import signal
 import sqlite3
 import stat
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -67,10 +71,16 @@ def ident(text: str) -> int:
 def utf8_text(text: str) -> str:
     """argparse type of a title, name, tag or URL a command stores: UTF-8 text. Bytes typed
     in a terminal set to another encoding (cp1251 over ssh) reach Python as lone surrogates,
-    which neither the cache nor feeds.toml can take: a usage error, not a traceback."""
+    which neither the cache nor feeds.toml can take: a usage error, not a traceback. UTF-8
+    bytes that Python decoded in another encoding (the C locale without UTF-8 mode: ASCII,
+    each byte of 'Тбилиси' a lone surrogate) are read as the UTF-8 they are."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8")  # the bytes as typed
+        except (UnicodeError, ValueError):
+            pass
         raise argparse.ArgumentTypeError(
             f"not UTF-8 text: {text!r} (is the terminal's character set UTF-8?)"
         ) from None
@@ -246,7 +256,16 @@ files:
   feeds: --feeds PATH, else $BRIEFING_FEEDS, else feeds.toml in the user config
          directory if it exists, else the shipped list
   cache: --data-dir DIR, else $BRIEFING_DATA_DIR, else the user data directory
-         (`briefing doctor` prints both)"""
+         (`briefing doctor` prints both)
+
+exit status:
+  0  done
+  1  the work failed: another fetch holds the lock, the cache stayed locked, is damaged
+     or cannot be written, fetch reached none of the feeds it tried, doctor found a
+     problem, an -o FILE could not be written
+  2  bad usage (an unknown option, an id that names no story or thread, a --data-dir
+     that is a file) or a bad feeds.toml, with nothing changed
+  130 interrupted (Ctrl-C); 143 terminated (SIGTERM)"""
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -270,7 +289,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     if not commands:
         return parser
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
@@ -318,9 +337,58 @@ def opens_app(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """`briefing ARGS`: the exit status. Output cut short by its reader (`briefing threads |
+    head -1`: head quits, the pipe breaks) is no failure and prints nothing more: the rest of
+    the output, still in stdout's buffer, goes nowhere instead of into an 'Exception ignored'
+    message and status 120 when Python flushes it at exit. --help and --version included."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_OK
+
+
+def _discard_stdout() -> None:
+    """Point stdout's descriptor at /dev/null, so that the flush at exit has somewhere to go."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is no file
+        pass
+
+
+# Commands whose stdout is a document in UTF-8 whatever the locale (as their -o FILE is).
+UTF8_COMMANDS = frozenset({"export", "export-opml", "cluster"})
+
+
+def _stdout_encoding(*, utf8: bool) -> None:
+    """Make stdout able to print every headline when its encoding is not UTF-8 (LC_ALL=C
+    with PYTHONUTF8=0, a KOI8-R or Latin-1 locale, PYTHONIOENCODING=ascii): a document
+    (JSON, an export, OPML) is written in UTF-8, as README promises and as its own header
+    says; text for a person stays in the locale's encoding, a letter it lacks shown as '?',
+    instead of a UnicodeEncodeError at the first Georgian title."""
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding in ("utf-8", "utf8") or not isinstance(stream, io.TextIOWrapper):
+        return
+    with contextlib.suppress(ValueError, OSError):
+        if utf8:
+            stream.reconfigure(encoding="utf-8", errors="strict")
+        else:
+            stream.reconfigure(errors="replace")
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _stdout_encoding(utf8=False)  # --help and usage text hold a dash or a Georgian example
     parser = build_parser(commands=not opens_app(argv))
     args = parser.parse_args(argv)
+    if getattr(args, "json", False) or getattr(args, "command", None) in UTF8_COMMANDS:
+        _stdout_encoding(utf8=True)
     ctx = Context(args)
     func = getattr(args, "func", run_app)
     if args.offline and func.__module__ == "briefing.commands.fetch":
@@ -342,7 +410,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from briefing.store import StoreError
 
     try:
-        return int(func(args, ctx) or 0)
+        with _sigterm_as_interrupt(func is not run_app):
+            return int(func(args, ctx) or 0)
     except ConfigError as exc:
         print(f"briefing: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -359,11 +428,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (detail := cache_damage(exc)) is None:
             raise
         return damaged(ctx.cache_path, detail)
+    except Terminated:
+        print("briefing: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("briefing: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return EXIT_OK
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (cron's timeout, systemd stopping a unit, `kill`) met by a command: it unwinds
+    as Ctrl-C does (what was stored stays, the fetch lock and the pool go), then main() says
+    so and exits 143, as the shell reports a process the signal ended."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(active: bool) -> Iterator[None]:
+    """While a command runs: SIGTERM raises Terminated (in the main thread, where Python runs
+    signal handlers). Before, a fetch ended by SIGTERM said nothing, and the pool's resource
+    tracker, outliving it, warned of 'leaked semaphore objects' on its stderr."""
+    if not active or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # SQLite's primary result codes for a lock held by another connection.

@@ -206,6 +206,13 @@ def key_clashes(keymap: Mapping[str, str]) -> list[str]:
 _FEED_KEYS = {"name", "url", "tags", "general", "interval"}
 _THREAD_KEYS = {"title", "seed", "keywords"}
 _TOP_KEYS = {"settings", "feeds", "threads", "keys"}
+# The longest time spans feeds.toml may give (a year between checks of a feed, a century of
+# quiet before a thread is dormant): longer ones overflow Python's dates (year 9999) when
+# added to now, or its C integers, a traceback in every command that used them.
+MAX_MINUTES = 365 * 24 * 60
+MAX_DAYS = 36500
+_SETTING_MAX = {"refresh_interval": MAX_MINUTES, "dormant_after_days": MAX_DAYS}
+
 _SETTING_TYPES: dict[str, type] = {
     "refresh_interval": int,
     "concurrency": int,
@@ -296,6 +303,8 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
             not isinstance(interval, int) or isinstance(interval, bool) or interval < 1
         ):
             raise fail(f"{label} key 'interval'", "must be a whole number of minutes >= 1")
+        if interval is not None and interval > MAX_MINUTES:
+            raise fail(f"{label} key 'interval'", f"must be at most {MAX_MINUTES} minutes (a year)")
         norm = normalise_url(url)
         if norm in seen_urls:
             # quoted with escapes when it holds an invisible character (a bidi override)
@@ -382,6 +391,9 @@ def _parse_settings(raw: Any, keys: Any, fail: Any) -> Settings:
             raise fail(f"settings key {key!r}", f"must be {expected.__name__}, not {_type(value)}")
         if expected is int and value < 1:
             raise fail(f"settings key {key!r}", "must be >= 1")
+        if key in _SETTING_MAX and value > _SETTING_MAX[key]:
+            unit = "minutes (a year)" if key == "refresh_interval" else "days"
+            raise fail(f"settings key {key!r}", f"must be at most {_SETTING_MAX[key]} {unit}")
         if key == "region_keywords":
             if not all(isinstance(v, str) for v in value):
                 raise fail(f"settings key {key!r}", "must be an array of strings")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import threading
 import time
 
@@ -22,7 +23,14 @@ POLL_SECONDS = 1.0  # where the system cannot say at once that a process ended
 
 def watch_owner(owner: int) -> None:
     """Pool initializer: end this worker (without cleanup: it holds nothing to save) as soon
-    as process `owner` has ended."""
+    as process `owner` has ended. The worker ignores Ctrl-C, which a terminal sends to the
+    whole process group: the owner handles it (it shuts the pool down, or ends, and then so
+    does the worker). Before, Ctrl-C on `briefing fetch` printed each idle worker's
+    KeyboardInterrupt traceback above "briefing: interrupted". SIGTERM keeps its default:
+    a pool that breaks (a worker crashed) ends its other workers with it, and a worker
+    ignoring it, busy on a runaway page, would hold the pool's shutdown, and the fetch's
+    exit, until it was done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_wait_then_exit, args=(owner,), name="owner-watch", daemon=True).start()
 
 

@@ -59,6 +59,24 @@ def test_help_explains_every_command_with_an_example(capsys: pytest.CaptureFixtu
         assert "example:\n  briefing" in capsys.readouterr().out
 
 
+def test_help_gives_the_exit_status_a_script_can_test(capsys: pytest.CaptureFixture[str]) -> None:
+    """What README's "Exit status, for scripts" says, where a cron author looks first."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "exit status:\n  0  " in text
+    assert "\n  1  " in text and "\n  2  " in text and "bad feeds.toml" in text
+    with pytest.raises(SystemExit):
+        main(["fetch", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit status: 0 " in text and "none of the feeds it tried" in text
+    assert "another fetch" in text  # the lock: a second fetch on the cache is exit 1
+    with pytest.raises(SystemExit):
+        main(["doctor", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "exit status: 0 when all is well, 1 " in text
+
+
 def test_feeds_lists_configured_feeds(tmp_path: Path) -> None:
     proc = run("--data-dir", str(tmp_path), "feeds", "--json")
     assert proc.returncode == 0, proc.stderr

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from fetchenv import rss
 from httpserver import RequestHandler, TestServer
 
@@ -193,3 +194,57 @@ def test_feeds_failing_for_one_reason_share_a_line() -> None:
         f"  error  JAMnews: cannot connect to 1.example: {dns}",
         "  error  APA: HTTP 503 Service Unavailable",
     ]
+
+
+@pytest.mark.parametrize(("how", "status", "message"), [
+    ("SIGTERM", 143, "briefing: terminated\n"),
+    ("SIGINT", 130, "briefing: interrupted\n"),
+])  # fmt: skip
+def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
+    tmp_path: Path, http_server: TestServer, how: str, status: int, message: str
+) -> None:
+    """cron's or systemd's SIGTERM (to the whole group, as systemd does) and a Ctrl-C: one
+    line on stderr, the shell's status for that signal, every stored feed kept, no stale lock."""
+    names = [f"feed{i}" for i in range(30)]
+    for i, name in enumerate(names):
+        http_server.route(f"/{name}", slow_feed(i))
+    write_feeds(tmp_path, http_server, names)
+    db_path = tmp_path / "data" / "briefing.sqlite3"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
+         " from briefing.cli import main; sys.exit(main())",
+         "--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(tmp_path / "data"),
+         "fetch", "--no-articles"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        saved = 0
+        while time.monotonic() < deadline and saved < 3:
+            time.sleep(0.02)
+            if db_path.exists():
+                try:
+                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
+                        saved = ro.execute(
+                            "SELECT count(*) FROM feeds WHERE status='ok'"
+                        ).fetchone()[0]
+                except sqlite3.Error:
+                    pass
+        assert saved >= 3, "fetch did not get going"
+        os.killpg(proc.pid, getattr(signal, how))
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (status, message)
+
+    with Store.open(tmp_path / "data") as store:
+        assert store.integrity_check() == ["ok"]
+        states = {s.name: s.status for s in store.feeds()}
+    kept = sum(1 for n in names if states[n] == "ok")
+    assert kept >= 3
+    proc2 = briefing(tmp_path, "fetch", "--no-articles", "--json")
+    assert proc2.returncode == 0, proc2.stderr  # no stale lock
+    with Store.open(tmp_path / "data") as store:
+        assert store.counts()["articles"] == 1 + ITEMS * len(names)  # + the seed article

@@ -282,6 +282,50 @@ def test_two_feeds_given_one_name_still_an_error_naming_what_was_written(
     assert line.endswith("feeds[2] (Same) key 'name': duplicate of feeds[1]: 'Same'")
 
 
+# A number too big for a time span: a usage error naming the key, not an OverflowError from
+# timedelta or datetime (a traceback for `threads`, "internal error" per feed for `fetch`).
+@pytest.mark.parametrize(
+    ("entry", "key"),
+    [
+        ("[settings]\ndormant_after_days = 1000000\n", "settings key 'dormant_after_days'"),
+        ("[settings]\ndormant_after_days = 99999999999999999999\n", "settings key 'dormant_after_days'"),
+        ("[settings]\nrefresh_interval = 9999999999\n", "settings key 'refresh_interval'"),
+        ('[[feeds]]\nname = "Big"\nurl = "http://127.0.0.1:9/big"\ninterval = 99999999999999999999\n',
+         "feeds[1] (Big) key 'interval'"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("args", [("threads",), ("fetch", "--json"), ("doctor",)])
+def test_a_time_span_too_long_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str, key: str, args: tuple[str, ...]
+) -> None:
+    feeds = entry if entry.startswith("[[feeds]]") else entry + "\n" + FEED
+    assert cli(tmp_path, *args, feeds=feeds) == (1 if args == ("doctor",) else 2)
+    captured = capsys.readouterr()
+    text = captured.err if args != ("doctor",) else captured.out
+    assert "Traceback" not in captured.err and "internal error" not in captured.out
+    assert f"{key}: must be at most " in text, text
+    if args != ("doctor",):
+        one_line(captured.err)
+        assert captured.out == ""
+        assert not (tmp_path / "data").exists()  # the cache is not touched
+
+
+def test_the_longest_time_spans_allowed_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.config import MAX_DAYS, MAX_MINUTES
+
+    feeds = (
+        f"[settings]\ndormant_after_days = {MAX_DAYS}\nrefresh_interval = {MAX_MINUTES}\n\n"
+        f'[[feeds]]\nname = "Local"\nurl = "http://127.0.0.1:9/feed"\ninterval = {MAX_MINUTES}\n'
+    )
+    assert cli(tmp_path, "threads", "--all", feeds=feeds) == 0
+    capsys.readouterr()
+    assert cli(tmp_path, "fetch", "--json", "--no-articles", feeds=feeds) == 1  # port 9: refused
+    summary = json.loads(capsys.readouterr().out)
+    assert "internal error" not in (summary["feeds"][0]["error"] or "")
+
+
 # ------------------------------------------------------------ 2. fetch's exit status
 def feeds_on(server: TestServer, *paths: str) -> str:
     return "".join(f'[[feeds]]\nname = "{p}"\nurl = "{server.url("/" + p)}"\n\n' for p in paths)

@@ -17,6 +17,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check feeds.toml and the cache (integrity), print the paths in use",
         "briefing doctor\nbriefing --data-dir /tmp/x doctor",
     )
+    parser.epilog = (parser.epilog or "") + (
+        "\n\nexit status: 0 when all is well, 1 otherwise (a bad feeds.toml, a damaged,"
+        "\nunreadable or read-only cache, a key given to two actions in [keys])"
+    )
     parser.set_defaults(func=run)
 
 

@@ -45,6 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "briefing fetch --feed 'OC Media' --feed JAMnews --concurrency 8\n"
         "briefing fetch --force --feed JAMnews",
     )
+    parser.epilog = (parser.epilog or "") + (
+        "\n\nA progress bar goes to stderr when it is a terminal; the summary (or the --json"
+        "\nobject) to stdout.\n\n"
+        "exit status: 0 when at least one feed was fetched or not modified (feeds backing off"
+        "\nare not tried; no feeds at all is 0 too); 1 when the fetch reached none of the feeds"
+        "\nit tried (--json still prints the summary), another fetch holds this cache's lock,"
+        "\nor the cache cannot be written; 2 bad usage or a bad feeds.toml, nothing fetched."
+    )
     parser.add_argument(
         "--json", action="store_true", help="print one JSON summary object (per feed and totals)"
     )

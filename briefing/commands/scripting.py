@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from briefing.cli import EXIT_USAGE, Context, add_command, ident, iso, missing_threads
+from briefing.cli import EXIT_USAGE, Context, add_command, ident, iso, missing_threads, utf8_text
 from briefing.export.briefing import (
     UNDATED,
     format_when,
@@ -54,6 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "query",
         metavar="QUERY",
         nargs="+",
+        type=utf8_text,
         help="plain words, all must match, each as a word prefix (protest finds protesters)",
     )
     search.add_argument("--limit", type=_limit, default=200, metavar="N", help="default: 200")
