@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,6 +91,17 @@ def slow_feed(index: int):  # -> handler
     def handler(h: RequestHandler) -> None:
         time.sleep(0.05 * index)  # feeds arrive one after another over a couple of seconds
         h.respond(200, body, content_type="application/rss+xml")
+
+    return handler
+
+
+def held_feed(index: int, release: threading.Event):  # -> handler
+    """slow_feed's, held until `release` is set."""
+    answer = slow_feed(index)
+
+    def handler(h: RequestHandler) -> None:
+        release.wait(30)
+        answer(h)
 
     return handler
 
@@ -204,10 +216,12 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
     tmp_path: Path, http_server: TestServer, how: str, status: int, message: str
 ) -> None:
     """cron's or systemd's SIGTERM (to the whole group, as systemd does) and a Ctrl-C: one
-    line on stderr, the shell's status for that signal, every stored feed kept, no stale lock."""
+    line on stderr, the shell's status for that signal, every stored feed kept, no stale lock.
+    Feeds 3 and on answer only after the signal, so it always comes mid-run."""
     names = [f"feed{i}" for i in range(30)]
+    release = threading.Event()
     for i, name in enumerate(names):
-        http_server.route(f"/{name}", slow_feed(i))
+        http_server.route(f"/{name}", slow_feed(i) if i < 3 else held_feed(i, release))
     write_feeds(tmp_path, http_server, names)
     db_path = tmp_path / "data" / "briefing.sqlite3"
     proc = subprocess.Popen(
@@ -234,6 +248,7 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
         os.killpg(proc.pid, getattr(signal, how))
         out, err = proc.communicate(timeout=15)
     finally:
+        release.set()
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
