@@ -90,6 +90,9 @@ class MainScreen(Screen[None]):
         self._thread_loads = Coalescer(self, COALESCE_SECONDS, self.load_stories)
         self._article_loads = Coalescer(self, COALESCE_SECONDS, self.load_article)
         self._dwell: Timer | None = None  # marks the story shown beside the list read
+        # The story r marked unread while it is shown: the dwell leaves it unread until the
+        # cursor moves off it (Esc from the reader back to the list shows it all along).
+        self._kept_unread: int | None = None
         self._first_unread_on_load = False
         self._select_on_load: int | None = None
         # (list key, story id) of the story last under the cursor: kept when a reload empties
@@ -518,6 +521,8 @@ class MainScreen(Screen[None]):
     @on(StoryList.Highlighted, "#stories")
     def story_highlighted(self, event: StoryList.Highlighted) -> None:
         self._last_shown = (self.story_list.key, event.story.id)
+        if event.story.id != self._kept_unread:
+            self._kept_unread = None
         if self.article.display and (self.article.story is None or
                                      self.article.story.id != event.story.id):  # fmt: skip
             self._article_loads(event.story.id)
@@ -532,7 +537,9 @@ class MainScreen(Screen[None]):
         if self._dwell is not None:
             self._dwell.stop()
             self._dwell = None
-        if story.read or not self.article.display or not self._reading():
+        if story.read or story.id == self._kept_unread:
+            return
+        if not self.article.display or not self._reading():
             return
         story_id = story.id
 
@@ -543,6 +550,7 @@ class MainScreen(Screen[None]):
                 current is None
                 or current.id != story_id
                 or current.read
+                or current.id == self._kept_unread
                 or self.app.screen is not self
                 or not self.article.display
                 or not self._reading()
@@ -625,6 +633,8 @@ class MainScreen(Screen[None]):
         if story is None:
             self.no_story()
             return
+        if flag == "read" and story.read:
+            self._kept_unread = story.id  # the user's word: no timer marks it read again
         self.briefing.write_triage(self, story, flag, not getattr(story, flag))
 
     def action_hide(self) -> None:

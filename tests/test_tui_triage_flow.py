@@ -1,0 +1,40 @@
+"""The keyboard triage workflow end to end: what a journalist decided stays decided."""
+
+from __future__ import annotations
+
+from test_tui_support import make_app, open_thread, settle
+
+
+async def test_a_story_marked_unread_in_the_reader_stays_unread_back_in_the_list(
+    cache, monkeypatch
+):
+    """Wide layout: Enter opens a story (read), r marks it unread to come back to it, Esc goes
+    back to the story list, where the same story stays shown beside the list. Before, the
+    2 s "shown beside the list" timer started again on the way back and marked it read once
+    more, silently undoing the r. Moving off it and back still counts as showing it anew."""
+    from briefing.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "READ_AFTER", 0.3)
+    app = make_app(cache)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        story = main.story_list.current
+        await pilot.press("enter")
+        await settle(pilot, lambda: cache.store.story(story.id).read)
+        await pilot.press("r")
+        await settle(pilot, lambda: not cache.store.story(story.id).read)
+        for back in ("escape", "shift+tab"):
+            await pilot.press(back)
+            await settle(pilot, lambda: main.story_list.has_focus)
+            await pilot.pause(0.6)
+            await settle(pilot)
+            assert not cache.store.story(story.id).read, back
+            assert not main.story_list.current.read
+            assert main.story_list.current.id == story.id
+            await pilot.press("enter", "r")  # back in the reader, unread again for the next key
+            await settle(pilot, lambda: not cache.store.story(story.id).read)
+        await pilot.press("escape", "j", "k")  # off it and back: shown anew, it counts again
+        await settle(pilot, lambda: main.story_list.current.id == story.id)
+        await pilot.pause(0.6)
+        await settle(pilot, lambda: cache.store.story(story.id).read)
