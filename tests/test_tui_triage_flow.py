@@ -38,3 +38,31 @@ async def test_a_story_marked_unread_in_the_reader_stays_unread_back_in_the_list
         await settle(pilot, lambda: main.story_list.current.id == story.id)
         await pilot.pause(0.6)
         await settle(pilot, lambda: cache.store.story(story.id).read)
+
+
+async def test_undoing_an_unpin_or_unmute_says_what_it_undid(cache):
+    """z after p or u names what the key did, as the story keys' undo does ("Undone:
+    Unstarred"). Before, it named the flag: after an unpin, z said "Undone: pinned" while it
+    pinned the thread again."""
+    from test_tui_support import loaded
+
+    app = make_app(cache)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        thread_id = app.main.thread_list.current.id  # the seed thread: pinned
+
+        async def press(key: str, flag: str, value: bool) -> None:
+            await pilot.press(key)
+            await settle(pilot, lambda: getattr(cache.store.thread(thread_id), flag) == value)
+
+        for key, flag in (("p", "pinned"), ("u", "muted")):
+            for value in (False, True) if flag == "pinned" else (True, False):
+                await press(key, flag, value)
+                await press("z", flag, not value)
+                await settle(pilot, lambda: said[-1].startswith("Undone"))
+                await press(key, flag, value)  # as it was before z, for the next round
+    undone = [m for m in said if m.startswith("Undone")]
+    assert undone == ["Undone: Unpinned", "Undone: Pinned", "Undone: Muted", "Undone: Unmuted"]

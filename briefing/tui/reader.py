@@ -593,10 +593,11 @@ class BriefingApp(App[int]):
                 is FAILED
             ):
                 return
-            self.push_undo(flag, partial(self.lane.call, self.store.set_thread_flag, thread.id,
-                                         flag, not value))  # fmt: skip
-            word = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
-            self.notify(f"{word[0] if value else word[1]}: {clean_line(thread.title, 50)}")
+            words = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
+            label = words[0] if value else words[1]  # z says "Undone: Unpinned", as it is
+            self.push_undo(label, partial(self.lane.call, self.store.set_thread_flag, thread.id,
+                                          flag, not value))  # fmt: skip
+            self.notify(f"{label}: {clean_line(thread.title, 50)}")
             screen.load_threads(keep_id=thread.id)
 
         screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
