@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from test_tui_support import make_app, open_thread, settle
+from test_tui_typeahead import burst
 
 
 async def test_a_story_marked_unread_in_the_reader_stays_unread_back_in_the_list(
@@ -66,3 +67,23 @@ async def test_undoing_an_unpin_or_unmute_says_what_it_undid(cache):
                 await press(key, flag, value)  # as it was before z, for the next round
     undone = [m for m in said if m.startswith("Undone")]
     assert undone == ["Undone: Unpinned", "Undone: Pinned", "Undone: Muted", "Undone: Unmuted"]
+
+
+async def test_z_right_behind_p_undoes_the_pin_not_the_step_before(cache):
+    """p then z in one burst (over ssh keys often arrive together): z undoes the pin, as z
+    right behind a story key undoes that key. Before, the pin's undo step was stacked only
+    once its write was done, so z undid the step before it (here: the star) and the thread
+    stayed pinned."""
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        burst(app, "p", "z")
+        await settle(pilot, lambda: not app.workers)
+        await settle(pilot)
+        assert not cache.store.thread(georgia).pinned
+        assert cache.store.story(story.id).starred
+        assert not app.main.thread_list.threads[app.main.thread_list.index_of(georgia)].pinned

@@ -587,20 +587,24 @@ class BriefingApp(App[int]):
         screen.load_threads(keep_id=thread.id)
 
     def set_thread_flag(self, screen: MainScreen, thread: Thread, flag: str, value: bool) -> None:
+        """p / u: shown, queued and undoable in the key's own step, as `write_triage` is (a z
+        right behind p undoes the pin, not the step before it)."""
+        screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
+        self.triage_writes += 1  # a thread list read queued before it reads again
+        future = self.lane.submit(self.store.set_thread_flag, thread.id, flag, value)
+        words = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
+        label = words[0] if value else words[1]  # z says "Undone: Unpinned", as it is
+        step = self.push_undo(label, partial(self.lane.call, self.store.set_thread_flag, thread.id,
+                                             flag, not value))  # fmt: skip
+
         async def write() -> None:
-            if (
-                await self._save(screen, self.store.set_thread_flag, thread.id, flag, value)
-                is FAILED
-            ):
+            if await self._saved(screen, future) is FAILED:
+                if step in self.undo_stack:
+                    self.undo_stack.remove(step)  # nothing was written: nothing to undo
                 return
-            words = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
-            label = words[0] if value else words[1]  # z says "Undone: Unpinned", as it is
-            self.push_undo(label, partial(self.lane.call, self.store.set_thread_flag, thread.id,
-                                          flag, not value))  # fmt: skip
             self.notify(f"{label}: {clean_line(thread.title, 50)}")
             screen.load_threads(keep_id=thread.id)
 
-        screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
         self.run_worker(write(), group="write")
 
     async def mark_thread_read(self, screen: MainScreen, thread: Thread) -> None:
