@@ -87,3 +87,20 @@ async def test_z_right_behind_p_undoes_the_pin_not_the_step_before(cache):
         assert not cache.store.thread(georgia).pinned
         assert cache.store.story(story.id).starred
         assert not app.main.thread_list.threads[app.main.thread_list.index_of(georgia)].pinned
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words(cache):
+    """ctrl+c (a reflex) does not quit: the note says which key does, as plain text, naming
+    the app's own q. Before, Textual's note came through the app's plain-text notify as
+    "Press [b]ctrl+q[/b] to quit the app", markup tags and all."""
+    from test_tui_support import loaded
+
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("ctrl+c")
+        await settle(pilot, lambda: bool(app._notifications))
+        note = list(app._notifications)[-1]
+        assert app.is_running
+    assert "[" not in note.message and "[" not in note.title
+    assert "Press q to quit" in note.message

@@ -25,6 +25,7 @@ from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from briefing.config import Config, ConfigError, load_config
 from briefing.models import Story, Thread
@@ -201,6 +202,16 @@ class BriefingApp(App[int]):
         its work before the app closes the store), so the next start opens there."""
         self.main.remember_position()
         self.exit()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex) does not quit: say which key does, as plain text (this app's
+        notify never reads markup, so Textual's own note showed its [b] tags) and naming the
+        app's quit key, q or its [keys] remap; ctrl+q where a text box takes the letters."""
+        key = self._keymap.get("quit", "q").split(",")[0].strip()
+        if isinstance(self.focused, Input) or not key:
+            key = "ctrl+q"
+        shown = self.get_key_display(Binding(key, "quit"))
+        self.notify(f"Press {shown} to quit the app.", title="Do you want to quit?")
 
     def load_threads(self, include_dormant: bool = False) -> list[Thread]:
         """Runs on the store thread."""
