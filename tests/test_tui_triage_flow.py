@@ -104,3 +104,29 @@ async def test_ctrl_c_says_how_to_quit_in_plain_words(cache):
         assert app.is_running
     assert "[" not in note.message and "[" not in note.title
     assert "Press q to quit" in note.message
+
+
+async def test_n_in_the_reader_goes_on_reading_into_the_next_thread(cache):
+    """At 80 columns, n in the reader opens the next unread story; at the end of the thread
+    it opens the next thread's first unread story, still in the reader. Before, it dropped
+    to that thread's story list with the story highlighted but not opened, and the next n
+    (from the list) went past it, leaving it unread."""
+    ids, armenia = cache.ids, cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["g1"])
+        for key in ("g2", "g4", "g3"):  # the thread's other unread stories, newest first
+            await pilot.press("n")
+            await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids[key])  # noqa: B023
+        await pilot.press("n")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["a1"])
+        assert main.level == 2 and app.focused is main.article
+        assert main.thread_list.current.id == armenia
+        assert main.story_list.current.id == ids["a1"]
+        await settle(pilot, lambda: cache.store.story(ids["a1"]).read)
+        await pilot.press("n")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["a2"])
+        assert main.level == 2

@@ -94,6 +94,7 @@ class MainScreen(Screen[None]):
         # cursor moves off it (Esc from the reader back to the list shows it all along).
         self._kept_unread: int | None = None
         self._first_unread_on_load = False
+        self._open_first_unread = False  # ... and open it in the reader (n from there)
         self._select_on_load: int | None = None
         # (list key, story id) of the story last under the cursor: kept when a reload empties
         # the list (its thread merged away by another program), so the story can follow
@@ -371,10 +372,16 @@ class MainScreen(Screen[None]):
                 self._select_on_load = None
         if self._first_unread_on_load:
             self._first_unread_on_load = False
+            opening, self._open_first_unread = self._open_first_unread, False
             for i, story in enumerate(stories.stories):
                 if not story.read:
                     stories.highlighted = i
+                    if opening:
+                        self.open_story(story)
                     break
+            else:
+                if opening:
+                    self.go(1)  # none left unread (read elsewhere meanwhile): the list
         if not stories.stories:
             self.article.clear()
         self.briefing.stories_listed()
@@ -699,8 +706,12 @@ class MainScreen(Screen[None]):
                         return
                 continue
             self._first_unread_on_load = True
+            # in the reader, n goes on reading: the next thread's first unread story opens
+            # there when its stories are listed (keys typed meanwhile wait for them)
+            self._open_first_unread = self.level == 2
             threads.highlighted = i
-            self.go(1)
+            if not self._open_first_unread:
+                self.go(1)
             return
         self.notify("Nothing unread.")
 
