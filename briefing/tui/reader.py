@@ -25,6 +25,7 @@ from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from briefing.config import Config, ConfigError, load_config
 from briefing.models import Story, Thread
@@ -201,6 +202,16 @@ class BriefingApp(App[int]):
         its work before the app closes the store), so the next start opens there."""
         self.main.remember_position()
         self.exit()
+
+    def action_help_quit(self) -> None:
+        """ctrl+c (a reflex) does not quit: say which key does, as plain text (this app's
+        notify never reads markup, so Textual's own note showed its [b] tags) and naming the
+        app's quit key, q or its [keys] remap; ctrl+q where a text box takes the letters."""
+        key = self._keymap.get("quit", "q").split(",")[0].strip()
+        if isinstance(self.focused, Input) or not key:
+            key = "ctrl+q"
+        shown = self.get_key_display(Binding(key, "quit"))
+        self.notify(f"Press {shown} to quit the app.", title="Do you want to quit?")
 
     def load_threads(self, include_dormant: bool = False) -> list[Thread]:
         """Runs on the store thread."""
@@ -587,19 +598,24 @@ class BriefingApp(App[int]):
         screen.load_threads(keep_id=thread.id)
 
     def set_thread_flag(self, screen: MainScreen, thread: Thread, flag: str, value: bool) -> None:
+        """p / u: shown, queued and undoable in the key's own step, as `write_triage` is (a z
+        right behind p undoes the pin, not the step before it)."""
+        screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
+        self.triage_writes += 1  # a thread list read queued before it reads again
+        future = self.lane.submit(self.store.set_thread_flag, thread.id, flag, value)
+        words = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
+        label = words[0] if value else words[1]  # z says "Undone: Unpinned", as it is
+        step = self.push_undo(label, partial(self.lane.call, self.store.set_thread_flag, thread.id,
+                                             flag, not value))  # fmt: skip
+
         async def write() -> None:
-            if (
-                await self._save(screen, self.store.set_thread_flag, thread.id, flag, value)
-                is FAILED
-            ):
+            if await self._saved(screen, future) is FAILED:
+                if step in self.undo_stack:
+                    self.undo_stack.remove(step)  # nothing was written: nothing to undo
                 return
-            self.push_undo(flag, partial(self.lane.call, self.store.set_thread_flag, thread.id,
-                                         flag, not value))  # fmt: skip
-            word = {"pinned": ("Pinned", "Unpinned"), "muted": ("Muted", "Unmuted")}[flag]
-            self.notify(f"{word[0] if value else word[1]}: {clean_line(thread.title, 50)}")
+            self.notify(f"{label}: {clean_line(thread.title, 50)}")
             screen.load_threads(keep_id=thread.id)
 
-        screen.thread_list.update_thread(replace(thread, **{flag: value}))  # type: ignore[arg-type]
         self.run_worker(write(), group="write")
 
     async def mark_thread_read(self, screen: MainScreen, thread: Thread) -> None:

@@ -90,7 +90,11 @@ class MainScreen(Screen[None]):
         self._thread_loads = Coalescer(self, COALESCE_SECONDS, self.load_stories)
         self._article_loads = Coalescer(self, COALESCE_SECONDS, self.load_article)
         self._dwell: Timer | None = None  # marks the story shown beside the list read
+        # The story r marked unread while it is shown: the dwell leaves it unread until the
+        # cursor moves off it (Esc from the reader back to the list shows it all along).
+        self._kept_unread: int | None = None
         self._first_unread_on_load = False
+        self._open_first_unread = False  # ... and open it in the reader (n from there)
         self._select_on_load: int | None = None
         # (list key, story id) of the story last under the cursor: kept when a reload empties
         # the list (its thread merged away by another program), so the story can follow
@@ -368,10 +372,16 @@ class MainScreen(Screen[None]):
                 self._select_on_load = None
         if self._first_unread_on_load:
             self._first_unread_on_load = False
+            opening, self._open_first_unread = self._open_first_unread, False
             for i, story in enumerate(stories.stories):
                 if not story.read:
                     stories.highlighted = i
+                    if opening:
+                        self.open_story(story)
                     break
+            else:
+                if opening:
+                    self.go(1)  # none left unread (read elsewhere meanwhile): the list
         if not stories.stories:
             self.article.clear()
         self.briefing.stories_listed()
@@ -518,6 +528,8 @@ class MainScreen(Screen[None]):
     @on(StoryList.Highlighted, "#stories")
     def story_highlighted(self, event: StoryList.Highlighted) -> None:
         self._last_shown = (self.story_list.key, event.story.id)
+        if event.story.id != self._kept_unread:
+            self._kept_unread = None
         if self.article.display and (self.article.story is None or
                                      self.article.story.id != event.story.id):  # fmt: skip
             self._article_loads(event.story.id)
@@ -532,7 +544,9 @@ class MainScreen(Screen[None]):
         if self._dwell is not None:
             self._dwell.stop()
             self._dwell = None
-        if story.read or not self.article.display or not self._reading():
+        if story.read or story.id == self._kept_unread:
+            return
+        if not self.article.display or not self._reading():
             return
         story_id = story.id
 
@@ -543,6 +557,7 @@ class MainScreen(Screen[None]):
                 current is None
                 or current.id != story_id
                 or current.read
+                or current.id == self._kept_unread
                 or self.app.screen is not self
                 or not self.article.display
                 or not self._reading()
@@ -625,6 +640,8 @@ class MainScreen(Screen[None]):
         if story is None:
             self.no_story()
             return
+        if flag == "read" and story.read:
+            self._kept_unread = story.id  # the user's word: no timer marks it read again
         self.briefing.write_triage(self, story, flag, not getattr(story, flag))
 
     def action_hide(self) -> None:
@@ -689,8 +706,12 @@ class MainScreen(Screen[None]):
                         return
                 continue
             self._first_unread_on_load = True
+            # in the reader, n goes on reading: the next thread's first unread story opens
+            # there when its stories are listed (keys typed meanwhile wait for them)
+            self._open_first_unread = self.level == 2
             threads.highlighted = i
-            self.go(1)
+            if not self._open_first_unread:
+                self.go(1)
             return
         self.notify("Nothing unread.")
 

@@ -1,0 +1,132 @@
+"""The keyboard triage workflow end to end: what a journalist decided stays decided."""
+
+from __future__ import annotations
+
+from test_tui_support import make_app, open_thread, settle
+from test_tui_typeahead import burst
+
+
+async def test_a_story_marked_unread_in_the_reader_stays_unread_back_in_the_list(
+    cache, monkeypatch
+):
+    """Wide layout: Enter opens a story (read), r marks it unread to come back to it, Esc goes
+    back to the story list, where the same story stays shown beside the list. Before, the
+    2 s "shown beside the list" timer started again on the way back and marked it read once
+    more, silently undoing the r. Moving off it and back still counts as showing it anew."""
+    from briefing.tui.screens.main import MainScreen
+
+    monkeypatch.setattr(MainScreen, "READ_AFTER", 0.3)
+    app = make_app(cache)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        story = main.story_list.current
+        await pilot.press("enter")
+        await settle(pilot, lambda: cache.store.story(story.id).read)
+        await pilot.press("r")
+        await settle(pilot, lambda: not cache.store.story(story.id).read)
+        for back in ("escape", "shift+tab"):
+            await pilot.press(back)
+            await settle(pilot, lambda: main.story_list.has_focus)
+            await pilot.pause(0.6)
+            await settle(pilot)
+            assert not cache.store.story(story.id).read, back
+            assert not main.story_list.current.read
+            assert main.story_list.current.id == story.id
+            await pilot.press("enter", "r")  # back in the reader, unread again for the next key
+            await settle(pilot, lambda: not cache.store.story(story.id).read)
+        await pilot.press("escape", "j", "k")  # off it and back: shown anew, it counts again
+        await settle(pilot, lambda: main.story_list.current.id == story.id)
+        await pilot.pause(0.6)
+        await settle(pilot, lambda: cache.store.story(story.id).read)
+
+
+async def test_undoing_an_unpin_or_unmute_says_what_it_undid(cache):
+    """z after p or u names what the key did, as the story keys' undo does ("Undone:
+    Unstarred"). Before, it named the flag: after an unpin, z said "Undone: pinned" while it
+    pinned the thread again."""
+    from test_tui_support import loaded
+
+    app = make_app(cache)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        thread_id = app.main.thread_list.current.id  # the seed thread: pinned
+
+        async def press(key: str, flag: str, value: bool) -> None:
+            await pilot.press(key)
+            await settle(pilot, lambda: getattr(cache.store.thread(thread_id), flag) == value)
+
+        for key, flag in (("p", "pinned"), ("u", "muted")):
+            for value in (False, True) if flag == "pinned" else (True, False):
+                await press(key, flag, value)
+                await press("z", flag, not value)
+                await settle(pilot, lambda: said[-1].startswith("Undone"))
+                await press(key, flag, value)  # as it was before z, for the next round
+    undone = [m for m in said if m.startswith("Undone")]
+    assert undone == ["Undone: Unpinned", "Undone: Pinned", "Undone: Muted", "Undone: Unmuted"]
+
+
+async def test_z_right_behind_p_undoes_the_pin_not_the_step_before(cache):
+    """p then z in one burst (over ssh keys often arrive together): z undoes the pin, as z
+    right behind a story key undoes that key. Before, the pin's undo step was stacked only
+    once its write was done, so z undid the step before it (here: the star) and the thread
+    stayed pinned."""
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        burst(app, "p", "z")
+        await settle(pilot, lambda: not app.workers)
+        await settle(pilot)
+        assert not cache.store.thread(georgia).pinned
+        assert cache.store.story(story.id).starred
+        assert not app.main.thread_list.threads[app.main.thread_list.index_of(georgia)].pinned
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words(cache):
+    """ctrl+c (a reflex) does not quit: the note says which key does, as plain text, naming
+    the app's own q. Before, Textual's note came through the app's plain-text notify as
+    "Press [b]ctrl+q[/b] to quit the app", markup tags and all."""
+    from test_tui_support import loaded
+
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("ctrl+c")
+        await settle(pilot, lambda: bool(app._notifications))
+        note = list(app._notifications)[-1]
+        assert app.is_running
+    assert "[" not in note.message and "[" not in note.title
+    assert "Press q to quit" in note.message
+
+
+async def test_n_in_the_reader_goes_on_reading_into_the_next_thread(cache):
+    """At 80 columns, n in the reader opens the next unread story; at the end of the thread
+    it opens the next thread's first unread story, still in the reader. Before, it dropped
+    to that thread's story list with the story highlighted but not opened, and the next n
+    (from the list) went past it, leaving it unread."""
+    ids, armenia = cache.ids, cache.threads["armenia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, cache.threads["georgia"])
+        main = app.main
+        await pilot.press("enter")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["g1"])
+        for key in ("g2", "g4", "g3"):  # the thread's other unread stories, newest first
+            await pilot.press("n")
+            await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids[key])  # noqa: B023
+        await pilot.press("n")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["a1"])
+        assert main.level == 2 and app.focused is main.article
+        assert main.thread_list.current.id == armenia
+        assert main.story_list.current.id == ids["a1"]
+        await settle(pilot, lambda: cache.store.story(ids["a1"]).read)
+        await pilot.press("n")
+        await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["a2"])
+        assert main.level == 2
