@@ -130,3 +130,35 @@ async def test_n_in_the_reader_goes_on_reading_into_the_next_thread(cache):
         await pilot.press("n")
         await settle(pilot, lambda: getattr(main.article.story, "id", None) == ids["a2"])
         assert main.level == 2
+
+
+async def test_z_right_after_a_merge_undoes_nothing_unseen(cache):
+    """The merge dialog says a merge cannot be undone with z. A reflex z after it undid the
+    step before the merge instead (a star given minutes ago), with only "Undone: Starred" to
+    show for it. Now that z says the merge stays, and the next z undoes the star."""
+    from test_tui_fixes import merge_current_into
+
+    from briefing.tui.reader import MERGE_NOTE
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        await pilot.press("escape")
+        await merge_current_into(pilot, app, "armenia")
+        await pilot.press("y")  # the confirmation
+        await settle(pilot, lambda: app.main.thread_list.index_of(georgia) is None)
+
+        await pilot.press("z")
+        await settle(pilot)
+        assert said[-1] == MERGE_NOTE
+        assert cache.store.story(story.id).starred  # not undone
+        await pilot.press("z")
+        await settle(pilot, lambda: not cache.store.story(story.id).starred)
+        assert said[-1].startswith("Undone: Starred")

@@ -67,6 +67,14 @@ class UndoStep:
     revert: Callable[[], Awaitable[Any]]
     select: int | None = None  # the thread to show after the undo (it got stories back)
     story: int | None = None  # the story to put under the cursor (back in that list)
+    note: str | None = None  # a step that cannot be undone: z says this, and undoes nothing
+
+
+MERGE_NOTE = "A merge cannot be undone. z again undoes the step before it."
+
+
+async def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,6 +470,9 @@ class BriefingApp(App[int]):
             self.notify("Nothing to undo.")
             return
         step = self.undo_stack.pop()
+        if step.note is not None:
+            self.notify(step.note, severity="warning", timeout=4)
+            return
         self.run_worker(self._undo(screen, step), group="write")
 
     async def _undo(self, screen: MainScreen, step: UndoStep) -> None:
@@ -585,6 +596,10 @@ class BriefingApp(App[int]):
             threads.redirects.pop(thread.id, None)
             return
         where, dormant = saved  # type: ignore[misc]
+        # a reflex z after the merge must not undo, unseen, the step before it (a star, a
+        # move): this z only says so, and the next one goes on down the stack
+        self.undo_stack.append(UndoStep("merge", _nothing, note=MERGE_NOTE))
+        del self.undo_stack[:-UNDO_LEVELS]
         self.notify(f"Merged “{clean_line(thread.title, 50)}” into “{clean_line(where, 50)}”"
                     f"{self._dormant_note(screen, dormant)}.", timeout=4 if dormant else 3)  # fmt: skip
         screen.keep_story_through_merge(thread.id)
