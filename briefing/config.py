@@ -101,7 +101,7 @@ def resolve_data_dir(cli_dir: str | os.PathLike[str] | None = None) -> Path:
 # Ids of the reader's key bindings, remappable under [keys] (tests/test_tui_keymap.py checks
 # this matches the app's Bindings; the app shows them with `?`).
 KEY_IDS = frozenset(
-    """back briefing confirm_no confirm_yes copy_link dormant down export feeds feeds_back feeds_down
+    """back briefing clear_briefing confirm_no confirm_yes copy_link dormant down export feeds feeds_back feeds_down
     feeds_up help help_close hide mark_thread_read merge move mute new_since next_pane
     next_unread open_link page picker_cancel picker_down picker_up pin previous_pane
     prompt_cancel quit read refresh refresh_all rename results_back results_tab search split
@@ -117,7 +117,7 @@ DEFAULT_KEYS: tuple[tuple[str, str | None, str, str], ...] = tuple(
     (scope, None if bid.startswith("(") else bid, bid.strip("()"), keys)
     for scope, rows in {
         "app": "quit q|help question_mark|search slash|new_since a|refresh g|refresh_all G"
-        "|feeds F|export E",
+        "|feeds F|export E|clear_briefing B",
         "main": "(open) enter|back escape,backspace|next_pane tab|previous_pane shift+tab"
         "|page space|read r|star s|briefing b|hide x|move m|merge M|rename R|split S|pin p"
         "|mute u|next_unread n|mark_thread_read A|undo z|open_link o|copy_link y|dormant D"

@@ -162,3 +162,33 @@ async def test_z_right_after_a_merge_undoes_nothing_unseen(cache):
         await pilot.press("z")
         await settle(pilot, lambda: not cache.store.story(story.id).starred)
         assert said[-1].startswith("Undone: Starred")
+
+
+async def test_b_clears_the_briefing_marks_after_an_export_and_z_puts_them_back(cache):
+    """A daily briefing: mark, E, and the next day mark again. The marks stayed after E, and
+    the only way to start the next briefing afresh was b on each of yesterday's stories (E
+    wrote them all again). E now says how to clear them; B takes every story out of the
+    briefing at once, and z puts them back."""
+    from pathlib import Path
+
+    from test_tui_keys import open_first_story
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "escape", "j", "b", "E")
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        (toast,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+        assert toast.endswith("The stories stay marked; B clears the marks.")
+        marked = {s.id for s in cache.store.marked()}
+        assert len(marked) == 2
+
+        await pilot.press("B")
+        await settle(pilot, lambda: not cache.store.marked())
+        await settle(pilot, lambda: not any(s.in_briefing for s in app.main.story_list.stories))
+        await pilot.press("z")
+        await settle(pilot, lambda: {s.id for s in cache.store.marked()} == marked)
+        await pilot.press("E")  # the same two again, in a second file
+        await settle(pilot, lambda: len(list(Path(cache.config.settings.export_dir)
+                                             .glob("briefing-*.md"))) == 2)  # fmt: skip

@@ -124,6 +124,9 @@ class BriefingApp(App[int]):
         ),  # fmt: skip
         Binding("F", "feeds", "Feeds", show=False, id="feeds"),
         Binding("E", "export", "Export", show=False, id="export"),
+        Binding(
+            "B", "clear_briefing", "Clear the briefing marks", show=False, id="clear_briefing"
+        ),  # fmt: skip
     ]
 
     def __init__(
@@ -782,8 +785,32 @@ class BriefingApp(App[int]):
         # toast is at most TOAST_WIDTH wide and half the screen (Textual's Toast CSS), less
         # its border and padding.
         width = min(TOAST_WIDTH, self.size.width // 2) - 3
+        clear = self._keymap.get("clear_briefing", "B").split(",")[0].strip()
         self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}):\n"
-                    f"{path_lines(path, width)}", timeout=6)  # fmt: skip
+                    f"{path_lines(path, width)}\n"
+                    f"The stories stay marked; {clear} clears the marks.", timeout=6)  # fmt: skip
+
+    @work(group="clear_briefing", exclusive=True)
+    async def action_clear_briefing(self) -> None:
+        """B: take every story out of the briefing, for the next one (z puts them back)."""
+        screen = self.main
+        try:
+            marked = await self.lane.call(self.store.marked)
+        except Exception as exc:
+            self.notify(f"Could not read the marks: {exc}", severity="error")
+            return
+        if not marked:
+            self.notify("No story is marked for the briefing.")
+            return
+        ids = [story.id for story in marked]
+        self.triage_writes += 1  # a story list read queued before it reads again
+        if await self._save(screen, self.store.set_triage_many, ids, in_briefing=False) is FAILED:
+            return
+        self.push_undo("Briefing cleared", partial(self.lane.call, self.store.set_triage_many,
+                                                   ids, in_briefing=True))  # fmt: skip
+        self.notify(f"Took {plural(len(ids), 'story', 'stories')} out of the briefing"
+                    " (z puts them back).", timeout=3)  # fmt: skip
+        screen.reload_all()
 
     # ------------------------------------------------------------------ refresh
     def action_refresh(self, force: bool = False) -> None:
