@@ -724,17 +724,24 @@ class BriefingApp(App[int]):
 
     def binding_rows(self) -> list[tuple[str, str]]:
         """(keys as shown, description) for every named binding, after the user's keymap."""
-        rows = [("j / k / ↑ / ↓", "move in a list, scroll the article"), ("Enter", "open")]
+
+        def shown(binding: Binding) -> str:
+            keys = self._keymap.get(binding.id or "", binding.key)
+            return ", ".join(
+                self.get_key_display(replace(binding, key=k.strip(), key_display=None))
+                for k in keys.split(",")
+            )
+
+        # j/k are the lists' and the article's own bindings (ids down/up), remappable too;
+        # the arrows stay
+        down, up = shown(Binding("j", "", id="down")), shown(Binding("k", "", id="up"))
+        rows = [(f"{down} / {up} / ↑ / ↓", "move in a list, scroll the article  [down] [up]"),
+                ("Enter", "open")]  # fmt: skip
         for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
             assert isinstance(binding, Binding)
             if not binding.id:  # Enter: the fixed first rows
                 continue
-            keys = self._keymap.get(binding.id, binding.key)
-            shown = ", ".join(
-                self.get_key_display(replace(binding, key=k.strip(), key_display=None))
-                for k in keys.split(",")
-            )
-            rows.append((shown, f"{binding.description}  [{binding.id}]"))
+            rows.append((shown(binding), f"{binding.description}  [{binding.id}]"))
         return rows
 
     def action_help(self) -> None:
