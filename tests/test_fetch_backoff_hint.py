@@ -33,3 +33,22 @@ def test_a_fetch_of_feeds_backing_off_says_nothing_was_requested(
 
     assert cli(tmp_path, "fetch", "--no-articles", "--feed", "a", feeds=feeds) == 0
     assert "  1 feed backing off after failures, not requested" in capsys.readouterr().out
+
+
+def test_the_backing_off_hint_gives_the_time_as_briefing_feeds_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], http_server: TestServer
+) -> None:
+    """A cron user in Baku: the summary's "the first is due" was ISO 8601 in UTC with
+    seconds ("2026-11-29T18:31:22+00:00") while `briefing feeds`, beside it, gives the same
+    feed's next try as "2026-11-29 22:31 (Asia/Baku, UTC+04:00)". Now both say the latter."""
+    http_server.route("/a", lambda h: h.respond(500, b"oops"))
+    feeds = '[settings]\ntimezone = "Asia/Baku"\n\n' + feeds_on(http_server, "a")
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=feeds) == 1
+    capsys.readouterr()
+    assert cli(tmp_path, "feeds", feeds=feeds) == 0
+    listed = capsys.readouterr().out
+    assert cli(tmp_path, "fetch", "--no-articles", feeds=feeds) == 0
+    line = next(li for li in capsys.readouterr().out.splitlines() if "not requested" in li)
+    due = line.split("(the first is due ")[1].split("); ")[0]
+    assert due.endswith(" (Asia/Baku, UTC+04:00)"), line
+    assert f"next try {due}" in listed, (line, listed)

@@ -141,7 +141,8 @@ def test_an_outlets_retry_after_on_a_page_holds_its_pages_in_later_runs(
     assert second.host_waits == first.host_waits
     out = io.StringIO()
     print_summary(second, out)
-    assert f"outlets that asked to wait: {host} until {first.host_waits[host].isoformat()}" in (
+    until = first.host_waits[host].astimezone(UTC)  # as `briefing feeds` gives a time
+    assert f"outlets that asked to wait: {host} until {until:%Y-%m-%d %H:%M} (UTC)" in (
         out.getvalue()
     )
     assert second.as_dict()["host_waits"] == {host: first.host_waits[host].isoformat()}

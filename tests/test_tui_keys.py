@@ -55,6 +55,34 @@ async def test_space_pages_the_article_and_j_k_move(cache):
         assert app.main.story_list.highlighted == 1
 
 
+async def test_help_shows_the_moving_keys_as_remapped_with_their_ids(tmp_path):
+    """README: every binding but Enter has an id, `?` shows them, j/k are down/up. The help's
+    first row said "j / k / ↑ / ↓" whatever [keys] said and showed no id: with down and up
+    remapped, j no longer moved but the help still offered it."""
+    cache = build_cache(tmp_path, keys={"down": "ctrl+n", "up": "ctrl+b"})
+    app = make_app(cache)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("j")  # no longer down
+        await settle(pilot)
+        assert app.main.thread_list.highlighted == 0
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.main.thread_list.highlighted == 1
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        row = next(line for line in screen_text(app).splitlines() if "move in a list" in line)
+        assert "^n / ^b / ↑ / ↓" in row and "[down] [up]" in row, row
+        assert "j" not in row.split("move")[0], row
+    app = make_app(build_cache(tmp_path / "plain"))
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot, loaded(app))
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        row = next(line for line in screen_text(app).splitlines() if "move in a list" in line)
+        assert "j / k / ↑ / ↓" in row and "[down] [up]" in row, row
+
+
 async def test_help_lists_remapped_keys_and_remap_works(tmp_path):
     cache = build_cache(tmp_path, keys={"star": "f", "hide": "delete"})
     app = make_app(cache)

@@ -395,3 +395,48 @@ async def test_a_feed_added_in_another_window_is_listed_without_a_restart(cache)
         assert "Hetq" in [f.name for f in app.screen.feeds]
         assert any("feeds.toml not reloaded:" in n.message for n in app._notifications)
         assert [f.name for f in app.config.feeds][-1] == "Hetq"
+
+
+async def test_the_first_feed_added_to_the_shipped_list_is_listed_without_a_restart(
+    cache, tmp_path, monkeypatch
+):
+    """A new user: the app opens on the shipped feeds.toml (no copy of their own yet), and
+    `briefing feeds add` in another window makes that copy, says "briefing now reads" it, and
+    adds the feed there. Before, the app kept watching the shipped file, which never changes:
+    F listed the 24 shipped feeds without the new one, and g did not fetch it, until a
+    restart."""
+    from dataclasses import replace
+
+    from briefing.cli import main
+    from briefing.config import load_config, shipped_feeds_path, user_feeds_path
+    from briefing.tui.screens.feeds import FeedsScreen
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("BRIEFING_FEEDS", raising=False)
+    assert not user_feeds_path().exists()
+    shipped = load_config(shipped_feeds_path())
+    cache.store.sync_feeds(shipped.feeds)
+    app = make_app(replace(cache, config=shipped))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, loaded(app))
+        data = str(cache.store.path.parent)
+        url = "http://127.0.0.1:9/mine.xml"
+        assert main(["--data-dir", data, "feeds", "add", url, "--name", "My desk"]) == 0
+        assert user_feeds_path().is_file()
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen) and app.screen.feeds)
+        assert "My desk" in [f.name for f in app.screen.feeds]
+        assert app.config.path == user_feeds_path()
+        assert url in [f.url for f in app.config.feeds]  # what the next refresh fetches
+        assert any(
+            n.message == "Now reading your own feeds.toml: 1 new feed." for n in app._notifications
+        )
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.screen is app.main)
+        time.sleep(0.01)  # a later mtime
+        url2 = "http://127.0.0.1:9/second.xml"
+        assert main(["--data-dir", data, "feeds", "add", url2, "--name", "Second"]) == 0
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FeedsScreen) and app.screen.feeds)
+        assert "Second" in [f.name for f in app.screen.feeds]
+        assert any(n.message == "feeds.toml changed: 1 new feed." for n in app._notifications)

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         subparsers,
         "feeds",
         "list the configured feeds with their state (ok, failing, backing off, gone)",
-        "briefing feeds\nbriefing feeds --json\nbriefing feeds add https://oc-media.org/feed/ --tag caucasus",
+        "briefing feeds\nbriefing feeds --json\nbriefing feeds add https://example.org/feed/ --tag caucasus",
     )
     parser.add_argument("--json", action="store_true", help="print a JSON array")
     parser.set_defaults(func=run)

@@ -9,10 +9,11 @@ import shutil
 import sys
 import textwrap
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TextIO
 
 from briefing.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, Context, add_command
+from briefing.export.briefing import format_time, localise, resolve_zone
 from briefing.refresh import (
     FeedReport,
     Progress,
@@ -133,7 +134,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write(json_text(summary.as_dict(), indent=2))
         sys.stdout.write("\n")
     else:
-        print_summary(summary, sys.stdout)
+        # times as `briefing feeds` gives them: the configured zone, named
+        print_summary(summary, sys.stdout, *resolve_zone(config.settings.timezone))
     return EXIT_FAIL if none_reached(summary) else EXIT_OK
 
 
@@ -164,7 +166,15 @@ GROUP_AT = 3  # this many feeds failing to connect for one reason share a line
 _CONNECT = re.compile(r"cannot connect to [^:]+: (.+)")
 
 
-def print_summary(summary: RefreshSummary, out: TextIO) -> None:
+def print_summary(
+    summary: RefreshSummary, out: TextIO, zone: tzinfo | None = UTC, zone_name: str = ""
+) -> None:
+    """For a person: times in `zone` (None: the machine's) as `briefing feeds` gives them,
+    "2025-06-30 14:05 (Asia/Baku, UTC+04:00)", not the ISO 8601 of --json."""
+
+    def when(moment: datetime) -> str:
+        return format_time(localise(moment, zone), zone_name)
+
     t = summary.totals()
     parts = [f"{t['ok']} ok", f"{t['not_modified']} not modified"]
     if t["error"] or t["gone"]:
@@ -189,7 +199,7 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
     print(line, file=out)
     if summary.host_waits and t["articles_deferred"]:
         waits = ", ".join(
-            f"{host} until {until.isoformat()}"
+            f"{host} until {when(until)}"
             for host, until in sorted(summary.host_waits.items(), key=lambda kv: kv[1])
         )
         print(f"  waiting  outlets that asked to wait: {clean_line(waits)}", file=out)
@@ -225,7 +235,7 @@ def print_summary(summary: RefreshSummary, out: TextIO) -> None:
         first = min(r.next_check for r in waiting if r.next_check)
         print(
             f"  {plural(len(waiting), 'feed')} backing off after failures, not requested"
-            f" (the first is due {first.isoformat()}); `briefing fetch --force` requests"
+            f" (the first is due {when(first)}); `briefing fetch --force` requests"
             f" {'it' if len(waiting) == 1 else 'them'} now",
             file=out,
         )

@@ -331,7 +331,7 @@ def register_feed_edit_commands(actions: argparse._SubParsersAction) -> None:
         actions,
         "add",
         "add a feed to your feeds.toml (same checks as the config loader)",
-        'briefing feeds add https://oc-media.org/feed/ --name "OC Media" --tag caucasus --tag en',
+        'briefing feeds add https://example.org/feed/ --name "My outlet" --tag caucasus --tag en',
     )
     add.add_argument(
         "url", metavar="URL", type=utf8_text, help="the RSS/Atom address (http or https)"

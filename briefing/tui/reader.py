@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from briefing.config import Config, ConfigError, load_config
+from briefing.config import Config, ConfigError, load_config, shipped_feeds_path, user_feeds_path
 from briefing.models import Story, Thread
 from briefing.sanitize import clean_line, http_url
 from briefing.store import Store
@@ -93,6 +93,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 def open_in_browser(url: str) -> bool:
     """Hand an http(s) URL to the desktop browser; never a shell, never a console browser
     that would take over this terminal."""
@@ -152,7 +159,10 @@ class BriefingApp(App[int]):
         self._data_version: int | None = None
         self._polls_since_reload = self.CHANGES_RELOAD_EVERY  # so a first change shows at once
         self.triage_writes = 0  # triage writes queued so far: see write_triage
-        self._config_stamp = _stamp(config.path)  # see reread_config
+        # The feeds.toml last read and its stamp; whether it is the shipped list: see
+        # reread_config and _feeds_file
+        self._config_seen = (config.path, _stamp(config.path))
+        self._on_shipped = _same_file(config.path, shipped_feeds_path())
         self._polling = False
         # The last keys handed to a screen, and which: see on_event.
         self._handed_to: deque[tuple[events.Key, Screen]] = deque(maxlen=64)
@@ -691,41 +701,65 @@ class BriefingApp(App[int]):
         self.reread_config()
         self.push_screen(FeedsScreen(zone=self.zone))
 
+    def _feeds_file(self) -> Path:
+        """The feeds.toml to read: the one in use, but while that is the shipped list, the
+        user's own copy as soon as it exists. `briefing feeds add` and `import` make that copy
+        on a first edit (and say briefing now reads it): before, an app opened on the shipped
+        list never saw it, so a new user's first feed was neither listed nor fetched until a
+        restart."""
+        if self._on_shipped:
+            user = user_feeds_path()
+            if user.is_file():
+                return user
+        return self.config.path
+
     def reread_config(self) -> None:
         """Before a refresh and the feeds screen: read feeds.toml again if it changed since
         (`briefing feeds add` in another window), so a new feed is fetched and listed without
         a restart. Its feeds and pinned threads go to the cache on the store lane, before any
         read queued after. A file that no longer loads is said, and the feeds as they were
         are kept. Settings (keys, zone) take effect at the next start."""
-        stamp = _stamp(self.config.path)
-        if stamp is None or stamp == self._config_stamp:
+        path = self._feeds_file()
+        stamp = _stamp(path)
+        if stamp is None or (path, stamp) == self._config_seen:
             return
-        self._config_stamp = stamp
+        self._config_seen = (path, stamp)
         try:
-            config = load_config(self.config.path)
+            config = load_config(path)
         except ConfigError as exc:
             self.notify(f"feeds.toml not reloaded: {exc}", severity="error", timeout=8)
             return
         added = len({f.url for f in config.feeds} - {f.url for f in self.config.feeds})
+        switched = path != self.config.path
         self.config = config
+        self._on_shipped = self._on_shipped and not switched
         self.lane.submit(self.store.sync_feeds, config.feeds)
         self.lane.submit(self.store.ensure_pinned, config.threads)
-        if added:
+        if switched:
+            self.notify(f"Now reading your own feeds.toml: {plural(added, 'new feed')}.", timeout=3)
+        elif added:
             self.notify(f"feeds.toml changed: {plural(added, 'new feed')}.", timeout=3)
 
     def binding_rows(self) -> list[tuple[str, str]]:
         """(keys as shown, description) for every named binding, after the user's keymap."""
-        rows = [("j / k / ↑ / ↓", "move in a list, scroll the article"), ("Enter", "open")]
+
+        def shown(binding: Binding) -> str:
+            keys = self._keymap.get(binding.id or "", binding.key)
+            return ", ".join(
+                self.get_key_display(replace(binding, key=k.strip(), key_display=None))
+                for k in keys.split(",")
+            )
+
+        # j/k are the lists' and the article's own bindings (ids down/up), remappable too;
+        # the arrows stay
+        down, up = shown(Binding("j", "", id="down")), shown(Binding("k", "", id="up"))
+        rows = [(f"{down} / {up} / ↑ / ↓", "move in a list, scroll the article  [down] [up]"),
+                ("Enter", "open")]  # fmt: skip
         for binding in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS]:
             assert isinstance(binding, Binding)
             if not binding.id:  # Enter: the fixed first rows
                 continue
-            keys = self._keymap.get(binding.id, binding.key)
-            shown = ", ".join(
-                self.get_key_display(replace(binding, key=k.strip(), key_display=None))
-                for k in keys.split(",")
-            )
-            rows.append((shown, f"{binding.description}  [{binding.id}]"))
+            rows.append((shown(binding), f"{binding.description}  [{binding.id}]"))
         return rows
 
     def action_help(self) -> None:
