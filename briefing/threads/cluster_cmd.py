@@ -45,7 +45,8 @@ def register(subparsers: Any) -> None:
         "cluster",
         "group a JSON Lines file of items into threads (no cache involved)",
         "briefing cluster items.jsonl -o threads.jsonl\n"
-        "python ../shared/tools/cluster_eval.py items.jsonl threads.jsonl",
+        "briefing cluster items.jsonl --no-seed | jq -r .thread_title | sort | uniq -c\n"
+        "  (bench/threads_quality.py in the source tree scores it against labelled sets)",
     )
     p.add_argument(
         "input",
