@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -106,6 +107,22 @@ def held_feed(index: int, release: threading.Event):  # -> handler
     return handler
 
 
+def wait_for_saved_feeds(db_path: Path, count: int, within: float = 30) -> None:
+    """Return once `count` feeds are stored as fetched (read as another program would), or
+    fail: the fetch did not get going."""
+    deadline = time.monotonic() + within
+    saved = 0
+    while time.monotonic() < deadline and saved < count:
+        time.sleep(0.02)
+        if db_path.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as ro:
+                    saved = ro.execute("SELECT count(*) FROM feeds WHERE status='ok'").fetchone()[0]
+            except sqlite3.Error:
+                pass
+    assert saved >= count, "fetch did not get going"
+
+
 def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: TestServer) -> None:
     names = [f"feed{i}" for i in range(30)]
     for i, name in enumerate(names):
@@ -118,19 +135,7 @@ def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: Tes
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        saved = 0
-        while time.monotonic() < deadline and saved < 3:
-            time.sleep(0.02)
-            if db_path.exists():
-                try:
-                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
-                        saved = ro.execute(
-                            "SELECT count(*) FROM feeds WHERE status='ok'"
-                        ).fetchone()[0]
-                except sqlite3.Error:
-                    pass
-        assert saved >= 3, "fetch did not get going"
+        wait_for_saved_feeds(db_path, 3)
         os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers, all at once
     finally:
         proc.wait(timeout=10)
@@ -232,19 +237,7 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        saved = 0
-        while time.monotonic() < deadline and saved < 3:
-            time.sleep(0.02)
-            if db_path.exists():
-                try:
-                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
-                        saved = ro.execute(
-                            "SELECT count(*) FROM feeds WHERE status='ok'"
-                        ).fetchone()[0]
-                except sqlite3.Error:
-                    pass
-        assert saved >= 3, "fetch did not get going"
+        wait_for_saved_feeds(db_path, 3)
         os.killpg(proc.pid, getattr(signal, how))
         out, err = proc.communicate(timeout=15)
     finally:
