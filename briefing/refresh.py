@@ -647,6 +647,11 @@ class _Run:
         except TimeoutError:
             raise CpuFailure(f"gave up after {CPU_DEADLINE:g} s of processing") from None
         except BrokenProcessPool:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # the run is cut short (SIGTERM to the group ends the workers too; 3.11's
+                # wait_for then gives the pool's break, not the cancel): no new pool, no retry
+                raise asyncio.CancelledError from None
             if self.pool is pool:  # the first task to notice replaces it
                 self.spare_pools.append(pool)
                 self.pool = make_pool()
