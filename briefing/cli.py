@@ -340,15 +340,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """`briefing ARGS`: the exit status. Output cut short by its reader (`briefing threads |
     head -1`: head quits, the pipe breaks) is no failure and prints nothing more: the rest of
     the output, still in stdout's buffer, goes nowhere instead of into an 'Exception ignored'
-    message and status 120 when Python flushes it at exit. --help and --version included."""
+    message and status 120 when Python flushes it at exit. --help and --version included.
+    The command's own status stands: a fetch that reached no feed is 1 whatever became of
+    its output; only a pipe broken mid-command (no status yet) is 0."""
+    status = EXIT_OK
     try:
-        try:
-            return _main(argv)
-        finally:
-            sys.stdout.flush()
+        status = _main(argv)
     except BrokenPipeError:
-        _discard_stdout()
-        return EXIT_OK
+        pass
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_stdout()
+    return status
 
 
 def _discard_stdout() -> None:

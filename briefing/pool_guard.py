@@ -24,8 +24,9 @@ POLL_SECONDS = 1.0  # where the system cannot say at once that a process ended
 def watch_owner(owner: int) -> None:
     """Pool initializer: end this worker (without cleanup: it holds nothing to save) as soon
     as process `owner` has ended. The worker ignores Ctrl-C, which a terminal sends to the
-    whole process group: the owner handles it (it shuts the pool down, or ends, and then so
-    does the worker). Before, Ctrl-C on `briefing fetch` printed each idle worker's
+    whole process group: the owner handles it (a run cut short ends its workers, a task
+    under way included: refresh.stop_pool; else the pool is shut down, or the owner ends,
+    and then so does the worker). Before, Ctrl-C on `briefing fetch` printed each idle worker's
     KeyboardInterrupt traceback above "briefing: interrupted". SIGTERM keeps its default:
     a pool that breaks (a worker crashed) ends its other workers with it, and a worker
     ignoring it, busy on a runaway page, would hold the pool's shutdown, and the fetch's

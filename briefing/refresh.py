@@ -562,6 +562,23 @@ def live_pools() -> list[ProcessPoolExecutor]:
     return list(_pools)
 
 
+def kill_workers(pool: Executor) -> None:
+    """End a pool's worker processes now, a task under way included. (`_processes`, pid ->
+    Process, is CPython's ProcessPoolExecutor's own record; None once it is shut down.)"""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.kill()
+
+
+def stop_pool(pool: Executor, *, now: bool = False) -> None:
+    """Shut `pool` down without waiting. `now` (a run cut short: Ctrl-C, SIGTERM, a bug): end
+    its workers first. Shutting down stops no task under way, and the process's exit waits
+    for each (a runaway page: CPU_DEADLINE and more); the workers ignore Ctrl-C (pool_guard)."""
+    if now:
+        kill_workers(pool)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
 class _Run:
     def __init__(
         self,
@@ -630,19 +647,27 @@ class _Run:
         except TimeoutError:
             raise CpuFailure(f"gave up after {CPU_DEADLINE:g} s of processing") from None
         except BrokenProcessPool:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                # the run is cut short (SIGTERM to the group ends the workers too; 3.11's
+                # wait_for then gives the pool's break, not the cancel): no new pool, no retry
+                raise asyncio.CancelledError from None
             if self.pool is pool:  # the first task to notice replaces it
                 self.spare_pools.append(pool)
                 self.pool = make_pool()
         async with self.solo_slots:
             solo = make_pool(1)
+            done = False  # (else its worker may still be on the task: given up, or cancelled)
             try:
-                return await asyncio.wait_for(loop.run_in_executor(solo, call), CPU_DEADLINE)
+                result = await asyncio.wait_for(loop.run_in_executor(solo, call), CPU_DEADLINE)
+                done = True
+                return result
             except BrokenProcessPool:
                 raise CpuFailure("the parser process crashed on this input") from None
             except TimeoutError:
                 raise CpuFailure(f"gave up after {CPU_DEADLINE:g} s of processing") from None
             finally:
-                solo.shutdown(wait=False, cancel_futures=True)
+                stop_pool(solo, now=not done)
 
     async def run(self) -> RefreshSummary:
         start = time.monotonic()
@@ -1036,6 +1061,7 @@ async def refresh_async(
     own_pool = pool is None
     cpu = pool if pool is not None else make_pool()
     db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-db")
+    finished = False  # the run returned (else Ctrl-C, SIGTERM or a bug cut it short)
     try:
         async with Fetcher(
             trusted_hosts=trusted_hosts(config),
@@ -1049,16 +1075,18 @@ async def refresh_async(
                 force=force, page_budget=page_budget,
             )  # fmt: skip
             try:
-                return await run.run()
+                summary = await run.run()
+                finished = True
+                return summary
             finally:
                 for spare in run.spare_pools:
-                    spare.shutdown(wait=False, cancel_futures=True)
+                    stop_pool(spare, now=not finished)
                 if run.pool is not cpu:  # a replacement we started
-                    run.pool.shutdown(wait=False, cancel_futures=True)
+                    stop_pool(run.pool, now=not finished)
     finally:
+        if own_pool:  # (first: the store thread may be waiting on it, placing stories)
+            stop_pool(cpu, now=not finished)
         db.shutdown(wait=True)
-        if own_pool:
-            cpu.shutdown(wait=False, cancel_futures=True)
 
 
 def refresh(store: Store, config: Config, **kwargs: Any) -> RefreshSummary:

@@ -100,6 +100,28 @@ def test_a_reader_that_quits_early_gets_no_error_message(dirs: Path, args: tuple
     assert proc.returncode == 0
 
 
+@pytest.mark.parametrize(
+    ("args", "toml"),
+    [
+        # doctor found a problem: a key given to two actions
+        (("doctor",), '[keys]\nstar = "r"\n'),
+        # fetch reached none of the feeds it tried: nothing listens on port 9
+        (("fetch", "--no-articles"), '[[feeds]]\nname = "Closed"\nurl = "http://127.0.0.1:9/f"\n'),
+    ],
+)
+def test_a_reader_that_quits_early_leaves_a_failures_exit_status(
+    tmp_path: Path, args: tuple[str, ...], toml: str
+) -> None:
+    """A closed stdout is no failure of its own, but it does not turn the work's failure into
+    success either: `briefing fetch | head -1` in a cron job with pipefail still says 1 when
+    no feed was reached. (The status was 0: main() took the broken pipe of its last flush,
+    after the command had returned 1, for the whole result.)"""
+    (tmp_path / "feeds.toml").write_text(toml, encoding="utf-8")
+    proc = closed_pipe_run(tmp_path, args)
+    assert proc.stderr.decode() == "", proc.stderr.decode()
+    assert proc.returncode == 1
+
+
 def test_search_piped_into_head_prints_its_first_line_only(dirs: Path) -> None:
     proc = subprocess.run(
         f"{sys.executable} -m briefing --feeds {dirs / 'feeds.toml'} --data-dir {dirs / 'data'}"

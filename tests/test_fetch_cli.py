@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -106,6 +107,22 @@ def held_feed(index: int, release: threading.Event):  # -> handler
     return handler
 
 
+def wait_for_saved_feeds(db_path: Path, count: int, within: float = 30) -> None:
+    """Return once `count` feeds are stored as fetched (read as another program would), or
+    fail: the fetch did not get going."""
+    deadline = time.monotonic() + within
+    saved = 0
+    while time.monotonic() < deadline and saved < count:
+        time.sleep(0.02)
+        if db_path.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as ro:
+                    saved = ro.execute("SELECT count(*) FROM feeds WHERE status='ok'").fetchone()[0]
+            except sqlite3.Error:
+                pass
+    assert saved >= count, "fetch did not get going"
+
+
 def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: TestServer) -> None:
     names = [f"feed{i}" for i in range(30)]
     for i, name in enumerate(names):
@@ -118,19 +135,7 @@ def test_kill_9_mid_run_leaves_every_feed_whole(tmp_path: Path, http_server: Tes
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        saved = 0
-        while time.monotonic() < deadline and saved < 3:
-            time.sleep(0.02)
-            if db_path.exists():
-                try:
-                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
-                        saved = ro.execute(
-                            "SELECT count(*) FROM feeds WHERE status='ok'"
-                        ).fetchone()[0]
-                except sqlite3.Error:
-                    pass
-        assert saved >= 3, "fetch did not get going"
+        wait_for_saved_feeds(db_path, 3)
         os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers, all at once
     finally:
         proc.wait(timeout=10)
@@ -232,19 +237,7 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        saved = 0
-        while time.monotonic() < deadline and saved < 3:
-            time.sleep(0.02)
-            if db_path.exists():
-                try:
-                    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as ro:
-                        saved = ro.execute(
-                            "SELECT count(*) FROM feeds WHERE status='ok'"
-                        ).fetchone()[0]
-                except sqlite3.Error:
-                    pass
-        assert saved >= 3, "fetch did not get going"
+        wait_for_saved_feeds(db_path, 3)
         os.killpg(proc.pid, getattr(signal, how))
         out, err = proc.communicate(timeout=15)
     finally:
@@ -263,3 +256,56 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
     assert proc2.returncode == 0, proc2.stderr  # no stale lock
     with Store.open(tmp_path / "data") as store:
         assert store.counts()["articles"] == 1 + ITEMS * len(names)  # + the seed article
+
+
+# `briefing fetch` with the feed parser swapped for slowwork.slow_parse (a page that takes a
+# worker a minute), in its own process as a user's fetch.
+_SLOW_FETCH = """
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.path.insert(0, sys.argv.pop(1))  # (before the pool's fork server starts: its workers too)
+import slowwork
+from briefing import refresh
+refresh.parse_feed = slowwork.slow_parse
+from briefing.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize(("how", "status", "message"), [
+    ("SIGINT", 130, "briefing: interrupted\n"),
+    ("SIGTERM", 143, "briefing: terminated\n"),
+])  # fmt: skip
+def test_a_fetch_stopped_while_a_worker_is_busy_ends_at_once(
+    tmp_path: Path, http_server: TestServer, how: str, status: int, message: str
+) -> None:
+    """Ctrl-C (or SIGTERM) while a pool worker is busy on a long page: the fetch ends now,
+    not when the worker is done. With the workers ignoring Ctrl-C (4da31e1) the fetch said
+    'briefing: interrupted' and then waited for the busy worker's task to finish (a minute
+    here; a runaway page up to CPU_DEADLINE and more): the interpreter's exit joins the
+    pool, which waits for the tasks under way."""
+    http_server.add("/slow", rss([("s1", "Baku talks")]))
+    write_feeds(tmp_path, http_server, ["slow"])
+    started = tmp_path / "started"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_FETCH, str(Path(__file__).parent),
+         "--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(tmp_path / "data"),
+         "fetch", "--no-articles"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env={**os.environ, "BRIEFING_TEST_STARTED": str(started)},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the worker did not start parsing"
+        os.killpg(proc.pid, getattr(signal, how))
+        begun = time.monotonic()
+        _out, err = proc.communicate(timeout=50)
+        took = time.monotonic() - begun
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert (proc.returncode, err) == (status, message)
+    assert took < 20, f"the fetch took {took:.1f} s to end after {how}"

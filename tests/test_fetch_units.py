@@ -71,6 +71,19 @@ def test_backoff_doubles_caps_at_a_week_and_jitters_ten_percent() -> None:
     assert backoff_delay(interval, 1, jitter=-1.0) == interval * 0.9
 
 
+@pytest.mark.parametrize("minutes", [1440, 10080, 525600])  # a day, a week, config's most
+def test_backoff_of_a_long_interval_after_many_failures_is_the_cap_not_an_overflow(
+    minutes: int,
+) -> None:
+    """interval x 2^30 overflowed timedelta (a daily feed's 31st failure in a row, a yearly
+    one's 23rd): the run reported 'internal error: OverflowError' for the feed and recorded
+    no failure, so it was asked again every run, never backing off."""
+    interval = timedelta(minutes=minutes)
+    for failures in (23, 31, 50):
+        assert backoff_delay(interval, failures) == MAX_BACKOFF
+    assert backoff_delay(interval, 1) == min(interval, MAX_BACKOFF)
+
+
 @pytest.mark.parametrize(
     "address",
     [

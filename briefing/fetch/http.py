@@ -387,7 +387,8 @@ def retry_after_delay(retry_after: timedelta, interval: timedelta) -> timedelta:
 def backoff_delay(interval: timedelta, failures: int, jitter: float = 0.0) -> timedelta:
     """interval x 2^(failures-1), capped at 7 days; `jitter` in [-1, 1] scales it by +-10%."""
     exp = min(max(failures - 1, 0), 30)
-    delay = min(interval * (2**exp), MAX_BACKOFF)
+    # (compared before multiplying: a day's interval x 2^30 is past timedelta's range)
+    delay = MAX_BACKOFF if interval >= MAX_BACKOFF / 2**exp else interval * 2**exp
     return delay * (1.0 + 0.1 * max(-1.0, min(1.0, jitter)))
 
 

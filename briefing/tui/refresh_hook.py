@@ -59,16 +59,12 @@ def abandon(pools: Iterable[ProcessPoolExecutor] | None = None) -> None:
     it): kill that refresh's worker processes, in every pool it made (its own, and the
     replacement and one-off pools after a worker crashed). Nothing else would end them: an
     idle pool worker waits for work for ever, and the fork server stays up while any worker
-    lives. (`_processes`, pid -> Process, is CPython's ProcessPoolExecutor's own record.)
-    Their semaphores go too (see _remove_semaphores). `pools`: these only (a test's)."""
-    if pools is None:
-        pipeline = sys.modules.get("briefing.refresh")  # (not imported: no refresh ran)
-        pools = pipeline.live_pools() if pipeline is not None else ()
-    for pool in pools:
-        processes = getattr(pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(Exception):
-                process.kill()
+    lives. Their semaphores go too (see _remove_semaphores). `pools`: these only (a test's)."""
+    pipeline = sys.modules.get("briefing.refresh")  # (not imported: no refresh ran)
+    if pipeline is None:
+        return
+    for pool in pipeline.live_pools() if pools is None else pools:
+        pipeline.kill_workers(pool)
         with contextlib.suppress(Exception):
             _remove_semaphores(pool)
 
