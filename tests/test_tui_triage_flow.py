@@ -192,3 +192,25 @@ async def test_b_clears_the_briefing_marks_after_an_export_and_z_puts_them_back(
         await pilot.press("E")  # the same two again, in a second file
         await settle(pilot, lambda: len(list(Path(cache.config.settings.export_dir)
                                              .glob("briefing-*.md"))) == 2)  # fmt: skip
+
+
+async def test_b_clears_the_mark_of_a_hidden_story_too(cache):
+    """A story marked for the briefing, then hidden (x): Store.marked leaves it out, so B
+    left it marked. Unhidden later (x on it, found by /), it was in the next E's briefing
+    although B had cleared the marks."""
+    from test_tui_keys import open_first_story
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_first_story(pilot, app)
+        story = app.main.story_list.current
+        await pilot.press("b")
+        await settle(pilot, lambda: cache.store.story(story.id).in_briefing)
+        await pilot.press("x")
+        await settle(pilot, lambda: cache.store.story(story.id).hidden)
+        await pilot.press("B")
+        await settle(pilot, lambda: not cache.store.story(story.id).in_briefing)
+        cache.store.set_triage(story.id, hidden=False)  # found by / and unhidden
+        assert not cache.store.marked()
+        await pilot.press("z")  # B's undo puts it back as it was: marked, hidden
+        await settle(pilot, lambda: cache.store.story(story.id).in_briefing)

@@ -828,17 +828,15 @@ class BriefingApp(App[int]):
     async def action_clear_briefing(self) -> None:
         """B: take every story out of the briefing, for the next one (z puts them back)."""
         screen = self.main
-        try:
-            marked = await self.lane.call(self.store.marked)
-        except Exception as exc:
-            self.notify(f"Could not read the marks: {exc}", severity="error")
-            return
-        if not marked:
-            self.notify("No story is marked for the briefing.")
-            return
-        ids = [story.id for story in marked]
         self.triage_writes += 1  # a story list read queued before it reads again
-        if await self._save(screen, self.store.set_triage_many, ids, in_briefing=False) is FAILED:
+        # one write that reads and clears every mark, hidden stories' too (Store.marked leaves
+        # those out: unhidden later, one would be in the next export)
+        ids = await self._save(screen, self.store.clear_briefing)
+        if ids is FAILED:
+            return
+        assert isinstance(ids, list)
+        if not ids:
+            self.notify("No story is marked for the briefing.")
             return
         self.push_undo("Briefing cleared", partial(self.lane.call, self.store.set_triage_many,
                                                    ids, in_briefing=True))  # fmt: skip
