@@ -214,3 +214,39 @@ async def test_b_clears_the_mark_of_a_hidden_story_too(cache):
         assert not cache.store.marked()
         await pilot.press("z")  # B's undo puts it back as it was: marked, hidden
         await settle(pilot, lambda: cache.store.story(story.id).in_briefing)
+
+
+async def test_b_pressed_again_while_its_write_waits_keeps_the_undo(cache):
+    """B while the cache is slow to write (a cron fetch holding it): a second B, pressed
+    because nothing seemed to happen, cancelled the first one's worker after its write was
+    queued. The marks went, but no undo step was left, the list kept showing them marked,
+    and the second B said no story was marked: z could not put them back."""
+    import threading
+
+    from test_tui_keys import open_first_story
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "escape", "j", "b")
+        await settle(pilot, lambda: len(cache.store.marked()) == 2)
+        marked = {s.id for s in cache.store.marked()}
+        started, gate = threading.Event(), threading.Event()
+        write = cache.store.clear_briefing
+
+        def slow_write(*args, **kwargs):
+            started.set()
+            gate.wait(10)
+            return write(*args, **kwargs)
+
+        cache.store.clear_briefing = slow_write
+        await pilot.press("B")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("B")
+        await pilot.pause(0.05)
+        gate.set()
+        await settle(pilot, lambda: not cache.store.marked())
+        await settle(pilot, lambda: not any(s.in_briefing for s in app.main.story_list.stories))
+        await pilot.press("z")
+        await settle(pilot, lambda: {s.id for s in cache.store.marked()} == marked)

@@ -824,9 +824,13 @@ class BriefingApp(App[int]):
                     f"{path_lines(path, width)}\n"
                     f"The stories stay marked; {clear} clears the marks.", timeout=6)  # fmt: skip
 
-    @work(group="clear_briefing", exclusive=True)
+    @work(group="clear_briefing")
     async def action_clear_briefing(self) -> None:
-        """B: take every story out of the briefing, for the next one (z puts them back)."""
+        """B: take every story out of the briefing, for the next one (z puts them back).
+
+        Not an exclusive worker: a second B while the first one's write waits (a busy cache)
+        would cancel the first after its write was queued, so the marks went with no undo
+        step and the list still showing them. Each B runs to its end; the second finds none."""
         screen = self.main
         self.triage_writes += 1  # a story list read queued before it reads again
         # one write that reads and clears every mark, hidden stories' too (Store.marked leaves
