@@ -250,3 +250,63 @@ async def test_b_pressed_again_while_its_write_waits_keeps_the_undo(cache):
         await settle(pilot, lambda: not any(s.in_briefing for s in app.main.story_list.stories))
         await pilot.press("z")
         await settle(pilot, lambda: {s.id for s in cache.store.marked()} == marked)
+
+
+async def test_z_typed_right_behind_the_merge_confirmation_undoes_nothing_unseen(cache):
+    """The y that confirms a merge and a reflex z in one burst (over ssh), or a z while the
+    merge waits for a busy cache: the merge's note was put on the undo stack only once the
+    merge was written, so that z undid the step before the merge (a star), unseen."""
+    import threading
+
+    from test_tui_fixes import merge_current_into
+
+    from briefing.tui.reader import MERGE_NOTE
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        await pilot.press("escape")
+        await merge_current_into(pilot, app, "armenia")
+        gate = threading.Event()
+        app.lane._pool.submit(gate.wait, 10)  # the store is busy: the merge waits behind it
+        await pilot.press("y", "z")
+        await pilot.pause(0.05)
+        gate.set()
+        await settle(pilot, lambda: app.main.thread_list.index_of(georgia) is None)
+        assert MERGE_NOTE in said
+        assert cache.store.story(story.id).starred  # not undone
+
+
+async def test_a_failed_merge_leaves_no_note_on_the_undo_stack(cache):
+    """The note goes on the stack as the merge is queued; a merge that fails (a locked
+    cache) takes it off again, so z goes on undoing the step before."""
+    import sqlite3
+
+    from test_tui_fixes import merge_current_into
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        await pilot.press("escape")
+        await merge_current_into(pilot, app, "armenia")
+
+        def locked(source: int, target: int) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        cache.store.merge_threads = locked
+        await pilot.press("y")
+        await settle(pilot)
+        assert all(step.note is None for step in app.undo_stack)
+        await pilot.press("z")
+        await settle(pilot, lambda: not cache.store.story(story.id).starred)

@@ -604,15 +604,20 @@ class BriefingApp(App[int]):
             self.store.merge_threads(thread.id, target)
             return self._where(target)
 
+        # a reflex z after the merge must not undo, unseen, the step before it (a star, a
+        # move): this z only says so, and the next one goes on down the stack. On the stack
+        # now, with the write queued: a z typed behind the y (one burst, or while the merge
+        # waits for a busy cache) reaches it, not the step before.
+        note = UndoStep("merge", _nothing, note=MERGE_NOTE)
+        self.undo_stack.append(note)
+        del self.undo_stack[:-UNDO_LEVELS]
         saved = await self._save(screen, merge)
         if saved is FAILED:
             threads.redirects.pop(thread.id, None)
+            # nothing merged: no note (by identity: every merge's note is equal)
+            self.undo_stack[:] = [step for step in self.undo_stack if step is not note]
             return
         where, dormant = saved  # type: ignore[misc]
-        # a reflex z after the merge must not undo, unseen, the step before it (a star, a
-        # move): this z only says so, and the next one goes on down the stack
-        self.undo_stack.append(UndoStep("merge", _nothing, note=MERGE_NOTE))
-        del self.undo_stack[:-UNDO_LEVELS]
         self.notify(f"Merged “{clean_line(thread.title, 50)}” into “{clean_line(where, 50)}”"
                     f"{self._dormant_note(screen, dormant)}.", timeout=4 if dormant else 3)  # fmt: skip
         screen.keep_story_through_merge(thread.id)
