@@ -310,3 +310,22 @@ async def test_a_failed_merge_leaves_no_note_on_the_undo_stack(cache):
         assert all(step.note is None for step in app.undo_stack)
         await pilot.press("z")
         await settle(pilot, lambda: not cache.store.story(story.id).starred)
+
+
+async def test_the_export_message_names_a_remapped_clear_key_as_the_help_does(tmp_path):
+    """[keys] clear_briefing = "ctrl+x": E's message named it as written ("ctrl+x clears the
+    marks") while ? shows it as ^x; the quit hint already gives a key as the help does."""
+    from test_tui_keys import open_first_story
+    from test_tui_support import build_cache
+
+    cache = build_cache(tmp_path, keys={"clear_briefing": "ctrl+x"})
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "E")
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        (toast,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+        assert toast.endswith("The stories stay marked; ^x clears the marks."), toast
+        await pilot.press("ctrl+x")
+        await settle(pilot, lambda: not cache.store.marked())

@@ -824,7 +824,9 @@ class BriefingApp(App[int]):
         # toast is at most TOAST_WIDTH wide and half the screen (Textual's Toast CSS), less
         # its border and padding.
         width = min(TOAST_WIDTH, self.size.width // 2) - 3
-        clear = self._keymap.get("clear_briefing", "B").split(",")[0].strip()
+        # the clear key as the help shows it ("^x", not "ctrl+x"), as the quit hint does
+        key = self._keymap.get("clear_briefing", "B").split(",")[0].strip()
+        clear = self.get_key_display(Binding(key, "clear_briefing"))
         self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}):\n"
                     f"{path_lines(path, width)}\n"
                     f"The stories stay marked; {clear} clears the marks.", timeout=6)  # fmt: skip
