@@ -192,3 +192,140 @@ async def test_b_clears_the_briefing_marks_after_an_export_and_z_puts_them_back(
         await pilot.press("E")  # the same two again, in a second file
         await settle(pilot, lambda: len(list(Path(cache.config.settings.export_dir)
                                              .glob("briefing-*.md"))) == 2)  # fmt: skip
+
+
+async def test_b_clears_the_mark_of_a_hidden_story_too(cache):
+    """A story marked for the briefing, then hidden (x): Store.marked leaves it out, so B
+    left it marked. Unhidden later (x on it, found by /), it was in the next E's briefing
+    although B had cleared the marks."""
+    from test_tui_keys import open_first_story
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_first_story(pilot, app)
+        story = app.main.story_list.current
+        await pilot.press("b")
+        await settle(pilot, lambda: cache.store.story(story.id).in_briefing)
+        await pilot.press("x")
+        await settle(pilot, lambda: cache.store.story(story.id).hidden)
+        await pilot.press("B")
+        await settle(pilot, lambda: not cache.store.story(story.id).in_briefing)
+        cache.store.set_triage(story.id, hidden=False)  # found by / and unhidden
+        assert not cache.store.marked()
+        await pilot.press("z")  # B's undo puts it back as it was: marked, hidden
+        await settle(pilot, lambda: cache.store.story(story.id).in_briefing)
+
+
+async def test_b_pressed_again_while_its_write_waits_keeps_the_undo(cache):
+    """B while the cache is slow to write (a cron fetch holding it): a second B, pressed
+    because nothing seemed to happen, cancelled the first one's worker after its write was
+    queued. The marks went, but no undo step was left, the list kept showing them marked,
+    and the second B said no story was marked: z could not put them back."""
+    import threading
+
+    from test_tui_keys import open_first_story
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "escape", "j", "b")
+        await settle(pilot, lambda: len(cache.store.marked()) == 2)
+        marked = {s.id for s in cache.store.marked()}
+        started, gate = threading.Event(), threading.Event()
+        write = cache.store.clear_briefing
+
+        def slow_write(*args, **kwargs):
+            started.set()
+            gate.wait(10)
+            return write(*args, **kwargs)
+
+        cache.store.clear_briefing = slow_write
+        await pilot.press("B")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("B")
+        await pilot.pause(0.05)
+        gate.set()
+        await settle(pilot, lambda: not cache.store.marked())
+        await settle(pilot, lambda: not any(s.in_briefing for s in app.main.story_list.stories))
+        await pilot.press("z")
+        await settle(pilot, lambda: {s.id for s in cache.store.marked()} == marked)
+
+
+async def test_z_typed_right_behind_the_merge_confirmation_undoes_nothing_unseen(cache):
+    """The y that confirms a merge and a reflex z in one burst (over ssh), or a z while the
+    merge waits for a busy cache: the merge's note was put on the undo stack only once the
+    merge was written, so that z undid the step before the merge (a star), unseen."""
+    import threading
+
+    from test_tui_fixes import merge_current_into
+
+    from briefing.tui.reader import MERGE_NOTE
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        await pilot.press("escape")
+        await merge_current_into(pilot, app, "armenia")
+        gate = threading.Event()
+        app.lane._pool.submit(gate.wait, 10)  # the store is busy: the merge waits behind it
+        await pilot.press("y", "z")
+        await pilot.pause(0.05)
+        gate.set()
+        await settle(pilot, lambda: app.main.thread_list.index_of(georgia) is None)
+        assert MERGE_NOTE in said
+        assert cache.store.story(story.id).starred  # not undone
+
+
+async def test_a_failed_merge_leaves_no_note_on_the_undo_stack(cache):
+    """The note goes on the stack as the merge is queued; a merge that fails (a locked
+    cache) takes it off again, so z goes on undoing the step before."""
+    import sqlite3
+
+    from test_tui_fixes import merge_current_into
+
+    georgia = cache.threads["georgia"]
+    app = make_app(cache)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_thread(pilot, app, georgia)
+        story = app.main.story_list.current
+        await pilot.press("s")
+        await settle(pilot, lambda: cache.store.story(story.id).starred)
+        await pilot.press("escape")
+        await merge_current_into(pilot, app, "armenia")
+
+        def locked(source: int, target: int) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        cache.store.merge_threads = locked
+        await pilot.press("y")
+        await settle(pilot)
+        assert all(step.note is None for step in app.undo_stack)
+        await pilot.press("z")
+        await settle(pilot, lambda: not cache.store.story(story.id).starred)
+
+
+async def test_the_export_message_names_a_remapped_clear_key_as_the_help_does(tmp_path):
+    """[keys] clear_briefing = "ctrl+x": E's message named it as written ("ctrl+x clears the
+    marks") while ? shows it as ^x; the quit hint already gives a key as the help does."""
+    from test_tui_keys import open_first_story
+    from test_tui_support import build_cache
+
+    cache = build_cache(tmp_path, keys={"clear_briefing": "ctrl+x"})
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b", "E")
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        (toast,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+        assert toast.endswith("The stories stay marked; ^x clears the marks."), toast
+        await pilot.press("ctrl+x")
+        await settle(pilot, lambda: not cache.store.marked())

@@ -1221,6 +1221,17 @@ class Store:
                 [(i, *(int(flags[n]) for n in names), now) for i in article_ids],
             )
 
+    def clear_briefing(self) -> list[int]:
+        """Take every story out of the briefing, hidden ones too (`marked` leaves those out,
+        but one unhidden later would be in the next export); returns the ids it unmarked."""
+        with self._write() as db:
+            ids = [r[0] for r in db.execute("SELECT article_id FROM triage WHERE in_briefing = 1")]
+            db.execute(
+                "UPDATE triage SET in_briefing = 0, changed = ? WHERE in_briefing = 1",
+                (to_db(utcnow()),),
+            )
+            return ids
+
     def mark_thread_read(self, thread_id: int) -> list[int]:
         """Mark every story of a thread read; returns the ids that were unread (for undo)."""
         with self._write() as db:

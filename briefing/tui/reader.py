@@ -604,15 +604,20 @@ class BriefingApp(App[int]):
             self.store.merge_threads(thread.id, target)
             return self._where(target)
 
+        # a reflex z after the merge must not undo, unseen, the step before it (a star, a
+        # move): this z only says so, and the next one goes on down the stack. On the stack
+        # now, with the write queued: a z typed behind the y (one burst, or while the merge
+        # waits for a busy cache) reaches it, not the step before.
+        note = UndoStep("merge", _nothing, note=MERGE_NOTE)
+        self.undo_stack.append(note)
+        del self.undo_stack[:-UNDO_LEVELS]
         saved = await self._save(screen, merge)
         if saved is FAILED:
             threads.redirects.pop(thread.id, None)
+            # nothing merged: no note (by identity: every merge's note is equal)
+            self.undo_stack[:] = [step for step in self.undo_stack if step is not note]
             return
         where, dormant = saved  # type: ignore[misc]
-        # a reflex z after the merge must not undo, unseen, the step before it (a star, a
-        # move): this z only says so, and the next one goes on down the stack
-        self.undo_stack.append(UndoStep("merge", _nothing, note=MERGE_NOTE))
-        del self.undo_stack[:-UNDO_LEVELS]
         self.notify(f"Merged “{clean_line(thread.title, 50)}” into “{clean_line(where, 50)}”"
                     f"{self._dormant_note(screen, dormant)}.", timeout=4 if dormant else 3)  # fmt: skip
         screen.keep_story_through_merge(thread.id)
@@ -819,26 +824,30 @@ class BriefingApp(App[int]):
         # toast is at most TOAST_WIDTH wide and half the screen (Textual's Toast CSS), less
         # its border and padding.
         width = min(TOAST_WIDTH, self.size.width // 2) - 3
-        clear = self._keymap.get("clear_briefing", "B").split(",")[0].strip()
+        # the clear key as the help shows it ("^x", not "ctrl+x"), as the quit hint does
+        key = self._keymap.get("clear_briefing", "B").split(",")[0].strip()
+        clear = self.get_key_display(Binding(key, "clear_briefing"))
         self.notify(f"Briefing written ({count} stor{'ies' if count != 1 else 'y'}):\n"
                     f"{path_lines(path, width)}\n"
                     f"The stories stay marked; {clear} clears the marks.", timeout=6)  # fmt: skip
 
-    @work(group="clear_briefing", exclusive=True)
+    @work(group="clear_briefing")
     async def action_clear_briefing(self) -> None:
-        """B: take every story out of the briefing, for the next one (z puts them back)."""
+        """B: take every story out of the briefing, for the next one (z puts them back).
+
+        Not an exclusive worker: a second B while the first one's write waits (a busy cache)
+        would cancel the first after its write was queued, so the marks went with no undo
+        step and the list still showing them. Each B runs to its end; the second finds none."""
         screen = self.main
-        try:
-            marked = await self.lane.call(self.store.marked)
-        except Exception as exc:
-            self.notify(f"Could not read the marks: {exc}", severity="error")
-            return
-        if not marked:
-            self.notify("No story is marked for the briefing.")
-            return
-        ids = [story.id for story in marked]
         self.triage_writes += 1  # a story list read queued before it reads again
-        if await self._save(screen, self.store.set_triage_many, ids, in_briefing=False) is FAILED:
+        # one write that reads and clears every mark, hidden stories' too (Store.marked leaves
+        # those out: unhidden later, one would be in the next export)
+        ids = await self._save(screen, self.store.clear_briefing)
+        if ids is FAILED:
+            return
+        assert isinstance(ids, list)
+        if not ids:
+            self.notify("No story is marked for the briefing.")
             return
         self.push_undo("Briefing cleared", partial(self.lane.call, self.store.set_triage_many,
                                                    ids, in_briefing=True))  # fmt: skip
