@@ -329,3 +329,42 @@ async def test_the_export_message_names_a_remapped_clear_key_as_the_help_does(tm
         assert toast.endswith("The stories stay marked; ^x clears the marks."), toast
         await pilot.press("ctrl+x")
         await settle(pilot, lambda: not cache.store.marked())
+
+
+async def test_e_pressed_again_while_the_briefing_is_written_writes_one_file(cache, monkeypatch):
+    """E while the cache is slow (a cron fetch holding it): a second E, pressed because
+    nothing seemed to happen, cancelled the first one's worker after its file was queued.
+    Two files were written, and only the second was announced."""
+    import threading
+    from pathlib import Path
+
+    from test_tui_keys import open_first_story
+
+    from briefing.export import briefing as export
+
+    app = make_app(cache)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await open_first_story(pilot, app)
+        await pilot.press("b")
+        await settle(pilot, lambda: len(cache.store.marked()) == 1)
+        started, gate = threading.Event(), threading.Event()
+        write = export.write_briefing
+
+        def slow_write(*args, **kwargs):
+            started.set()
+            gate.wait(10)
+            return write(*args, **kwargs)
+
+        monkeypatch.setattr(export, "write_briefing", slow_write)
+        await pilot.press("E")
+        while not started.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("E")
+        await pilot.pause(0.05)
+        gate.set()
+        await settle(pilot, lambda: any(
+            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        messages = [n.message for n in app._notifications]
+    assert any("is being written" in m for m in messages), messages
+    assert sum("Briefing written" in m for m in messages) == 1
+    assert len(list(Path(cache.config.settings.export_dir).glob("briefing-*.md"))) == 1

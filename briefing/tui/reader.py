@@ -159,6 +159,7 @@ class BriefingApp(App[int]):
         self._data_version: int | None = None
         self._polls_since_reload = self.CHANGES_RELOAD_EVERY  # so a first change shows at once
         self.triage_writes = 0  # triage writes queued so far: see write_triage
+        self._exporting = False  # an E's briefing is being written: see action_export
         # The feeds.toml last read and its stamp; whether it is the shipped list: see
         # reread_config and _feeds_file
         self._config_seen = (config.path, _stamp(config.path))
@@ -790,8 +791,24 @@ class BriefingApp(App[int]):
         self.call_later(self.run_action, action, self.main)
 
     # ------------------------------------------------------------------ export
-    @work(group="export", exclusive=True)
-    async def action_export(self) -> None:
+    def action_export(self) -> None:
+        """E: write the marked stories as a briefing. An E while one is being written (a
+        busy cache) says so: as an exclusive worker the second E cancelled the first after
+        its file was queued, so that file was written unannounced beside a second one."""
+        if self._exporting:
+            self.notify("A briefing is being written; its message follows.")
+            return
+        self._exporting = True
+        self._export()
+
+    @work(group="export")
+    async def _export(self) -> None:
+        try:
+            await self._write_export()
+        finally:
+            self._exporting = False
+
+    async def _write_export(self) -> None:
         try:
             from briefing.export.briefing import (  # type: ignore[attr-defined]
                 default_export_dir,
