@@ -28,6 +28,7 @@ import itertools
 import multiprocessing
 import os
 import random
+import sqlite3
 import sys
 import time
 import weakref
@@ -579,6 +580,26 @@ def stop_pool(pool: Executor, *, now: bool = False) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+# SQLite's primary result codes for a write the disk refused.
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13
+
+
+def _failure(exc: Exception) -> str:
+    """A feed's unexpected failure in words: a disk that is full or failing says so (its
+    state is not written either, so the next fetch asks for it again and stores its items);
+    anything else is named as an internal error."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code == _SQLITE_FULL:
+            return (
+                "cannot store its items: the disk holding the cache is full (what is stored"
+                " is kept; the next fetch tries again)"
+            )
+        if code == _SQLITE_IOERR:
+            return f"cannot store its items: the cache's disk failed ({exc})"
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
 class _Run:
     def __init__(
         self,
@@ -764,9 +785,8 @@ class _Run:
             report = await self._feed_inner(feed, state)
         except Exception as exc:  # a bug or a store error must not take the other feeds down
             report = FeedReport(
-                feed.name, feed.url, "error",
-                error=clean_line(f"internal error: {type(exc).__name__}: {exc}", ERROR_CAP),
-            )  # fmt: skip
+                feed.name, feed.url, "error", error=clean_line(_failure(exc), ERROR_CAP)
+            )
         self.progress.feeds_done += 1
         if report.status in ("error", "gone"):
             self.progress.failures += 1

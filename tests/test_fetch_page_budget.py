@@ -264,3 +264,36 @@ def test_a_page_that_fails_for_a_passing_reason_is_tried_again_before_it_is_give
     fetch_env.run(articles=True)
     assert asked.count("down") == 3 and asked.count("gone") == 1
     assert rows()["down"]["text"] is None
+
+
+def test_a_full_disk_is_named_and_the_next_fetch_stores_what_it_could_not(
+    fetch_env: FetchEnv, http_server: TestServer
+) -> None:
+    """The cache's disk full mid-fetch (SQLite's max_page_count stands in for it): each feed
+    said "internal error: OperationalError: database or disk is full". It now says the disk
+    is full; nothing stored is lost, and once there is room the next fetch stores the items."""
+    base = http_server.url("")
+    http_server.add("/f", rss([("a0", "Yerevan border talks")], base=base))
+    fetch_env.configure(("F", "/f"))
+    fetch_env.run()
+    store = fetch_env.store
+    assert store is not None
+    with store._lock:  # the store's own connection: a limit of the pages it has now
+        (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+        store._db.execute(f"PRAGMA max_page_count = {pages}")
+    more = [(f"a{i}", f"Tbilisi rally {i}", "Rustaveli avenue. " * 200) for i in range(1, 40)]
+    http_server.add("/f", rss([("a0", "Yerevan border talks"), *more], base=base))
+
+    full = report(fetch_env.run(), "F")
+    assert full.status == "error"
+    assert full.error == (
+        "cannot store its items: the disk holding the cache is full (what is stored is kept;"
+        " the next fetch tries again)"
+    )
+    assert [r["title"] for r in fetch_env.rows("F")] == ["Yerevan border talks"]
+
+    with store._lock:
+        store._db.execute("PRAGMA max_page_count = 1073741823")
+    again = report(fetch_env.run(), "F")
+    assert again.status == "ok"
+    assert len(fetch_env.rows("F")) == 40
