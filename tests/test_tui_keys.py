@@ -6,7 +6,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from test_tui_support import add_articles, build_cache, item, loaded, make_app, screen_text, settle
+from test_tui_support import (
+    add_articles,
+    briefing_written,
+    build_cache,
+    item,
+    loaded,
+    make_app,
+    screen_text,
+    settle,
+)
 
 from briefing.store import Store
 from briefing.tui import refresh_hook
@@ -133,8 +142,7 @@ async def test_export_writes_the_marked_briefing(cache):
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await open_first_story(pilot, app)
         await pilot.press("b", "E")
-        await settle(pilot, lambda: any(
-            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        await briefing_written(pilot, app)
     written = list((Path(cache.config.settings.export_dir)).glob("briefing-*.md"))
     assert len(written) == 1
     assert "Tbilisi protest enters its third week" in written[0].read_text()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_tui_support import loaded, make_app, open_thread, settle
+from test_tui_support import briefing_written, loaded, make_app, open_thread, settle
 
 from briefing.models import FeedUpdate
 from briefing.store import Store
@@ -240,9 +240,7 @@ async def test_briefing_written_counts_what_the_file_holds(cache):
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await settle(pilot, loaded(app))
         await pilot.press("E")
-        await settle(pilot, lambda: any(
-            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
-        message = next(n.message for n in app._notifications if "Briefing written" in n.message)
+        message = await briefing_written(pilot, app)
     assert message.startswith("Briefing written (2 stories):\n"), message
     written = list(Path(cache.config.settings.export_dir).glob("briefing-*.md"))
     shown = message.replace("\n", "").replace("):~/", f"):{Path.home()}/")  # ~: the home

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from textual.pilot import Pilot
@@ -170,3 +171,23 @@ async def open_thread(pilot: Pilot, app: BriefingApp, thread_id: int) -> None:
     await settle(pilot, lambda: main.story_list.key == thread_id and bool(main.story_list.stories))
     await pilot.press("enter")
     await settle(pilot, lambda: main.story_list.has_focus)
+
+
+def record_notes(app: BriefingApp) -> list[str]:
+    """Every message the app notifies from now on, in order (toasts time out; this stays)."""
+    said: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kw: Any) -> None:
+        said.append(message)
+        notify(message, **kw)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return said
+
+
+async def briefing_written(pilot: Pilot, app: BriefingApp) -> str:
+    """Wait for E's "Briefing written" message (run_test with notifications=True); return it."""
+    await settle(pilot, lambda: any("Briefing written" in n.message for n in app._notifications))
+    (message,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+    return message

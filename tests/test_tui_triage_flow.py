@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from test_tui_support import make_app, open_thread, settle
+from test_tui_fixes import merge_current_into
+from test_tui_support import briefing_written, make_app, open_thread, record_notes, settle
 from test_tui_typeahead import burst
+
+
+async def star_then_ask_to_merge(pilot, app, thread_id: int):  # noqa: ANN001, ANN201
+    """Star the first story of `thread_id`, then M into the Armenia thread: the merge's
+    confirmation is on screen. Returns the starred story."""
+    await open_thread(pilot, app, thread_id)
+    story = app.main.story_list.current
+    await pilot.press("s")
+    await settle(pilot, lambda: app.store.story(story.id).starred)
+    await pilot.press("escape")
+    await merge_current_into(pilot, app, "armenia")
+    return story
 
 
 async def test_a_story_marked_unread_in_the_reader_stays_unread_back_in_the_list(
@@ -48,9 +61,7 @@ async def test_undoing_an_unpin_or_unmute_says_what_it_undid(cache):
     from test_tui_support import loaded
 
     app = make_app(cache)
-    said: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    said = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, loaded(app))
         thread_id = app.main.thread_list.current.id  # the seed thread: pinned
@@ -136,22 +147,13 @@ async def test_z_right_after_a_merge_undoes_nothing_unseen(cache):
     """The merge dialog says a merge cannot be undone with z. A reflex z after it undid the
     step before the merge instead (a star given minutes ago), with only "Undone: Starred" to
     show for it. Now that z says the merge stays, and the next z undoes the star."""
-    from test_tui_fixes import merge_current_into
-
     from briefing.tui.reader import MERGE_NOTE
 
     georgia = cache.threads["georgia"]
     app = make_app(cache)
-    said: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    said = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_thread(pilot, app, georgia)
-        story = app.main.story_list.current
-        await pilot.press("s")
-        await settle(pilot, lambda: cache.store.story(story.id).starred)
-        await pilot.press("escape")
-        await merge_current_into(pilot, app, "armenia")
+        story = await star_then_ask_to_merge(pilot, app, georgia)
         await pilot.press("y")  # the confirmation
         await settle(pilot, lambda: app.main.thread_list.index_of(georgia) is None)
 
@@ -177,9 +179,7 @@ async def test_b_clears_the_briefing_marks_after_an_export_and_z_puts_them_back(
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await open_first_story(pilot, app)
         await pilot.press("b", "escape", "j", "b", "E")
-        await settle(pilot, lambda: any(
-            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
-        (toast,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+        toast = await briefing_written(pilot, app)
         assert toast.endswith("The stories stay marked; B clears the marks.")
         marked = {s.id for s in cache.store.marked()}
         assert len(marked) == 2
@@ -258,22 +258,13 @@ async def test_z_typed_right_behind_the_merge_confirmation_undoes_nothing_unseen
     merge was written, so that z undid the step before the merge (a star), unseen."""
     import threading
 
-    from test_tui_fixes import merge_current_into
-
     from briefing.tui.reader import MERGE_NOTE
 
     georgia = cache.threads["georgia"]
     app = make_app(cache)
-    said: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))  # type: ignore[method-assign]
+    said = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_thread(pilot, app, georgia)
-        story = app.main.story_list.current
-        await pilot.press("s")
-        await settle(pilot, lambda: cache.store.story(story.id).starred)
-        await pilot.press("escape")
-        await merge_current_into(pilot, app, "armenia")
+        story = await star_then_ask_to_merge(pilot, app, georgia)
         gate = threading.Event()
         app.lane._pool.submit(gate.wait, 10)  # the store is busy: the merge waits behind it
         await pilot.press("y", "z")
@@ -289,17 +280,10 @@ async def test_a_failed_merge_leaves_no_note_on_the_undo_stack(cache):
     cache) takes it off again, so z goes on undoing the step before."""
     import sqlite3
 
-    from test_tui_fixes import merge_current_into
-
     georgia = cache.threads["georgia"]
     app = make_app(cache)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_thread(pilot, app, georgia)
-        story = app.main.story_list.current
-        await pilot.press("s")
-        await settle(pilot, lambda: cache.store.story(story.id).starred)
-        await pilot.press("escape")
-        await merge_current_into(pilot, app, "armenia")
+        story = await star_then_ask_to_merge(pilot, app, georgia)
 
         def locked(source: int, target: int) -> None:
             raise sqlite3.OperationalError("database is locked")
@@ -323,9 +307,7 @@ async def test_the_export_message_names_a_remapped_clear_key_as_the_help_does(tm
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await open_first_story(pilot, app)
         await pilot.press("b", "E")
-        await settle(pilot, lambda: any(
-            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
-        (toast,) = [n.message for n in app._notifications if "Briefing written" in n.message]
+        toast = await briefing_written(pilot, app)
         assert toast.endswith("The stories stay marked; ^x clears the marks."), toast
         await pilot.press("ctrl+x")
         await settle(pilot, lambda: not cache.store.marked())
@@ -362,8 +344,7 @@ async def test_e_pressed_again_while_the_briefing_is_written_writes_one_file(cac
         await pilot.press("E")
         await pilot.pause(0.05)
         gate.set()
-        await settle(pilot, lambda: any(
-            "Briefing written" in n.message for n in app._notifications))  # fmt: skip
+        await briefing_written(pilot, app)
         messages = [n.message for n in app._notifications]
     assert any("is being written" in m for m in messages), messages
     assert sum("Briefing written" in m for m in messages) == 1
