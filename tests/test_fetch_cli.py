@@ -213,6 +213,35 @@ def test_feeds_failing_for_one_reason_share_a_line() -> None:
     ]
 
 
+# `briefing fetch`, in its own process as a user's fetch, Ctrl-C raising KeyboardInterrupt
+# (Python keeps SIGINT ignored when it starts so, as under a shell's background job).
+_FETCH = """
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from briefing.cli import main
+sys.exit(main())
+"""
+
+
+def start_fetch(tmp_path: Path, script: str, *first: str, env: dict[str, str] | None = None):  # noqa: ANN201
+    """`script` run as `briefing fetch --no-articles` on tmp_path's feeds and cache, in a
+    process group of its own (a signal to it reaches the pool's workers too, as a
+    terminal's or systemd's does); `first`: arguments the script takes before briefing's."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *first, "--feeds", str(tmp_path / "feeds.toml"),
+         "--data-dir", str(tmp_path / "data"), "fetch", "--no-articles"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=env,
+    )  # fmt: skip
+
+
+def end_group(proc: subprocess.Popen) -> None:
+    """A test's fetch still running (it failed): kill its whole process group."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @pytest.mark.parametrize(("how", "status", "message"), [
     ("SIGTERM", 143, "briefing: terminated\n"),
     ("SIGINT", 130, "briefing: interrupted\n"),
@@ -229,22 +258,14 @@ def test_a_fetch_stopped_by_a_signal_says_so_and_the_next_one_goes_on(
         http_server.route(f"/{name}", slow_feed(i) if i < 3 else held_feed(i, release))
     write_feeds(tmp_path, http_server, names)
     db_path = tmp_path / "data" / "briefing.sqlite3"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler);"
-         " from briefing.cli import main; sys.exit(main())",
-         "--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(tmp_path / "data"),
-         "fetch", "--no-articles"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+    proc = start_fetch(tmp_path, _FETCH)
     try:
         wait_for_saved_feeds(db_path, 3)
         os.killpg(proc.pid, getattr(signal, how))
         out, err = proc.communicate(timeout=15)
     finally:
         release.set()
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        end_group(proc)
     assert (proc.returncode, err) == (status, message)
 
     with Store.open(tmp_path / "data") as store:
@@ -287,13 +308,8 @@ def test_a_fetch_stopped_while_a_worker_is_busy_ends_at_once(
     http_server.add("/slow", rss([("s1", "Baku talks")]))
     write_feeds(tmp_path, http_server, ["slow"])
     started = tmp_path / "started"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_FETCH, str(Path(__file__).parent),
-         "--feeds", str(tmp_path / "feeds.toml"), "--data-dir", str(tmp_path / "data"),
-         "fetch", "--no-articles"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env={**os.environ, "BRIEFING_TEST_STARTED": str(started)},
-    )  # fmt: skip
+    proc = start_fetch(tmp_path, _SLOW_FETCH, str(Path(__file__).parent),
+                       env={**os.environ, "BRIEFING_TEST_STARTED": str(started)})  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while not started.exists() and time.monotonic() < deadline:
@@ -304,8 +320,6 @@ def test_a_fetch_stopped_while_a_worker_is_busy_ends_at_once(
         _out, err = proc.communicate(timeout=50)
         took = time.monotonic() - begun
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        end_group(proc)
     assert (proc.returncode, err) == (status, message)
     assert took < 20, f"the fetch took {took:.1f} s to end after {how}"
